@@ -1,0 +1,1 @@
+"""dvclive-tui: watch and compare DVCLive runs in a terminal."""

@@ -1,0 +1,5 @@
+"""``python -m dvclive_tui``."""
+
+from dvclive_tui.cli import main
+
+main()

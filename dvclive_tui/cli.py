@@ -1,0 +1,85 @@
+"""The ``dvclive-tui`` command line: a click group whose subcommands load lazily.
+
+Each subcommand lives in its own module under :mod:`dvclive_tui.commands`; only the module of
+the subcommand being run is imported, so ``--help``, ``--version``, ``ls`` and ``report`` never
+pay for Textual.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from importlib import metadata
+from typing import Any
+
+import click
+
+#: Subcommand name -> ``"module:attribute"`` of its ``click.Command``.
+COMMANDS: dict[str, str] = {
+    "watch": "dvclive_tui.commands.watch:watch",
+    "demo": "dvclive_tui.commands.demo:demo",
+    "snap": "dvclive_tui.commands.snap:snap",
+    "ls": "dvclive_tui.commands.ls:ls",
+    "compare": "dvclive_tui.commands.compare:compare",
+    "report": "dvclive_tui.commands.report:report",
+}
+
+#: One-line help shown by ``dvclive-tui --help`` without importing the subcommand.
+SHORT_HELP: dict[str, str] = {
+    "watch": "Watch dvclive directories live in a terminal dashboard.",
+    "demo": "Simulate a training run through dvclive_writer and watch it.",
+    "snap": "Print the dashboard of a run once, for CI logs and quick looks.",
+    "ls": "List a run's metrics, params, summary, images, plots and status.",
+    "compare": "Compare DVC experiments and dvclive directories side by side.",
+    "report": "Regenerate report.html / report.md from a run's files.",
+}
+
+
+def _version() -> str:
+    try:
+        return metadata.version("dvclive-tui")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not self._available(cmd_name):
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module_name = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "-V", "--version", prog_name="dvclive-tui")
+def cli() -> None:
+    """Watch and compare DVCLive training runs from a terminal."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; usage errors exit with status 2 and one readable line."""
+    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="dvclive-tui")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Subcommands of ``dvclive-tui``, one module each (imported lazily by the CLI)."""

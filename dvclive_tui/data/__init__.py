@@ -1,0 +1,1 @@
+"""Headless data layer: tailing dvclive files into a run model. Never imports Textual."""

@@ -1,0 +1,1 @@
+"""DVCLive-compatible writer."""
