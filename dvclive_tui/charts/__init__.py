@@ -1,0 +1,1 @@
+"""Headless chart maths: decimation, smoothing, ticks and the braille rasteriser (no Textual)."""

@@ -1,0 +1,1 @@
+"""Headless image rasteriser: half-cell block rendering of PNG/JPG (no Textual)."""

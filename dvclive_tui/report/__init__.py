@@ -1,0 +1,1 @@
+"""Headless report renderers: report.html and report.md (no Textual)."""
