@@ -1,0 +1,274 @@
+"""Collect the experiments of a git repository from git objects, as ``dvc exp show`` does.
+
+Baselines are chosen like DVC's ``iter_revs`` (HEAD by default, ``-n``, ``-a``, ``-T``,
+``-A``), named like DVC's ``describe`` (current branch, then tags, then branches), and each
+baseline's experiments are the refs ``refs/exps/<sha[:2]>/<sha[2:]>/<name>``, newest first.
+Everything is read in-process with pygit2; DVC is never imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pygit2
+from pygit2.enums import SortMode
+
+from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind
+from dvclive_tui.experiments.readers import ParseCache, read_revision
+from dvclive_tui.experiments.running import collect_running, workspace_run
+from dvclive_tui.experiments.sources import DirSource, GitTreeSource, TreeCache
+
+EXPS_PREFIX = "refs/exps/"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which baselines to show (``dvc exp show`` flags)."""
+
+    revs: tuple[str, ...] = ()
+    all_branches: bool = False
+    all_tags: bool = False
+    all_commits: bool = False
+    num: int = 1
+    include_workspace: bool = True
+
+
+class NotAGitRepository(Exception):
+    """Raised when the path is not inside a git repository."""
+
+
+@dataclass
+class RepoReader:
+    """An open repository plus the caches shared by every revision read from it."""
+
+    repo: pygit2.Repository
+    root: Path
+    trees: TreeCache = field(init=False)
+    parsed: ParseCache = field(default_factory=ParseCache)
+
+    def __post_init__(self) -> None:
+        self.trees = TreeCache(self.repo)
+
+    @classmethod
+    def open(cls, path: Path) -> RepoReader:
+        """Open the repository containing ``path`` (raises :class:`NotAGitRepository`)."""
+        found = pygit2.discover_repository(str(path))
+        if found is None:
+            raise NotAGitRepository(f"{path} is not inside a git repository")
+        repo = pygit2.Repository(found)
+        if repo.workdir is None:
+            raise NotAGitRepository(f"{found} is a bare git repository")
+        return cls(repo=repo, root=Path(repo.workdir).resolve())
+
+    def commit(self, rev: str) -> pygit2.Commit | None:
+        """Resolve a revision (SHA, branch, tag, ``HEAD~2``) to a commit, or ``None``."""
+        try:
+            obj = self.repo.revparse_single(rev)
+            peeled = obj.peel(pygit2.Commit)
+        except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+            return None
+        return peeled if isinstance(peeled, pygit2.Commit) else None
+
+    def read_commit(self, commit: pygit2.Commit) -> GitTreeSource:
+        return GitTreeSource(self.trees, commit.tree)
+
+
+def _as_commit(obj: Any) -> pygit2.Commit | None:
+    return obj if isinstance(obj, pygit2.Commit) else None
+
+
+def _n_commits(reader: RepoReader, revs: list[str], num: int) -> list[str]:
+    result: list[str] = []
+    for rev in revs:
+        if num == 0:
+            continue
+        commit = reader.commit(rev)
+        if commit is None:
+            continue
+        result.append(str(commit.id))
+        for _ in range(num - 1):
+            if not commit.parent_ids:
+                break
+            commit = commit.parents[0]
+            result.append(str(commit.id))
+    return result
+
+
+def _ref_names(repo: pygit2.Repository, base: str) -> list[str]:
+    return sorted(ref[len(base) :] for ref in repo.references if ref.startswith(base))
+
+
+def _all_commits(reader: RepoReader) -> list[str]:
+    repo = reader.repo
+    starts: list[pygit2.Oid] = []
+    if not repo.head_is_unborn:
+        starts.append(repo.head.peel(pygit2.Commit).id)
+    for ref in repo.references:
+        if ref.startswith(("refs/heads/", "refs/remotes/", "refs/tags/")):
+            commit = reader.commit(ref)
+            if commit is not None:
+                starts.append(commit.id)
+    if not starts:
+        return []
+    walker = repo.walk(starts[0], SortMode.TIME)
+    for oid in starts[1:]:
+        walker.push(oid)
+    return [str(commit.id) for commit in walker]
+
+
+def baseline_revs(reader: RepoReader, selection: Selection) -> list[str]:
+    """Baseline SHAs in DVC's order (duplicates dropped, first occurrence kept)."""
+    revs = list(selection.revs)
+    if not (revs or selection.all_branches or selection.all_tags or selection.all_commits):
+        revs = ["HEAD"]
+    results = _n_commits(reader, revs, selection.num)
+    if selection.all_commits:
+        results.extend(_all_commits(reader))
+    else:
+        if selection.all_branches:
+            branches = _ref_names(reader.repo, "refs/heads/")
+            results.extend(_n_commits(reader, branches, selection.num))
+        if selection.all_tags:
+            for tag in _ref_names(reader.repo, "refs/tags/"):
+                commit = reader.commit(f"refs/tags/{tag}")
+                if commit is not None:
+                    results.append(str(commit.id))
+    return list(dict.fromkeys(results))
+
+
+def describe(reader: RepoReader, revs: list[str]) -> dict[str, str | None]:
+    """Name baselines: the current branch, else a tag, else a branch (DVC's ``describe``)."""
+    repo = reader.repo
+    head_branch: str | None = None
+    head_rev: str | None = None
+    if not repo.head_is_unborn:
+        head_rev = str(repo.head.peel(pygit2.Commit).id)
+        head_ref = repo.references.get("HEAD")
+        if head_ref is not None and isinstance(head_ref.target, str):
+            target = head_ref.target
+            if target.startswith("refs/heads/"):
+                head_branch = target[len("refs/heads/") :]
+    tags: dict[str, str] = {}
+    branches: dict[str, str] = {}
+    for ref in repo.references:
+        for base, names in (("refs/tags/", tags), ("refs/heads/", branches)):
+            if ref.startswith(base):
+                commit = reader.commit(ref)
+                if commit is not None:
+                    names.setdefault(str(commit.id), ref[len(base) :])
+    return {
+        rev: head_branch if rev == head_rev and head_branch else tags.get(rev) or branches.get(rev)
+        for rev in revs
+    }
+
+
+def experiment_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str, pygit2.Oid]]]:
+    """``baseline SHA -> [(name, commit id)]`` for every named experiment ref."""
+    found: dict[str, list[tuple[str, pygit2.Oid]]] = {}
+    for ref in repo.references.iterator():
+        name = ref.name
+        if not name.startswith(EXPS_PREFIX):
+            continue
+        parts = name.split("/")
+        if len(parts) != 5 or parts[2] in ("exec", "apply", "celery", "temp"):
+            continue
+        baseline = parts[2] + parts[3]
+        if len(baseline) != 40:
+            continue
+        target = ref.target
+        if not isinstance(target, pygit2.Oid):
+            continue
+        found.setdefault(baseline, []).append((parts[4], target))
+    return found
+
+
+def _exp_range(repo: pygit2.Repository, head: pygit2.Commit, baseline: str) -> list[str]:
+    """Older commits of an experiment branch, down to (not including) its baseline."""
+    older: list[str] = []
+    commit = head
+    while commit.parent_ids and str(commit.parent_ids[0]) != baseline and len(older) < 1000:
+        commit = commit.parents[0]
+        older.append(str(commit.id))
+    return older
+
+
+def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
+    """Every row of ``dvc exp show`` for ``selection``, plus running temp workspaces."""
+    result = ExperimentSet(repo_root=str(reader.root))
+    repo = reader.repo
+    if repo.head_is_unborn:
+        result.warnings.append("the git repository has no commits yet")
+        if selection.include_workspace:
+            result.experiments.append(_workspace(reader, None))
+        return result
+    baselines = baseline_revs(reader, selection)
+    names = describe(reader, baselines)
+    head_rev = str(repo.head.peel(pygit2.Commit).id)
+    if selection.include_workspace:
+        result.experiments.append(_workspace(reader, head_rev))
+    refs = experiment_refs(repo)
+    for baseline in baselines:
+        commit = reader.commit(baseline)
+        if commit is None:
+            continue
+        result.experiments.append(
+            Experiment(
+                key=baseline,
+                kind=ExpKind.BASELINE,
+                rev=baseline,
+                name=names.get(baseline),
+                data=read_revision(reader.read_commit(commit), reader.parsed),
+                timestamp=float(commit.commit_time),
+                source=reader.read_commit(commit),
+            )
+        )
+        children: list[Experiment] = []
+        for exp_name, oid in refs.get(baseline, []):
+            exp_commit = _as_commit(repo.get(oid))
+            if exp_commit is None:
+                continue
+            source = reader.read_commit(exp_commit)
+            children.append(
+                Experiment(
+                    key=str(oid),
+                    kind=ExpKind.EXPERIMENT,
+                    rev=str(oid),
+                    name=exp_name,
+                    data=read_revision(source, reader.parsed),
+                    timestamp=float(exp_commit.commit_time),
+                    baseline=baseline,
+                    source=source,
+                    extra_revs=_exp_range(repo, exp_commit, baseline),
+                )
+            )
+        children.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
+        result.experiments.extend(children)
+    result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
+    return result
+
+
+def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:
+    source = DirSource(reader.root)
+    exp = Experiment(
+        key="workspace",
+        kind=ExpKind.WORKSPACE,
+        rev="workspace",
+        name=None,
+        data=read_revision(source, reader.parsed),
+        baseline=head_rev,
+        source=source,
+    )
+    workspace_run(reader.root, exp)
+    return exp
+
+
+def find_repo_root(start: Path) -> Path | None:
+    """The working tree root of the git repository containing ``start``, if any."""
+    found = pygit2.discover_repository(str(start))
+    if found is None:
+        return None
+    path = Path(found)
+    return path.parent if path.name == ".git" else Path(os.fspath(path))

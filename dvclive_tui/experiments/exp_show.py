@@ -1,0 +1,111 @@
+"""Format experiments as ``dvc exp show --json`` does, so existing scripts keep working.
+
+The shape is DVC 3.x's ``[ExpState.dumpd() ...]``: the workspace, then one entry per
+baseline whose ``experiments`` hold ``{"revs": [...], "executor": ..., "name": ...}``
+ranges, newest first. Plain dvclive directories (no git) are appended as workspace-like
+entries whose ``rev`` is the directory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+from typing import Any
+
+from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
+from dvclive_tui.experiments.readers import FileResult
+
+_EXECUTOR_STATE = {
+    ExpStatus.RUNNING: "running",
+    ExpStatus.QUEUED: "queued",
+    ExpStatus.FAILED: "failed",
+}
+
+
+def _file_results(results: dict[str, FileResult]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, result in results.items():
+        if result.error is not None:
+            out[path] = {"error": {"type": result.error.type, "msg": result.error.msg}}
+        else:
+            out[path] = {"data": result.data}
+    return out
+
+
+def _timestamp(exp: Experiment) -> str | None:
+    if exp.timestamp is None or exp.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY):
+        return None
+    return datetime.fromtimestamp(exp.timestamp).isoformat()
+
+
+def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
+    """One ``ExpState`` (rev, name, data, error, experiments)."""
+    metrics = {} if exp.status is ExpStatus.QUEUED else _file_results(exp.metrics)
+    return {
+        "rev": exp.rev,
+        "name": name,
+        "data": {
+            "rev": exp.rev,
+            "timestamp": _timestamp(exp),
+            "params": _file_results(exp.params),
+            "metrics": metrics,
+            "deps": {},
+            "outs": {},
+            "meta": {},
+        },
+        "error": None if exp.error is None else {"msg": exp.error, "type": ""},
+        "experiments": None,
+    }
+
+
+def _executor(exp: Experiment) -> dict[str, Any] | None:
+    state = _EXECUTOR_STATE.get(exp.status)
+    if state is None or exp.kind is not ExpKind.TEMP:
+        return None
+    return {
+        "state": state,
+        "name": exp.name,
+        "local": {"root": exp.rev, "log": None, "pid": exp.pid, "returncode": None},
+    }
+
+
+def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
+    """The ``dvc exp show --json`` document for ``exps``."""
+    result: list[dict[str, Any]] = []
+    baselines: dict[str, dict[str, Any]] = {}
+    for exp in exps.experiments:
+        if exp.kind is ExpKind.WORKSPACE:
+            result.append(exp_state(exp, None))
+        elif exp.kind is ExpKind.BASELINE:
+            entry = exp_state(exp, exp.name)
+            baselines[exp.rev] = entry
+            result.append(entry)
+        elif exp.kind is ExpKind.DIRECTORY:
+            result.append(exp_state(exp, exp.name))
+        elif exp.baseline in baselines:
+            entry = baselines[exp.baseline]
+            ranges = entry["experiments"] or []
+            ranges.append(
+                {"revs": [exp_state(exp, exp.name)], "executor": _executor(exp), "name": exp.name}
+            )
+            entry["experiments"] = ranges
+    return result
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def dumps(data: Any) -> str:
+    """JSON text like DVC's ``ui.write_json`` (NaN/Infinity kept as tokens)."""
+    return json.dumps(data, default=_default, allow_nan=True)
+
+
+def is_finite_number(value: Any) -> bool:
+    """A finite real number (bools excluded)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

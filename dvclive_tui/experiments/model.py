@@ -1,0 +1,124 @@
+"""The experiment model: one row of the compare table (workspace, baseline, experiment...).
+
+Headless and I/O-free: the collector fills these, the table, JSON formatter and Textual
+compare screen read them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from dvclive_tui.experiments.readers import FileResult, RevisionData
+from dvclive_tui.experiments.sources import FileSource
+
+
+class ExpKind(enum.Enum):
+    """Where a row comes from."""
+
+    WORKSPACE = "workspace"
+    BASELINE = "baseline"
+    EXPERIMENT = "experiment"
+    """A committed experiment under ``refs/exps``."""
+    TEMP = "temp"
+    """A queued or ``--temp`` run executing in ``.dvc/tmp/exps/tmp*``."""
+    DIRECTORY = "directory"
+    """A plain dvclive directory given on the command line."""
+
+
+class ExpStatus(enum.Enum):
+    """Life-cycle state shown in the status column."""
+
+    RUNNING = "running"
+    QUEUED = "queued"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass
+class Experiment:
+    """One comparable revision or directory."""
+
+    key: str
+    """Unique within a collection: the commit SHA, ``workspace``, or a directory path."""
+    kind: ExpKind
+    rev: str
+    """Commit SHA, ``workspace``, or the directory path for non-git rows."""
+    name: str | None
+    """Experiment name, branch/tag name for baselines, ``None`` when unnamed."""
+    data: RevisionData = field(default_factory=RevisionData)
+    timestamp: float | None = None
+    """Commit time (epoch seconds) for commits; ``None`` for the workspace."""
+    baseline: str | None = None
+    """Baseline commit SHA of an experiment (or of the workspace / a temp run)."""
+    status: ExpStatus = ExpStatus.DONE
+    source: FileSource | None = None
+    """Where the files of this row can be read (lazy loading of series, plots, images)."""
+    root: str = ""
+    """Prefix of every path of this row inside :attr:`source` (``""`` for repo rows)."""
+    extra_revs: list[str] = field(default_factory=list)
+    """Older commits of a multi-commit experiment (checkpoint-era), newest first."""
+    pid: int | None = None
+    """Writer process of a running row, when known."""
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Display name: the name, else a short revision."""
+        if self.name:
+            return self.name
+        if self.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY, ExpKind.TEMP):
+            return self.rev
+        return self.rev[:7]
+
+    @property
+    def short_rev(self) -> str:
+        """Seven-character SHA for commits, the path or ``workspace`` otherwise."""
+        if self.kind in (ExpKind.BASELINE, ExpKind.EXPERIMENT):
+            return self.rev[:7]
+        return self.rev
+
+    @property
+    def params(self) -> dict[str, FileResult]:
+        return self.data.params
+
+    @property
+    def metrics(self) -> dict[str, FileResult]:
+        return self.data.metrics
+
+
+@dataclass
+class ExperimentSet:
+    """All rows of one comparison, in display order (workspace, then each baseline and its
+    experiments newest first, then temp runs and directories)."""
+
+    experiments: list[Experiment] = field(default_factory=list)
+    repo_root: str | None = None
+    """The git repository root, when the comparison is in one."""
+    warnings: list[str] = field(default_factory=list)
+
+    def by_key(self) -> dict[str, Experiment]:
+        return {exp.key: exp for exp in self.experiments}
+
+    def children(self, baseline: Experiment) -> list[Experiment]:
+        """Committed experiments of ``baseline``, in display order."""
+        return [
+            exp
+            for exp in self.experiments
+            if exp.kind is ExpKind.EXPERIMENT and exp.baseline == baseline.rev
+        ]
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Flatten nested mappings into dotted keys (lists stay values)."""
+    if not isinstance(data, dict):
+        return {prefix: data} if prefix else {}
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, name))
+        else:
+            flat[name] = value
+    return flat

@@ -1,0 +1,210 @@
+"""Read the params and metrics of one revision the way ``dvc exp show`` collects them.
+
+Given a :class:`~dvclive_tui.experiments.sources.FileSource` (a commit tree or a directory),
+find its ``dvc.yaml`` files, gather the params files (stage params deps, top-level
+``params``, the root ``params.yaml``) and metrics files (stage metrics, top-level
+``metrics``), and load them. Corrupt or missing files become per-file errors; nothing
+raises. Parsed files are memoised by content identity (blob id), so experiments sharing a
+file parse it once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import posixpath
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from dvclive_tui.experiments.dvcyaml import (
+    DEFAULT_PARAMS_FILE,
+    DvcYamlSpec,
+    merge_params,
+    parse_dvc_yaml,
+)
+from dvclive_tui.experiments.sources import FileSource
+from dvclive_tui.experiments.yaml12 import load_yaml12
+
+
+@dataclass(frozen=True)
+class FileError:
+    """Why one file could not be read: DVC's error type name and a readable message."""
+
+    type: str
+    msg: str
+
+
+@dataclass
+class FileResult:
+    """One params or metrics file: its data, or the error that prevented reading it."""
+
+    data: Any = None
+    error: FileError | None = None
+
+
+@dataclass
+class RevisionData:
+    """Everything ``dvc exp show`` reports for one revision, plus where dvclive wrote."""
+
+    params: dict[str, FileResult] = field(default_factory=dict)
+    metrics: dict[str, FileResult] = field(default_factory=dict)
+    plots: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """``(repo-relative path, plot properties)`` from every ``dvc.yaml``."""
+    dvc_yaml_errors: dict[str, str] = field(default_factory=dict)
+
+
+class ParseCache:
+    """Parsed files keyed by ``(content identity, format)``, shared across revisions."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], Any] = {}
+
+    def load(self, source: FileSource, path: str) -> Any:
+        """Load ``path`` by its suffix; returns the data or a :class:`FileError`."""
+        kind = _format_of(path)
+        identity = source.identity(path)
+        key = (identity, kind) if identity is not None else None
+        if key is not None and key in self._items:
+            return self._items[key]
+        raw = source.read(path)
+        result: Any
+        if raw is None:
+            result = FileError("FileNotFoundError", f"[Errno 2] No such file: '{path}'")
+        else:
+            result = decode(raw, path, kind)
+        if key is not None:
+            self._items[key] = result
+        return result
+
+
+def _format_of(path: str) -> str:
+    suffix = posixpath.splitext(path)[1].lower()
+    if suffix == ".json":
+        return "json"
+    if suffix == ".toml":
+        return "toml"
+    if suffix == ".py":
+        return "py"
+    return "yaml"
+
+
+def decode(raw: bytes, path: str, kind: str) -> Any:
+    """Decode a params/metrics file like DVC's ``load_path`` (errors as :class:`FileError`)."""
+    try:
+        if kind == "json":
+            return json.loads(raw) or {}
+        if kind == "toml":
+            return tomllib.loads(raw.decode("utf-8")) or {}
+        if kind == "py":
+            return FileError("ParseError", f"unable to read: '{path}', Python params unsupported")
+        return load_yaml12(raw) or {}
+    except Exception:
+        label = {"json": "JSON", "toml": "TOML"}.get(kind, "YAML")
+        return FileError(
+            f"{label}FileCorruptedError",
+            f"unable to read: '{path}', {label} file structure is corrupted",
+        )
+
+
+def extract_metrics(value: Any) -> Any:
+    """Keep numbers, strings and nested mappings of them (DVC's ``_extract_metrics``)."""
+    if isinstance(value, int | float | str):
+        return value
+    if not isinstance(value, dict):
+        return None
+    kept: dict[str, Any] = {}
+    for key, item in value.items():
+        extracted = extract_metrics(item)
+        if extracted not in (None, {}):
+            kept[key] = extracted
+    return kept
+
+
+def _select_keys(config: Any, key_paths: list[str]) -> Any:
+    """The parts of ``config`` named by dotted key paths, nested as in the file."""
+    if not key_paths:
+        return config
+    selected: dict[str, Any] = {}
+    for key_path in key_paths:
+        node: Any = config
+        parts = key_path.split(".")
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                break
+            node = node[part]
+        else:
+            target = selected
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = node
+    return selected
+
+
+def _expand(source: FileSource, paths: list[str]) -> list[str]:
+    expanded: list[str] = []
+    for path in paths:
+        items = source.files_under(path) if source.is_dir(path) else [path]
+        expanded.extend(item for item in items if item not in expanded)
+    return expanded
+
+
+def load_specs(source: FileSource, cache: ParseCache) -> tuple[list[DvcYamlSpec], dict[str, str]]:
+    """Parse every ``dvc.yaml`` of ``source``; returns the specs and per-file errors."""
+    specs: list[DvcYamlSpec] = []
+    errors: dict[str, str] = {}
+    for path in source.dvc_yaml_files():
+        loaded = cache.load(source, path)
+        if isinstance(loaded, FileError):
+            errors[path] = loaded.msg
+            continue
+        spec = parse_dvc_yaml(path, loaded)
+        if spec.error:
+            errors[path] = spec.error
+        specs.append(spec)
+    return specs, errors
+
+
+def read_revision(source: FileSource, cache: ParseCache) -> RevisionData:
+    """Collect the params, metrics and plot declarations of one revision."""
+    specs, errors = load_specs(source, cache)
+    data = RevisionData(dvc_yaml_errors=errors)
+
+    param_entries: list[dict[str, list[str]]] = []
+    for spec in specs:
+        param_entries.extend(spec.stage_params)
+    for spec in specs:
+        param_entries.extend({path: []} for path in spec.params)
+    if source.read(DEFAULT_PARAMS_FILE) is not None:
+        param_entries.append({DEFAULT_PARAMS_FILE: []})
+    merged = merge_params(param_entries)
+    for path, keys in merged.items():
+        for file in _expand(source, [path]):
+            loaded = cache.load(source, file)
+            if isinstance(loaded, FileError):
+                data.params[file] = FileResult(error=loaded)
+            else:
+                data.params[file] = FileResult(data=_select_keys(loaded, keys))
+
+    metric_paths = [path for spec in specs for path in spec.stage_metrics]
+    metric_paths += [path for spec in specs for path in spec.metrics]
+    for file in _expand(source, metric_paths):
+        loaded = cache.load(source, file)
+        if isinstance(loaded, FileError):
+            data.metrics[file] = FileResult(error=loaded)
+        else:
+            data.metrics[file] = FileResult(data=extract_metrics(loaded) or {})
+
+    for spec in specs:
+        data.plots.extend(spec.plots)
+    return data
+
+
+def is_number(value: Any) -> bool:
+    """A real number (not a bool), NaN included."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def is_nan(value: Any) -> bool:
+    """Whether ``value`` is a float NaN."""
+    return isinstance(value, float) and math.isnan(value)

@@ -1,0 +1,191 @@
+"""Experiments that are running now: in the workspace, or in DVC's temporary workspaces.
+
+* A dvclive run with ``save_dvc_exp=True`` writes ``.dvc/tmp/exps/run/DVCLIVE_ONLY``
+  (``{"exp_name", "pid"}``) at start and removes it when it saves the experiment; the
+  workspace row is running while that pid is alive.
+* Queued (``--queue``) and ``--temp`` runs execute in ``.dvc/tmp/exps/tmpXXXX/``; DVC keeps
+  their executor state in ``.dvc/tmp/exps/run/<rev>/<rev>.run`` (JSON with ``root_dir``,
+  ``name``, ``baseline_rev`` and ``status``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
+from dvclive_tui.experiments.readers import ParseCache, read_revision
+from dvclive_tui.experiments.sources import DirSource
+
+EXPS_TMP = Path(".dvc") / "tmp" / "exps"
+RUN_DIR = EXPS_TMP / "run"
+DVCLIVE_ONLY = RUN_DIR / "DVCLIVE_ONLY"
+
+#: DVC's ``TaskStatus`` values -> our status.
+_TASK_STATUS = {
+    0: ExpStatus.QUEUED,
+    1: ExpStatus.RUNNING,
+    2: ExpStatus.RUNNING,
+    3: ExpStatus.DONE,
+    4: ExpStatus.FAILED,
+    5: ExpStatus.FAILED,
+    6: ExpStatus.DONE,
+}
+
+#: A temp workspace without executor info counts as running while written this recently.
+RECENT_WRITE_S = 120.0
+
+
+def pid_alive(pid: Any) -> bool:
+    """Whether a process with this id exists (``False`` for anything not a positive int)."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def workspace_run(root: Path, workspace: Experiment) -> None:
+    """Mark the workspace row running (and name it) when a live dvclive run owns it."""
+    signal = _read_json(root / DVCLIVE_ONLY)
+    if not isinstance(signal, dict):
+        return
+    pid = signal.get("pid")
+    if pid_alive(pid):
+        workspace.status = ExpStatus.RUNNING
+        workspace.pid = pid
+        name = signal.get("exp_name")
+        if isinstance(name, str) and name:
+            workspace.name = name
+
+
+def executor_infos(root: Path) -> dict[str, dict[str, Any]]:
+    """DVC executor infos keyed by the resolved ``root_dir`` they run in."""
+    infos: dict[str, dict[str, Any]] = {}
+    run_dir = root / RUN_DIR
+    if not run_dir.is_dir():
+        return infos
+    for info_path in run_dir.glob("*/*.run"):
+        info = _read_json(info_path)
+        if isinstance(info, dict) and isinstance(info.get("root_dir"), str):
+            infos[str(Path(info["root_dir"]).resolve())] = info
+    return infos
+
+
+def _newest_write(path: Path) -> float | None:
+    newest: float | None = None
+    for dirpath, _dirnames, filenames in os.walk(path):
+        for name in filenames:
+            try:
+                mtime = os.stat(os.path.join(dirpath, name)).st_mtime
+            except OSError:
+                continue
+            newest = mtime if newest is None else max(newest, mtime)
+    return newest
+
+
+def collect_running(root: Path, cache: ParseCache, head_rev: str | None) -> list[Experiment]:
+    """Rows for every ``.dvc/tmp/exps/tmp*`` workspace (queued, running or just failed)."""
+    tmp_root = root / EXPS_TMP
+    if not tmp_root.is_dir():
+        return []
+    infos = executor_infos(root)
+    rows: list[Experiment] = []
+    for workdir in sorted(tmp_root.glob("tmp*")):
+        if not workdir.is_dir():
+            continue
+        info = infos.get(str(workdir.resolve()), {})
+        status_code = info.get("status")
+        if isinstance(status_code, int) and status_code in _TASK_STATUS:
+            status = _TASK_STATUS[status_code]
+        else:
+            newest = _newest_write(workdir / "dvclive") or _newest_write(workdir)
+            recent = newest is not None and time.time() - newest < RECENT_WRITE_S
+            status = ExpStatus.RUNNING if recent else ExpStatus.DONE
+        source = DirSource(workdir)
+        rel = workdir.relative_to(root).as_posix()
+        name = info.get("name")
+        baseline = info.get("baseline_rev")
+        rows.append(
+            Experiment(
+                key=rel,
+                kind=ExpKind.TEMP,
+                rev=rel,
+                name=name if isinstance(name, str) and name else None,
+                data=read_revision(source, cache),
+                baseline=baseline if isinstance(baseline, str) else head_rev,
+                status=status,
+                source=source,
+            )
+        )
+    return rows
+
+
+def directory_row(path: Path, cache: ParseCache, label: str) -> Experiment:
+    """A row for a plain dvclive directory (no git needed), named by ``label``.
+
+    The directory's own ``dvc.yaml`` decides what is read when it has one; otherwise the
+    dvclive defaults ``params.yaml``, ``metrics.json`` and ``plots/metrics`` are used.
+    Params and metrics files are keyed ``<label>/<file>`` (``dvclive/metrics.json``), like
+    the same files of a git revision; plot paths stay relative to the directory.
+    """
+    source = DirSource(path)
+    data = read_revision(source, cache)
+    if not data.metrics and source.read("metrics.json") is not None:
+        data = read_revision(_DefaultDvcYaml(path), cache)
+    status = ExpStatus.DONE
+    signal = _read_json(path / ".." / DVCLIVE_ONLY)
+    if isinstance(signal, dict) and pid_alive(signal.get("pid")):
+        status = ExpStatus.RUNNING
+    newest = _newest_write(path)
+    if newest is not None and time.time() - newest < 10.0:
+        status = ExpStatus.RUNNING
+    data.params = {f"{label}/{key}": value for key, value in data.params.items()}
+    data.metrics = {f"{label}/{key}": value for key, value in data.metrics.items()}
+    return Experiment(
+        key=str(path),
+        kind=ExpKind.DIRECTORY,
+        rev=label,
+        name=label,
+        data=data,
+        timestamp=newest,
+        status=status,
+        source=source,
+    )
+
+
+class _DefaultDvcYaml(DirSource):
+    """A dvclive directory without ``dvc.yaml``: pretend it has dvclive's default one."""
+
+    _DEFAULT = (
+        b"params:\n- params.yaml\nmetrics:\n- metrics.json\nplots:\n- plots/metrics:\n    x: step\n"
+    )
+
+    def read(self, path: str) -> bytes | None:
+        if path.strip("/") == "dvc.yaml":
+            return self._DEFAULT
+        return super().read(path)
+
+    def dvc_yaml_files(self) -> list[str]:
+        return ["dvc.yaml"]
+
+    def identity(self, path: str) -> str | None:
+        if path.strip("/") == "dvc.yaml":
+            return "default-dvclive-dvc.yaml"
+        return super().identity(path)

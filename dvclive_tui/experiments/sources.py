@@ -1,0 +1,175 @@
+"""Read-only file trees: a git commit's tree (pygit2) or a directory on disk.
+
+Experiments are read from both: committed experiments from git objects, the workspace and
+running experiments from disk. Views of the same shape let one collector serve both.
+Paths are POSIX and relative to the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import pygit2
+
+#: Directories never searched for ``dvc.yaml`` files (DVC's own state, VCS, environments).
+SKIPPED_DIRS = frozenset({".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"})
+DVC_YAML = "dvc.yaml"
+
+
+class FileSource(Protocol):
+    """A read-only tree of files addressed by POSIX paths relative to its root."""
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes, or ``None`` when it is missing or not a file."""
+
+    def is_dir(self, path: str) -> bool:
+        """Whether ``path`` is a directory."""
+
+    def files_under(self, path: str) -> list[str]:
+        """Every file below directory ``path`` (recursive, sorted); empty if none."""
+
+    def dvc_yaml_files(self) -> list[str]:
+        """Every ``dvc.yaml`` in the tree (sorted, root first)."""
+
+    def identity(self, path: str) -> str | None:
+        """A content identity for ``path`` (blob id, or mtime+size on disk) for caching."""
+
+
+class TreeCache:
+    """Memo shared by every :class:`GitTreeSource` of one repository.
+
+    Experiments of one baseline share almost every subtree, so the ``dvc.yaml`` search is
+    memoised per tree id and each blob is fetched once.
+    """
+
+    def __init__(self, repo: pygit2.Repository) -> None:
+        self.repo = repo
+        self.dvc_yaml_by_tree: dict[pygit2.Oid, tuple[str, ...]] = {}
+
+
+class GitTreeSource:
+    """The files of one git commit, read straight from the object database."""
+
+    def __init__(self, cache: TreeCache, tree: pygit2.Tree) -> None:
+        self._cache = cache
+        self._repo = cache.repo
+        self._tree = tree
+
+    def _entry(self, path: str) -> pygit2.Object | None:
+        path = path.strip("/")
+        if not path or path == ".":
+            return self._tree
+        try:
+            return self._tree[path]
+        except (KeyError, ValueError):
+            return None
+
+    def read(self, path: str) -> bytes | None:
+        entry = self._entry(path)
+        if entry is None or entry.type != pygit2.GIT_OBJECT_BLOB:
+            return None
+        blob = self._repo[entry.id]
+        assert isinstance(blob, pygit2.Blob)
+        return blob.data
+
+    def is_dir(self, path: str) -> bool:
+        entry = self._entry(path)
+        return entry is not None and entry.type == pygit2.GIT_OBJECT_TREE
+
+    def files_under(self, path: str) -> list[str]:
+        entry = self._entry(path)
+        if entry is None or entry.type != pygit2.GIT_OBJECT_TREE:
+            return []
+        tree = self._repo[entry.id]
+        assert isinstance(tree, pygit2.Tree)
+        prefix = path.strip("/")
+        found: list[str] = []
+        self._walk(tree, prefix + "/" if prefix and prefix != "." else "", found)
+        return sorted(found)
+
+    def _walk(self, tree: pygit2.Tree, prefix: str, found: list[str]) -> None:
+        for item in tree:
+            if item.type == pygit2.GIT_OBJECT_TREE:
+                sub = self._repo[item.id]
+                assert isinstance(sub, pygit2.Tree)
+                self._walk(sub, f"{prefix}{item.name}/", found)
+            elif item.type == pygit2.GIT_OBJECT_BLOB:
+                found.append(f"{prefix}{item.name}")
+
+    def dvc_yaml_files(self) -> list[str]:
+        return list(self._find_dvc_yaml(self._tree))
+
+    def _find_dvc_yaml(self, tree: pygit2.Tree) -> tuple[str, ...]:
+        memo = self._cache.dvc_yaml_by_tree
+        known = memo.get(tree.id)
+        if known is not None:
+            return known
+        here: list[str] = []
+        below: list[str] = []
+        for item in tree:
+            name = item.name or ""
+            if item.type == pygit2.GIT_OBJECT_BLOB and name == DVC_YAML:
+                here.append(name)
+            elif item.type == pygit2.GIT_OBJECT_TREE and name not in SKIPPED_DIRS:
+                sub = self._repo[item.id]
+                assert isinstance(sub, pygit2.Tree)
+                below.extend(f"{name}/{path}" for path in self._find_dvc_yaml(sub))
+        result = tuple(here + below)
+        memo[tree.id] = result
+        return result
+
+    def identity(self, path: str) -> str | None:
+        entry = self._entry(path)
+        return None if entry is None else str(entry.id)
+
+
+class DirSource:
+    """The files of a directory on disk (the workspace, or a DVC temporary workspace)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, path: str) -> Path:
+        path = path.strip("/")
+        return self.root if path in ("", ".") else self.root / path
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return self._path(path).read_bytes()
+        except OSError:
+            return None
+
+    def is_dir(self, path: str) -> bool:
+        return self._path(path).is_dir()
+
+    def files_under(self, path: str) -> list[str]:
+        base = self._path(path)
+        prefix = path.strip("/")
+        prefix = prefix + "/" if prefix and prefix != "." else ""
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            rel = os.path.relpath(dirpath, base)
+            rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            found.extend(f"{prefix}{rel}{name}" for name in filenames)
+        return sorted(found)
+
+    def dvc_yaml_files(self) -> list[str]:
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith(".")
+            )
+            if DVC_YAML in filenames:
+                rel = os.path.relpath(os.path.join(dirpath, DVC_YAML), self.root)
+                found.append(rel.replace(os.sep, "/"))
+        return sorted(found, key=lambda p: (p.count("/"), p))
+
+    def identity(self, path: str) -> str | None:
+        try:
+            stat = self._path(path).stat()
+        except OSError:
+            return None
+        return f"{stat.st_mtime_ns}:{stat.st_size}"

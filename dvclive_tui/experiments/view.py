@@ -1,0 +1,105 @@
+"""Headless state of the compare table: filter, sort, hidden columns, only-changed, stars.
+
+The Textual compare screen and the ``--csv``/``--md`` printers both render a
+:class:`TableView`, so what you see is what you export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dvclive_tui.experiments import table
+from dvclive_tui.experiments.filter import Filter, FilterError, compile_filter, resolve_column
+from dvclive_tui.experiments.model import Experiment
+from dvclive_tui.experiments.table import BASE_COLUMNS, Column
+
+
+class ViewError(ValueError):
+    """A bad filter or sort column (one readable line)."""
+
+
+@dataclass
+class TableView:
+    """Rows and columns of the compare table after every user choice is applied."""
+
+    experiments: list[Experiment]
+    all_columns: list[Column] = field(default_factory=list)
+    filter: Filter = field(default_factory=lambda: compile_filter(""))
+    sort_by: Column | str | None = None
+    descending: bool = False
+    only_changed: bool = False
+    hidden: set[str] = field(default_factory=set)
+    """Keys of hidden columns."""
+    starred: set[str] = field(default_factory=set)
+    """Keys of starred experiments (kept visible by any filter, listed first)."""
+
+    @classmethod
+    def build(
+        cls,
+        experiments: Sequence[Experiment],
+        *,
+        filter_text: str = "",
+        sort_by: str | None = None,
+        descending: bool = False,
+        only_changed: bool = False,
+    ) -> TableView:
+        """A view over ``experiments`` (raises :class:`ViewError` on a bad filter/sort)."""
+        view = cls(list(experiments), descending=descending, only_changed=only_changed)
+        view.refresh_columns()
+        view.set_filter(filter_text)
+        if sort_by:
+            view.set_sort(sort_by, descending=descending)
+        return view
+
+    def refresh_columns(self) -> None:
+        """Recompute the column list after rows changed (live updates)."""
+        self.all_columns = table.build_columns(self.experiments)
+
+    def set_filter(self, text: str) -> None:
+        try:
+            self.filter = compile_filter(text)
+        except FilterError as exc:
+            raise ViewError(str(exc)) from None
+
+    def find_column(self, name: str) -> Column | str:
+        """A base column name or the param/metric column ``name`` refers to."""
+        for base in BASE_COLUMNS:
+            if name.lower() == base.lower() or (name == "name" and base == "Experiment"):
+                return base
+        found = resolve_column(name, self.all_columns)
+        if not found:
+            raise ViewError(f"no column named {name!r}")
+        return found[0]
+
+    def set_sort(self, column: Column | str, *, descending: bool = False) -> None:
+        self.sort_by = self.find_column(column) if isinstance(column, str) else column
+        self.descending = descending
+
+    @property
+    def rows(self) -> list[Experiment]:
+        """Visible rows: filtered (starred always kept), sorted, starred first."""
+        columns = self.all_columns
+        rows = [
+            exp
+            for exp in self.experiments
+            if exp.key in self.starred or self.filter.matches(exp, columns)
+        ]
+        if self.sort_by is not None:
+            rows = table.sort_rows(rows, self.sort_by, reverse=self.descending)
+        starred = [exp for exp in rows if exp.key in self.starred]
+        return starred + [exp for exp in rows if exp.key not in self.starred]
+
+    @property
+    def columns(self) -> list[Column]:
+        """Visible param/metric columns."""
+        columns = [column for column in self.all_columns if column.key not in self.hidden]
+        if self.only_changed:
+            columns = table.changed_columns(self.rows, columns)
+        return columns
+
+    def to_csv(self) -> str:
+        return table.to_csv(self.rows, self.columns)
+
+    def to_markdown(self) -> str:
+        return table.to_markdown(self.rows, self.columns)
