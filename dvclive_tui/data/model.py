@@ -59,10 +59,24 @@ class MetricSeries:
     Views read the ``steps`` / ``values`` / ``timestamps`` properties (``int64`` steps,
     ``float64`` values, ``int64`` epoch-millisecond timestamps or ``None``), ``len()``,
     ``generation`` and ``nbytes``. The storage behind them is the data layer's business and
-    may be narrower than the views it returns (the memory budget is 16 bytes per point).
+    may be narrower than the views it returns (the memory budget is 16 bytes per point):
+    steps are held as ``int32`` until a step needs more, and timestamps as ``uint32``
+    millisecond offsets from the first timestamp until one falls outside that range (then
+    both upgrade to ``int64`` transparently). ``steps`` and ``timestamps`` therefore return
+    fresh ``int64`` arrays while the storage is narrow; ``values`` is always a view.
+    A missing timestamp reads as ``-1``.
     """
 
-    __slots__ = ("_n", "_steps", "_timestamps", "_values", "generation", "name", "path")
+    __slots__ = (
+        "_n",
+        "_steps",
+        "_timestamps",
+        "_ts_base",
+        "_values",
+        "generation",
+        "name",
+        "path",
+    )
 
     def __init__(self, name: str, path: str, *, has_timestamp: bool, capacity: int = 64) -> None:
         self.name = name
@@ -72,26 +86,50 @@ class MetricSeries:
         self.generation = 0
         """Bumped each time the series is reset (new run, truncated file)."""
         self._n = 0
-        self._steps: npt.NDArray[np.int64] = np.empty(capacity, dtype=np.int64)
-        self._values: npt.NDArray[np.float64] = np.empty(capacity, dtype=np.float64)
-        self._timestamps: npt.NDArray[np.int64] | None = (
-            np.empty(capacity, dtype=np.int64) if has_timestamp else None
+        self._steps: npt.NDArray[np.int32] | npt.NDArray[np.int64] = np.empty(
+            capacity, dtype=np.int32
         )
+        self._values: npt.NDArray[np.float64] = np.empty(capacity, dtype=np.float64)
+        self._timestamps: npt.NDArray[np.uint32] | npt.NDArray[np.int64] | None = (
+            np.empty(capacity, dtype=np.uint32) if has_timestamp else None
+        )
+        self._ts_base: int | None = None
 
     def __len__(self) -> int:
         return self._n
 
     @property
     def steps(self) -> npt.NDArray[np.int64]:
-        return self._steps[: self._n]
+        """Steps as ``int64`` (a copy while the storage is ``int32``)."""
+        held = self._steps[: self._n]
+        if held.dtype == np.int64:
+            return held  # type: ignore[return-value]
+        return held.astype(np.int64)
 
     @property
     def values(self) -> npt.NDArray[np.float64]:
+        """Values as ``float64`` (NaN and ±inf kept)."""
         return self._values[: self._n]
 
     @property
     def timestamps(self) -> npt.NDArray[np.int64] | None:
-        return None if self._timestamps is None else self._timestamps[: self._n]
+        """Epoch-millisecond timestamps as ``int64`` (``-1`` where missing), or ``None``."""
+        if self._timestamps is None:
+            return None
+        held = self._timestamps[: self._n]
+        if held.dtype == np.int64:
+            return held  # type: ignore[return-value]
+        base = self._ts_base if self._ts_base is not None else 0
+        wide = held.astype(np.int64)
+        missing = held == _TS_MISSING
+        wide += base
+        wide[missing] = -1
+        return wide
+
+    @property
+    def has_timestamp(self) -> bool:
+        """Whether the series holds a timestamp column."""
+        return self._timestamps is not None
 
     def append(
         self,
@@ -99,36 +137,81 @@ class MetricSeries:
         values: npt.ArrayLike,
         timestamps: npt.ArrayLike | None = None,
     ) -> None:
-        """Append points (arrays of equal length)."""
+        """Append points (arrays of equal length); ``-1`` marks a missing timestamp."""
         new_steps = np.asarray(steps, dtype=np.int64)
         count = len(new_steps)
         if count == 0:
             return
         self._reserve(self._n + count)
-        self._steps[self._n : self._n + count] = new_steps
-        self._values[self._n : self._n + count] = np.asarray(values, dtype=np.float64)
+        start, stop = self._n, self._n + count
+        if self._steps.dtype != np.int64 and not _fits_int32(new_steps):
+            self._steps = self._steps.astype(np.int64)
+        self._steps[start:stop] = new_steps
+        self._values[start:stop] = np.asarray(values, dtype=np.float64)
         if self._timestamps is not None:
             if timestamps is None:
-                self._timestamps[self._n : self._n + count] = -1
+                new_ts = np.full(count, -1, dtype=np.int64)
             else:
-                self._timestamps[self._n : self._n + count] = np.asarray(timestamps, dtype=np.int64)
-        self._n += count
+                new_ts = np.asarray(timestamps, dtype=np.int64)
+            self._store_timestamps(start, stop, new_ts)
+        self._n = stop
+
+    def _store_timestamps(self, start: int, stop: int, new_ts: npt.NDArray[np.int64]) -> None:
+        assert self._timestamps is not None
+        if self._timestamps.dtype == np.int64:
+            self._timestamps[start:stop] = new_ts
+            return
+        present = new_ts >= 0
+        if self._ts_base is None and present.any():
+            self._ts_base = int(new_ts[present].min())
+        base = self._ts_base if self._ts_base is not None else 0
+        offsets = new_ts - base
+        if present.any() and (
+            int(offsets[present].min()) < 0 or int(offsets[present].max()) >= _TS_MISSING
+        ):
+            self._timestamps = self._widen_timestamps()
+            self._timestamps[start:stop] = new_ts
+            return
+        offsets[~present] = _TS_MISSING
+        self._timestamps[start:stop] = offsets.astype(np.uint32)
+
+    def _widen_timestamps(self) -> npt.NDArray[np.int64]:
+        """The whole timestamp buffer (capacity) as ``int64``, for the upgrade."""
+        assert self._timestamps is not None
+        held = self._timestamps
+        if held.dtype == np.int64:
+            return held  # type: ignore[return-value]
+        base = self._ts_base if self._ts_base is not None else 0
+        wide = held.astype(np.int64) + base
+        wide[held == _TS_MISSING] = -1
+        return wide
 
     def reset(self, *, has_timestamp: bool) -> None:
         """Drop every point (a new run started) and bump :attr:`generation`."""
         self._n = 0
         self.generation += 1
-        if has_timestamp and self._timestamps is None:
-            self._timestamps = np.empty(len(self._steps), dtype=np.int64)
-        elif not has_timestamp:
+        self._ts_base = None
+        self._steps = np.empty(len(self._values), dtype=np.int32)
+        if has_timestamp:
+            self._timestamps = np.empty(len(self._values), dtype=np.uint32)
+        else:
             self._timestamps = None
 
+    def shrink_to_fit(self) -> None:
+        """Release spare capacity (after a bulk load)."""
+        if len(self._values) == self._n:
+            return
+        self._steps = self._steps[: self._n].copy()
+        self._values = self._values[: self._n].copy()
+        if self._timestamps is not None:
+            self._timestamps = self._timestamps[: self._n].copy()
+
     def _reserve(self, needed: int) -> None:
-        capacity = len(self._steps)
+        capacity = len(self._values)
         if needed <= capacity:
             return
-        while capacity < needed:
-            capacity *= 2
+        # A bulk load into an empty series is sized exactly; later growth is by half.
+        capacity = needed if self._n == 0 else max(needed, capacity + capacity // 2, 64)
         self._steps = _grow(self._steps, capacity)
         self._values = _grow(self._values, capacity)
         if self._timestamps is not None:
@@ -139,6 +222,17 @@ class MetricSeries:
         """Bytes held by the buffers (for memory accounting)."""
         total = self._steps.nbytes + self._values.nbytes
         return total + (0 if self._timestamps is None else self._timestamps.nbytes)
+
+
+_TS_MISSING = 0xFFFFFFFF
+"""``uint32`` offset that marks a missing timestamp in narrow storage."""
+
+_INT32_MIN = -(2**31)
+_INT32_MAX = 2**31 - 1
+
+
+def _fits_int32(values: npt.NDArray[np.int64]) -> bool:
+    return bool(int(values.min()) >= _INT32_MIN and int(values.max()) <= _INT32_MAX)
 
 
 def _grow(array: npt.NDArray[Any], capacity: int) -> npt.NDArray[Any]:

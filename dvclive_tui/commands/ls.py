@@ -1,0 +1,232 @@
+"""``dvclive-tui ls [PATH] [--json]``: what a run (or every run under a folder) holds.
+
+PATH is a dvclive directory, or a repository / parent folder whose dvclive directories are
+discovered (DVC's temporary run workspaces included). For each run: every metric with its
+point count, last step, last, min and max value; params; summary; images and plots; status;
+per-file warnings. A human table by default (plain when not a terminal), JSON with
+``--json``. Never imports Textual.
+
+JSON structure (stable; non-finite numbers are written as the strings ``"nan"``,
+``"inf"`` and ``"-inf"``, as dvclive does; times are epoch seconds or ``null``)::
+
+    {"runs": [{"name": str, "path": str, "status": "waiting|running|stalled|finished",
+               "started": float|null, "last_write": float|null,
+               "metrics": [{"name", "path", "count", "last_step", "last", "min", "max"}],
+               "params": {...}, "summary": {...},
+               "images": [{"name", "frames", "first_step", "last_step"}],
+               "plots": [{"name", "kind", "path", "template", "x", "y", "title",
+                          "x_label", "y_label", "rows"}],
+               "warnings": [{"path", "message"}]}]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
+from dvclive_tui.data.model import MetricSeries, Run
+from dvclive_tui.data.reader import load_run
+
+
+class PathError(click.ClickException):
+    """A bad PATH: one ``Error: ...`` line and exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
+@click.command(name="ls")
+@click.argument("path", default=".", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (structure in the docs).")
+def ls(path: str, as_json: bool) -> None:
+    """List a run's metrics, params, summary, images, plots and status.
+
+    PATH is a dvclive directory or a folder (a repository) to search for them; it defaults
+    to the current directory.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise PathError(f"path '{path}' does not exist")
+    if not root.is_dir():
+        raise PathError(f"path '{path}' is not a directory")
+    run_dirs = [root] if is_dvclive_dir(root) else discover_runs(root)
+    if not run_dirs:
+        raise click.ClickException(f"no dvclive directory found under '{path}'")
+    runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
+    if as_json:
+        payload = {"runs": [run_to_dict(run) for run in runs]}
+        click.echo(json.dumps(payload, indent=2, default=str, allow_nan=False))
+    else:
+        _print_human(runs)
+
+
+def run_to_dict(run: Run) -> dict[str, Any]:
+    """The JSON-ready description of a run (see the module docstring)."""
+    return {
+        "name": run.name,
+        "path": str(run.path),
+        "status": run.status.value,
+        "started": run.started,
+        "last_write": run.last_write,
+        "metrics": [_metric_dict(series) for series in run.metrics.values()],
+        "params": _finite(run.params),
+        "summary": _finite(run.summary),
+        "images": [
+            {
+                "name": image.name,
+                "frames": len(image.frames),
+                "first_step": image.frames[0][0] if image.frames else None,
+                "last_step": image.frames[-1][0] if image.frames else None,
+            }
+            for image in run.images.values()
+        ],
+        "plots": [
+            {
+                "name": plot.name,
+                "kind": plot.kind,
+                "path": plot.path,
+                "template": plot.config.template,
+                "x": plot.config.x,
+                "y": plot.config.y,
+                "title": plot.config.title,
+                "x_label": plot.config.x_label,
+                "y_label": plot.config.y_label,
+                "rows": len(plot.rows),
+            }
+            for plot in run.plots.values()
+        ],
+        "warnings": [
+            {"path": warning.path, "message": warning.message}
+            for warning in sorted(run.warnings.values(), key=lambda item: item.path)
+        ],
+    }
+
+
+def metric_stats(series: MetricSeries) -> dict[str, Any]:
+    """Count, last step, last, min and max value (NaN ignored by min and max)."""
+    count = len(series)
+    if count == 0:
+        return {"count": 0, "last_step": None, "last": None, "min": None, "max": None}
+    values = series.values
+    finite_or_inf = values[~np.isnan(values)]
+    low = float(finite_or_inf.min()) if len(finite_or_inf) else math.nan
+    high = float(finite_or_inf.max()) if len(finite_or_inf) else math.nan
+    return {
+        "count": count,
+        "last_step": int(series.steps[-1]),
+        "last": float(values[-1]),
+        "min": low,
+        "max": high,
+    }
+
+
+# -- internals ---------------------------------------------------------------------------
+
+
+def _metric_dict(series: MetricSeries) -> dict[str, Any]:
+    stats = metric_stats(series)
+    return {"name": series.name, "path": series.path, **_finite(stats)}
+
+
+def _finite(value: Any) -> Any:
+    """Non-finite floats as dvclive's strings, recursively (JSON has no NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {str(key): _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _name(run_dir: Path, root: Path) -> str:
+    if run_dir == root:
+        return os.path.normpath(str(root))
+    return run_dir.relative_to(root).as_posix()
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _when(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return dt.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _flatten(mapping: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            rows.extend(_flatten(value, f"{name}."))
+        else:
+            rows.append((name, _number(value) if isinstance(value, float) else str(value)))
+    return rows
+
+
+def _print_human(runs: list[Run]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not sys.stdout.isatty():  # plain text, wide enough not to fold a pipe's lines
+        console = Console(highlight=False, color_system=None, width=max(console.width, 120))
+    for index, run in enumerate(runs):
+        if index:
+            console.print()
+        console.print(
+            f"[bold]{escape(run.name)}[/]  {run.status.value}  "
+            f"started {_when(run.started)}  last write {_when(run.last_write)}"
+        )
+        if run.metrics:
+            table = Table(title=None, box=None, pad_edge=False, header_style="bold")
+            table.add_column("metric", overflow="fold")
+            for column in ("count", "last step", "last", "min", "max"):
+                table.add_column(column, justify="right", no_wrap=True)
+            for series in run.metrics.values():
+                stats = metric_stats(series)
+                table.add_row(
+                    escape(series.name),
+                    str(stats["count"]),
+                    _number(stats["last_step"]),
+                    _number(stats["last"]),
+                    _number(stats["min"]),
+                    _number(stats["max"]),
+                )
+            console.print(table)
+        for title, mapping in (("params", run.params), ("summary", run.summary)):
+            if mapping:
+                pairs = "  ".join(f"{escape(k)}={escape(v)}" for k, v in _flatten(mapping))
+                console.print(f"[bold]{title}[/]  {pairs}")
+        if run.images:
+            described = []
+            for image in run.images.values():
+                steps = [step for step, _path in image.frames if step is not None]
+                extent = f" frames, steps {steps[0]}-{steps[-1]}" if steps else ""
+                described.append(f"{escape(image.name)} ({len(image.frames)}{extent})")
+            console.print(f"[bold]images[/]  {', '.join(described)}")
+        if run.plots:
+            described = [
+                f"{escape(plot.name)} ({plot.kind} {plot.config.template}, {len(plot.rows)} rows)"
+                for plot in run.plots.values()
+            ]
+            console.print(f"[bold]plots[/]  {', '.join(described)}")
+        for warning in sorted(run.warnings.values(), key=lambda item: item.path):
+            console.print(f"[bold]warning[/]  {escape(warning.path)}: {escape(warning.message)}")
+        if not (run.metrics or run.params or run.summary or run.images or run.plots):
+            console.print("(no data yet)")

@@ -1,0 +1,107 @@
+"""Finding dvclive directories under a repository or a parent folder.
+
+Includes DVC's queued and ``--temp`` run workspaces (``.dvc/tmp/exps/tmpXXXX/``), where the
+live files of such runs are written; skips ``.git``, virtual environments, ``node_modules``,
+caches and the DVC cache.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Sub-folders of ``plots/`` that only dvclive writes.
+PLOT_FOLDERS = ("metrics", "images", "sklearn", "custom")
+SKIPPED_NAMES = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
+)
+MAX_DEPTH = 8
+
+
+def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` looks like a dvclive directory.
+
+    It has a ``plots/{metrics,images,sklearn,custom}`` folder, or a ``metrics.json`` next to
+    a ``params.yaml``, ``dvc.yaml``, ``report.html`` or ``report.md``, or a ``metrics.json``
+    in a folder whose name contains ``dvclive``.
+    """
+    folder = Path(path)
+    plots = folder / "plots"
+    if any((plots / name).is_dir() for name in PLOT_FOLDERS):
+        return True
+    if not (folder / "metrics.json").is_file():
+        return False
+    if "dvclive" in folder.name.lower():
+        return True
+    companions = ("params.yaml", "dvc.yaml", "report.html", "report.md")
+    return any((folder / name).is_file() for name in companions)
+
+
+def discover_runs(root: str | os.PathLike[str]) -> list[Path]:
+    """dvclive directories under ``root`` (``root`` itself if it is one), sorted.
+
+    Workspace runs come first, then runs in DVC's temporary workspaces under
+    ``.dvc/tmp/exps``. A found run directory is not searched further.
+    """
+    start = Path(root)
+    if is_dvclive_dir(start):
+        return [start]
+    found: list[Path] = []
+    _walk(start, 0, found, in_dvc=False)
+    return sorted(found, key=lambda path: (".dvc" in path.relative_to(start).parts, str(path)))
+
+
+def _walk(folder: Path, depth: int, found: list[Path], *, in_dvc: bool) -> None:
+    if depth > MAX_DEPTH:
+        return
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+        except OSError:
+            continue
+        name = entry.name
+        child = Path(entry.path)
+        if name == ".dvc" and not in_dvc:
+            exps = child / "tmp" / "exps"
+            if exps.is_dir():
+                _walk_temp_workspaces(exps, depth, found)
+            continue
+        if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
+            continue
+        if is_dvclive_dir(child):
+            found.append(child)
+            continue
+        _walk(child, depth + 1, found, in_dvc=in_dvc)
+
+
+def _walk_temp_workspaces(exps: Path, depth: int, found: list[Path]) -> None:
+    try:
+        workspaces = sorted(os.scandir(exps), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in workspaces:
+        if entry.name.startswith("tmp") and entry.is_dir(follow_symlinks=False):
+            workspace = Path(entry.path)
+            if is_dvclive_dir(workspace):
+                found.append(workspace)
+            else:
+                _walk(workspace, depth + 1, found, in_dvc=True)
