@@ -1,0 +1,101 @@
+"""``dvc.yaml``: the DVC configuration of a run (params, metrics, plots, artifacts).
+
+:func:`dvcyaml_content` computes dvclive's entries, with paths relative to the dvc.yaml's
+directory. :func:`write_dvcyaml` writes a new file with dvclive's dumper (key order params,
+metrics, plots, artifacts) or merges into an existing one in place with a ruamel round trip
+that keeps comments and other keys such as ``stages``. When merging, every old entry whose
+path resolves inside the run directory is the writer's own and is replaced; the rest stays.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import TYPE_CHECKING, Any
+
+from dvclive_writer.serialize import atomic_write, dumps_yaml, load_yaml
+from dvclive_writer.utils import is_inside, rel_path
+
+if TYPE_CHECKING:
+    from dvclive_writer.live import Live
+
+#: Where metric histories and images live below ``plots_dir``.
+METRICS_SUBFOLDER = "metrics"
+IMAGES_SUBFOLDER = "images"
+
+
+def dvcyaml_content(live: Live) -> dict[str, Any]:
+    """The entries dvclive would write for ``live`` right now.
+
+    ``live._plots`` maps a plot name to ``(path relative to live.dir, config dict)``;
+    ``live._artifacts`` maps a name to ``{"path": ..., "type": ..., ...}``.
+    """
+    base = os.path.dirname(os.path.abspath(live.dvc_file))
+    content: dict[str, Any] = {}
+    if live._params:
+        content["params"] = [rel_path(live.params_file, base)]
+    if live._metrics or live.summary:
+        content["metrics"] = [rel_path(live.metrics_file, base)]
+    plots: list[Any] = []
+    metrics_dir = os.path.join(live.plots_dir, METRICS_SUBFOLDER)
+    if os.path.exists(metrics_dir):
+        plots.append({rel_path(metrics_dir, base): {"x": "step"}})
+    if live._images:
+        plots.append(rel_path(os.path.join(live.plots_dir, IMAGES_SUBFOLDER), base))
+    for plot_path, config in live._plots.values():
+        plots.append({rel_path(os.path.join(live.dir, plot_path), base): dict(config)})
+    if plots:
+        content["plots"] = plots
+    if live._artifacts:
+        artifacts = copy.deepcopy(live._artifacts)
+        for artifact in artifacts.values():
+            artifact["path"] = rel_path(artifact["path"], base)
+        content["artifacts"] = artifacts
+    return content
+
+
+def write_dvcyaml(live: Live, content: dict[str, Any]) -> None:
+    """Write ``content`` to ``live.dvc_file``: a new file, or a merge into the existing one."""
+    path = live.dvc_file
+    if not os.path.exists(path):
+        atomic_write(path, dumps_yaml(content).encode("utf-8"))
+        return
+    original = load_yaml(path, typ="rt") or {}
+    merged = merge_dvcyaml(original, content, live_dir=live.dir, dvcyaml_path=path)
+    atomic_write(path, dumps_yaml(merged).encode("utf-8"))
+
+
+def merge_dvcyaml(
+    original: Any, updates: dict[str, Any], live_dir: str | os.PathLike[str], dvcyaml_path: str
+) -> Any:
+    """Replace the run's own entries of ``original`` (a round-trip mapping) with ``updates``."""
+    base = os.path.dirname(os.path.abspath(dvcyaml_path))
+    own_dir = os.path.abspath(live_dir)
+
+    def is_own(entry_path: Any) -> bool:
+        return is_inside(os.path.normpath(os.path.join(base, str(entry_path))), own_dir)
+
+    def keep(entry: Any) -> bool:
+        if isinstance(entry, str):
+            return not is_own(entry)
+        if isinstance(entry, dict) and len(entry) == 1:
+            return not is_own(next(iter(entry)))
+        return True
+
+    for key in ("params", "metrics", "plots"):
+        old = original.get(key) or []
+        kept = [entry for entry in old if keep(entry)] if isinstance(old, list) else [old]
+        original[key] = kept + updates.get(key, [])
+        if not original[key]:
+            del original[key]
+
+    old_artifacts = original.get("artifacts") or {}
+    kept_artifacts = {
+        name: meta
+        for name, meta in old_artifacts.items()
+        if not isinstance(meta, dict) or ("path" in meta and not is_own(meta["path"]))
+    }
+    original["artifacts"] = {**kept_artifacts, **updates.get("artifacts", {})}
+    if not original["artifacts"]:
+        del original["artifacts"]
+    return original

@@ -1,0 +1,9 @@
+"""Environment variable names read by the writer (each value equals its name, as in dvclive)."""
+
+DVCLIVE_LOGLEVEL = "DVCLIVE_LOGLEVEL"
+DVCLIVE_OPEN = "DVCLIVE_OPEN"
+DVCLIVE_RESUME = "DVCLIVE_RESUME"
+DVCLIVE_TEST = "DVCLIVE_TEST"
+DVC_EXP_BASELINE_REV = "DVC_EXP_BASELINE_REV"
+DVC_EXP_NAME = "DVC_EXP_NAME"
+DVC_ROOT = "DVC_ROOT"
