@@ -147,7 +147,7 @@ def directory_row(path: Path, cache: ParseCache, label: str) -> Experiment:
     """
     source = DirSource(path)
     data = read_revision(source, cache)
-    if not data.metrics and source.read("metrics.json") is not None:
+    if not source.dvc_yaml_files():
         data = read_revision(_DefaultDvcYaml(path), cache)
     status = ExpStatus.DONE
     signal = _read_json(path / ".." / DVCLIVE_ONLY)

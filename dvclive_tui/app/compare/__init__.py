@@ -1,0 +1,1 @@
+"""The interactive compare view: experiment table, overlaid curves, params diff, media."""

@@ -1,0 +1,45 @@
+"""Rich text for compare-table cells (errors, missing values, status, markers)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from dvclive_tui.app.text import sanitize
+from dvclive_tui.experiments.model import Experiment, ExpStatus
+from dvclive_tui.experiments.table import Cell, Column, cell_text
+
+STATUS_STYLE = {
+    ExpStatus.RUNNING: "bold green",
+    ExpStatus.QUEUED: "yellow",
+    ExpStatus.DONE: "",
+    ExpStatus.FAILED: "bold red",
+}
+
+
+def value_text(value: Cell) -> Text:
+    """``!`` in red for an unreadable file, ``-`` dimmed for a missing value."""
+    if value.error is not None:
+        return Text("!", style="bold red", justify="right")
+    text = cell_text(value)
+    if not text:
+        return Text("-", style="dim", justify="right")
+    numeric = isinstance(value.value, int | float) and not isinstance(value.value, bool)
+    return Text(sanitize(text), justify="right" if numeric else "left")
+
+
+def status_text(exp: Experiment) -> Text:
+    return Text(exp.status.value, style=STATUS_STYLE[exp.status])
+
+
+def marker_text(selected: bool, starred: bool, color: str | None) -> Text:
+    """``★`` for starred, ``●`` in the row's chart colour for selected rows."""
+    text = Text()
+    text.append("★" if starred else " ", style="bold yellow")
+    text.append("●" if selected else " ", style=f"bold {color}" if color else "bold")
+    return text
+
+
+def header_text(column: Column) -> Text:
+    """Metrics headers in the accent style, params headers plain."""
+    style = "bold" if column.group == "metrics" else "italic"
+    return Text(sanitize(column.label), style=style)

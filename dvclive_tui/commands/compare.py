@@ -1,0 +1,94 @@
+"""``dvclive-tui compare``: DVC experiments and dvclive directories side by side.
+
+Without an output flag it opens the interactive compare screen; ``--json`` prints what
+``dvc exp show --json`` prints (same structure and values), ``--csv``/``--md`` the table.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dvclive_tui.experiments.collect import Selection
+
+
+@click.command(name="compare")
+@click.argument("dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-a", "--all-branches", is_flag=True, help="Experiments of every branch tip.")
+@click.option("-T", "--all-tags", is_flag=True, help="Experiments of every tag.")
+@click.option("-A", "--all-commits", is_flag=True, help="Experiments of every commit.")
+@click.option(
+    "-n",
+    "--num",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Baselines from HEAD (or each --rev) back along first parents.",
+)
+@click.option("--rev", "revs", multiple=True, help="Baseline revision (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print `dvc exp show --json` output.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the table as CSV.")
+@click.option("--md", "as_md", is_flag=True, help="Print the table as Markdown.")
+@click.option("--filter", "filter_text", default="", help="Row filter, e.g. 'lr >= 0.01'.")
+@click.option("--sort-by", default=None, help="Sort rows by this column (label or key).")
+@click.option("--sort-order", type=click.Choice(["asc", "desc"]), default="asc")
+@click.option("--only-changed", is_flag=True, help="Only columns whose values differ.")
+@click.option("--no-workspace", is_flag=True, help="Leave the workspace row out.")
+def compare(
+    dirs: tuple[Path, ...],
+    all_branches: bool,
+    all_tags: bool,
+    all_commits: bool,
+    num: int,
+    revs: tuple[str, ...],
+    as_json: bool,
+    as_csv: bool,
+    as_md: bool,
+    filter_text: str,
+    sort_by: str | None,
+    sort_order: str,
+    only_changed: bool,
+    no_workspace: bool,
+) -> None:
+    """Compare DVC experiments of this repository and dvclive DIRS side by side."""
+    from dvclive_tui.experiments.load import NothingToCompare, load_experiments
+
+    if sum((as_json, as_csv, as_md)) > 1:
+        raise click.UsageError("choose one of --json, --csv and --md")
+    selection = Selection(
+        revs=revs,
+        all_branches=all_branches,
+        all_tags=all_tags,
+        all_commits=all_commits,
+        num=num,
+        include_workspace=not no_workspace,
+    )
+    try:
+        exps = load_experiments(Path.cwd(), dirs, selection)
+    except NothingToCompare as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        from dvclive_tui.experiments.exp_show import dumps, exp_show_data
+
+        sys.stdout.write(dumps(exp_show_data(exps)) + "\n")
+        return
+    if as_csv or as_md:
+        from dvclive_tui.experiments.view import TableView, ViewError
+
+        try:
+            view = TableView.build(
+                exps.experiments,
+                filter_text=filter_text,
+                sort_by=sort_by,
+                descending=sort_order == "desc",
+                only_changed=only_changed,
+            )
+        except ViewError as exc:
+            raise click.BadParameter(str(exc)) from None
+        sys.stdout.write(view.to_csv() if as_csv else view.to_markdown())
+        return
+    from dvclive_tui.app.compare.app import CompareApp
+
+    CompareApp(exps, selection=selection, dirs=list(dirs), filter_text=filter_text).run()
