@@ -1,0 +1,413 @@
+"""The project's chart widget: braille line charts of metric series, keyboard-driven.
+
+All chart maths is headless (:mod:`dvclive_tui.charts`); this widget keeps the view state in
+reactives, turns a :class:`~dvclive_tui.charts.frame.ChartFrame` into cached strips and maps
+keys to zoom, pan, cursor, smoothing, log scale and x-axis actions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from dvclive_tui.charts.frame import ChartFrame, Role
+from dvclive_tui.charts.series import PALETTE, ColorAssigner, SeriesData
+from dvclive_tui.charts.view import (
+    X_AXES,
+    ChartOptions,
+    SmoothingCache,
+    build_curves,
+    data_extent,
+    effective_x_axis,
+    render_series_chart,
+    visible_window,
+)
+
+SMOOTHING_LEVELS: tuple[float, ...] = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
+"""Strengths that ``smoothing_up`` / ``smoothing_down`` step through."""
+DEFAULT_SMOOTHING = 0.6
+"""Strength ``toggle_smoothing`` switches on when no other was chosen."""
+SERIES_CLASSES = 8
+"""Number of ``chart--series-N`` component classes."""
+
+
+def role_styler(widget: Widget, prefix: str) -> Callable[[int], Style]:
+    """Map frame roles to rich styles from ``widget``'s ``<prefix>--*`` component classes.
+
+    Series roles use ``<prefix>--series-N`` when the stylesheet sets its colour, otherwise
+    the palette colour, on the widget's background.
+    """
+    base = widget.rich_style
+    cache: dict[int, Style] = {
+        int(Role.BLANK): base,
+        int(Role.AXIS): widget.get_component_rich_style(f"{prefix}--axis"),
+        int(Role.LABEL): widget.get_component_rich_style(f"{prefix}--label"),
+        int(Role.TITLE): widget.get_component_rich_style(f"{prefix}--title"),
+        int(Role.CURSOR): widget.get_component_rich_style(f"{prefix}--cursor"),
+        int(Role.REFERENCE): widget.get_component_rich_style(f"{prefix}--axis"),
+    }
+
+    def style(role: int) -> Style:
+        found = cache.get(role)
+        if found is None:
+            index = (role - int(Role.SERIES)) % SERIES_CLASSES
+            name = f"{prefix}--series-{index}"
+            if widget.get_component_styles(name).has_rule("color"):
+                found = widget.get_component_rich_style(name)
+            else:
+                found = base + Style(color=PALETTE[index % len(PALETTE)])
+            cache[role] = found
+        return found
+
+    return style
+
+
+def frame_strips(frame: ChartFrame, style: Callable[[int], Style], width: int) -> list[Strip]:
+    """One strip per frame row, padded to ``width`` with the blank style."""
+    blank = style(int(Role.BLANK))
+    strips: list[Strip] = []
+    for row in frame.rows:
+        segments = [Segment(text, style(role)) for text, role in row]
+        strips.append(Strip(segments).adjust_cell_length(width, blank))
+    return strips
+
+
+class Chart(Widget, can_focus=True):
+    """A braille line chart of one or more metric series, with a legend.
+
+    Series colours default to the Okabe-Ito colour-blind-safe palette
+    (:data:`dvclive_tui.charts.series.PALETTE`) unless CSS sets ``chart--series-N``.
+
+    Call :meth:`set_series` whenever data may have changed; the chart redraws only when a
+    series key, version or length differs, or the view state changes.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "toggle_smoothing", "Smooth", tooltip="Toggle EMA smoothing"),
+        Binding("plus,equals_sign", "smoothing_up", "Smooth +", show=False),
+        Binding("minus", "smoothing_down", "Smooth -", show=False),
+        Binding("l", "toggle_log_y", "Log y", tooltip="Toggle a log-scaled y axis"),
+        Binding("x", "cycle_x_axis", "X axis", tooltip="Step, wall time, relative time"),
+        Binding("z", "zoom_in", "Zoom in"),
+        Binding("Z", "zoom_out", "Zoom out", key_display="Z"),
+        Binding("left_square_bracket", "pan_left", "Pan left", show=False, key_display="["),
+        Binding("right_square_bracket", "pan_right", "Pan right", show=False, key_display="]"),
+        Binding("left", "cursor_left", "Cursor left", show=False),
+        Binding("right", "cursor_right", "Cursor right", show=False),
+        Binding("0", "reset_view", "Reset view", show=False),
+        Binding("f", "toggle_follow", "Follow", show=False),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | s | Toggle EMA smoothing. |
+    | + / - | Stronger / weaker smoothing. |
+    | l | Toggle a log-scaled y axis. |
+    | x | Cycle the x axis: step, wall time, relative time. |
+    | z / Z | Zoom in / out on x. |
+    | [ / ] | Pan left / right when zoomed. |
+    | ← / → | Move the value cursor. |
+    | 0 | Reset zoom and cursor. |
+    | f | Toggle following the newest data when zoomed. |
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "chart--axis",
+        "chart--label",
+        "chart--title",
+        "chart--cursor",
+        *(f"chart--series-{index}" for index in range(SERIES_CLASSES)),
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `chart--axis` | Axis lines, tick marks and reference lines. |
+    | `chart--label` | Tick labels, legend labels, state and "no data". |
+    | `chart--title` | The title and legend values. |
+    | `chart--cursor` | The value cursor line and its position label. |
+    | `chart--series-0` … `chart--series-7` | Series colours (only `color`); unset: `PALETTE`. |
+    """
+
+    DEFAULT_CSS = """
+    Chart {
+        height: 1fr;
+        min-height: 6;
+        min-width: 20;
+    }
+    Chart > .chart--axis {
+        color: $foreground 40%;
+    }
+    Chart > .chart--label {
+        color: $foreground 70%;
+    }
+    Chart > .chart--title {
+        color: $foreground;
+        text-style: bold;
+    }
+    Chart:focus > .chart--title {
+        color: $accent;
+    }
+    Chart > .chart--cursor {
+        color: $warning;
+    }
+    """
+
+    title: reactive[str] = reactive("")
+    """Title shown on the first row, followed by the view state."""
+    smoothing: reactive[float] = reactive(0.0)
+    """EMA strength: 0 (off) to 0.99 (TensorBoard-style debiased EMA)."""
+    log_y: reactive[bool] = reactive(False)
+    """Log-scaled y axis (non-positive values are dropped)."""
+    x_axis: reactive[str] = reactive("step")
+    """What x measures: ``"step"``, ``"wall"`` or ``"relative"``."""
+    follow: reactive[bool] = reactive(True)
+    """When zoomed, slide the window to keep the newest data in view."""
+    x_window: reactive[tuple[float, float] | None] = reactive(None)
+    """Zoom window on x, in x-axis units; ``None`` shows all data."""
+    cursor: reactive[float | None] = reactive(None)
+    """Value cursor position on x; the legend shows every series' value there."""
+
+    def __init__(
+        self,
+        title: str = "",
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's widget signature
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Create a chart.
+
+        Args:
+            title: Title shown on the first row.
+            name: The name of the widget.
+            id: The ID of the widget in the DOM.
+            classes: The CSS classes for the widget.
+            disabled: Whether the widget is disabled.
+        """
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.title = title
+        self._series: tuple[SeriesData, ...] = ()
+        self._signature: tuple[tuple[str, int, int], ...] = ()
+        self._colors = ColorAssigner()
+        self._smoothing_cache = SmoothingCache()
+        self._last_smoothing = DEFAULT_SMOOTHING
+        self._cache_key: tuple[Any, ...] | None = None
+        self._strips: list[Strip] = []
+        self._frame: ChartFrame | None = None
+
+    @property
+    def series(self) -> tuple[SeriesData, ...]:
+        """The series currently shown."""
+        return self._series
+
+    @property
+    def frame(self) -> ChartFrame | None:
+        """The last rendered frame (for tests and tooling)."""
+        return self._frame
+
+    def set_series(self, series: Sequence[SeriesData]) -> None:
+        """Replace the data; redraws only if keys, versions or lengths changed."""
+        signature = tuple((item.key, item.version, len(item.steps)) for item in series)
+        self._series = tuple(series)
+        if signature != self._signature:
+            self._signature = signature
+            self._smoothing_cache.prune({item.key for item in series})
+            self.refresh()
+
+    def options(self) -> ChartOptions:
+        """The current view state."""
+        return ChartOptions(
+            title=self.title,
+            smoothing=self.smoothing,
+            log_y=self.log_y,
+            x_axis=self.x_axis,
+            x_window=self.x_window,
+            follow=self.follow,
+            cursor=self.cursor,
+        )
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the chart, from the cached strips."""
+        strips = self._render_strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+
+    def _render_strips(self) -> list[Strip]:
+        width, height = self.size
+        key = (
+            self._signature,
+            width,
+            height,
+            self.options(),
+            self.app.theme,
+            self.has_focus,
+        )
+        if key != self._cache_key:
+            self._frame = render_series_chart(
+                self._series,
+                width,
+                height,
+                self.options(),
+                colors=self._colors,
+                smoothing=self._smoothing_cache,
+            )
+            self._strips = frame_strips(self._frame, role_styler(self, "chart"), width)
+            self._cache_key = key
+        return self._strips
+
+    def notify_style_update(self) -> None:
+        """Drop cached strips when CSS changes (theme switch, focus)."""
+        super().notify_style_update()
+        self._cache_key = None
+
+    # View state helpers -------------------------------------------------------------------
+
+    def _extent(self) -> tuple[float, float] | None:
+        curves, _ = build_curves(self._series, self.options(), self._colors, self._smoothing_cache)
+        return data_extent(curves)
+
+    def _current_window(self) -> tuple[float, float] | None:
+        extent = self._extent()
+        window = visible_window(extent, self.x_window, self.follow)
+        return window if window is not None else extent
+
+    def _cell_span(self) -> float:
+        window = self._current_window()
+        if window is None:
+            return 1.0
+        plot_width = self._frame.plot_width if self._frame and self._frame.plot_width else 40
+        return max((window[1] - window[0]) / plot_width, 1e-12)
+
+    def watch_x_axis(self) -> None:
+        """A different x axis invalidates the zoom window and the cursor."""
+        self.x_window = None
+        self.cursor = None
+
+    # Actions ------------------------------------------------------------------------------
+
+    def action_toggle_smoothing(self) -> None:
+        """Switch smoothing off, or back on at the last strength."""
+        if self.smoothing > 0:
+            self._last_smoothing = self.smoothing
+            self.smoothing = 0.0
+        else:
+            self.smoothing = self._last_smoothing
+
+    def action_smoothing_up(self) -> None:
+        """Smooth more (next level)."""
+        higher = [level for level in SMOOTHING_LEVELS if level > self.smoothing + 1e-9]
+        if higher:
+            self.smoothing = higher[0]
+
+    def action_smoothing_down(self) -> None:
+        """Smooth less (previous level; 0 is off)."""
+        lower = [level for level in SMOOTHING_LEVELS if level < self.smoothing - 1e-9]
+        if lower:
+            self.smoothing = lower[-1]
+        if self.smoothing > 0:
+            self._last_smoothing = self.smoothing
+
+    def action_toggle_log_y(self) -> None:
+        """Toggle the log-scaled y axis."""
+        self.log_y = not self.log_y
+
+    def action_cycle_x_axis(self) -> None:
+        """Step, then wall time, then relative time."""
+        index = X_AXES.index(self.x_axis) if self.x_axis in X_AXES else -1
+        self.x_axis = X_AXES[(index + 1) % len(X_AXES)]
+
+    def action_zoom_in(self) -> None:
+        """Halve the x window, around the cursor or the newest data."""
+        window = self._current_window()
+        if window is None:
+            return
+        lo, hi = window
+        span = (hi - lo) / 2
+        if span <= 0:
+            return
+        if self.cursor is not None and lo <= self.cursor <= hi:
+            center = self.cursor
+            self.follow = False
+            self.x_window = (center - span / 2, center + span / 2)
+        elif self.follow:
+            self.x_window = (hi - span, hi)
+        else:
+            center = (lo + hi) / 2
+            self.x_window = (center - span / 2, center + span / 2)
+
+    def action_zoom_out(self) -> None:
+        """Double the x window; back to all data once it covers everything."""
+        window = self._current_window()
+        extent = self._extent()
+        if window is None or extent is None or self.x_window is None:
+            return
+        lo, hi = window
+        span = (hi - lo) * 2
+        if span >= extent[1] - extent[0]:
+            self.x_window = None
+            return
+        center = (lo + hi) / 2
+        lo = max(extent[0], min(center - span / 2, extent[1] - span))
+        self.x_window = (lo, lo + span)
+
+    def _pan(self, fraction: float) -> None:
+        window = self._current_window()
+        extent = self._extent()
+        if self.x_window is None or window is None or extent is None:
+            return
+        lo, hi = window
+        span = hi - lo
+        lo = min(max(lo + span * fraction, extent[0]), extent[1] - span)
+        self.x_window = (lo, lo + span)
+        self.follow = lo + span >= extent[1]
+
+    def action_pan_left(self) -> None:
+        """Move the zoom window a quarter to the left (stops following)."""
+        self._pan(-0.25)
+
+    def action_pan_right(self) -> None:
+        """Move the zoom window a quarter to the right (follows again at the end)."""
+        self._pan(0.25)
+
+    def _move_cursor(self, cells: int) -> None:
+        window = self._current_window()
+        if window is None:
+            return
+        lo, hi = window
+        if self.cursor is None or not lo <= self.cursor <= hi:
+            self.cursor = float(math.floor(hi)) if cells < 0 else float(math.ceil(lo))
+            return
+        position = min(max(self.cursor + cells * self._cell_span(), lo), hi)
+        if effective_x_axis(self._series, self.x_axis) == "step":
+            # Steps are whole numbers: land on one, and always move at least one step.
+            rounded = float(round(position))
+            if rounded == self.cursor:
+                rounded += 1 if cells > 0 else -1
+            position = min(max(rounded, math.ceil(lo)), math.floor(hi))
+        self.cursor = position
+
+    def action_cursor_left(self) -> None:
+        """Move the value cursor one cell left (appears at the right edge)."""
+        self._move_cursor(-1)
+
+    def action_cursor_right(self) -> None:
+        """Move the value cursor one cell right (appears at the left edge)."""
+        self._move_cursor(1)
+
+    def action_reset_view(self) -> None:
+        """Show all data, follow the tail, hide the cursor."""
+        self.x_window = None
+        self.cursor = None
+        self.follow = True
+
+    def action_toggle_follow(self) -> None:
+        """Toggle following the newest data while zoomed."""
+        self.follow = not self.follow

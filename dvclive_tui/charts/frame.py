@@ -1,0 +1,529 @@
+"""Chart layout: title, legend, y/x axes with ticks and the braille plot, as a cell grid.
+
+:func:`render_chart` turns curves into a :class:`ChartFrame` (rows of ``(text, role)`` runs)
+that the Textual widget turns into strips and the one-shot printer into rich text; neither
+repeats any chart logic.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from dvclive_tui.charts import ticks as tk
+from dvclive_tui.charts.raster import (
+    BRAILLE_BASE,
+    DOTS_X,
+    DOTS_Y,
+    Viewport,
+    braille_codes,
+    rasterize,
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Role(enum.IntEnum):
+    """What a cell shows; views map roles to styles (series roles to palette colours)."""
+
+    BLANK = 0
+    AXIS = 1
+    LABEL = 2
+    TITLE = 3
+    CURSOR = 4
+    REFERENCE = 5
+    SERIES = 16
+    """``SERIES + i`` is palette colour ``i``."""
+
+
+def series_role(color: int) -> int:
+    """Role of palette colour ``color``."""
+    return int(Role.SERIES) + color
+
+
+class XFormat(enum.Enum):
+    """How x tick labels are written."""
+
+    NUMBER = "number"
+    CLOCK = "clock"
+    """Epoch milliseconds shown as local wall-clock time."""
+    DURATION = "duration"
+    """Elapsed milliseconds shown as ``1m30s``."""
+
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """One drawable series in data space."""
+
+    label: str
+    x: FloatArray
+    y: FloatArray
+    color: int = 0
+    """Palette index, or ``-1`` for a reference line drawn in the axis style."""
+    lines: bool = True
+    """Join points with lines (``False``: scatter)."""
+    legend: str | None = None
+    """Text after the label in the legend (latest value, AUC...); ``None``: no entry."""
+
+    @property
+    def role(self) -> int:
+        """Cell role of the curve."""
+        return int(Role.REFERENCE) if self.color < 0 else series_role(self.color)
+
+
+Run = tuple[str, int]
+"""A run of text in one role."""
+
+
+@dataclass(frozen=True)
+class ChartFrame:
+    """A rendered chart: exactly ``height`` rows of runs, each ``width`` cells wide."""
+
+    width: int
+    height: int
+    rows: tuple[tuple[Run, ...], ...]
+    viewport: Viewport | None = None
+    """Data rectangle of the plot area (``None`` when nothing was plotted)."""
+    plot_left: int = 0
+    """First cell column of the plot area."""
+    plot_width: int = 0
+    """Width of the plot area in cells."""
+    cursor_values: tuple[tuple[str, float], ...] = field(default=())
+    """``(label, value)`` of every curve at the cursor."""
+
+    def text(self) -> str:
+        """Plain text of the frame (one line per row)."""
+        return "\n".join("".join(text for text, _ in row) for row in self.rows)
+
+
+class _Canvas:
+    """Mutable cell grid used while laying out a frame."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.height = height
+        self.chars = [[" "] * width for _ in range(height)]
+        self.roles = [[int(Role.BLANK)] * width for _ in range(height)]
+
+    def put(self, row: int, col: int, text: str, role: int) -> None:
+        if not 0 <= row < self.height:
+            return
+        for offset, char in enumerate(text):
+            column = col + offset
+            if 0 <= column < self.width:
+                self.chars[row][column] = char
+                self.roles[row][column] = role
+
+    def runs(self) -> tuple[tuple[Run, ...], ...]:
+        rows: list[tuple[Run, ...]] = []
+        for chars, roles in zip(self.chars, self.roles, strict=True):
+            row: list[Run] = []
+            start = 0
+            for index in range(1, self.width + 1):
+                if index == self.width or roles[index] != roles[start]:
+                    row.append(("".join(chars[start:index]), roles[start]))
+                    start = index
+            rows.append(tuple(row))
+        return tuple(rows)
+
+
+def _fit(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…" if width > 0 else ""
+
+
+def render_chart(
+    curves: Sequence[Curve],
+    width: int,
+    height: int,
+    *,
+    title: str = "",
+    status: str = "",
+    x_range: tuple[float, float] | None = None,
+    y_range: tuple[float, float] | None = None,
+    log_y: bool = False,
+    x_format: XFormat = XFormat.NUMBER,
+    cursor: float | None = None,
+    show_legend: bool = True,
+    decimate: bool = True,
+) -> ChartFrame:
+    """Lay out a chart of ``curves`` in ``width`` x ``height`` cells.
+
+    Args:
+        curves: Series to draw, bottom first.
+        width: Cells across.
+        height: Cells down.
+        title: Chart title (first row, when there is room).
+        status: Extra state shown after the title (smoothing, log...).
+        x_range: Visible x window; ``None`` fits all data.
+        y_range: Fixed y range; ``None`` fits the visible data (padded, nice ticks).
+        log_y: Log-scale y; non-positive values are dropped.
+        x_format: How x tick labels are written.
+        cursor: Data x of the value cursor, or ``None``.
+        show_legend: Show legend rows (label, colour, value) when there is room.
+        decimate: M4-decimate before rasterising (only turned off to measure it).
+    """
+    width = max(0, width)
+    height = max(0, height)
+    canvas = _Canvas(width, height)
+    if width == 0 or height == 0:
+        return ChartFrame(width, height, canvas.runs())
+
+    prepared = [_prepare(curve, log_y) for curve in curves]
+    x_extents = [extent for item in prepared if (extent := item.x_extent()) is not None]
+    if x_range is None:
+        x_lo = min((lo for lo, _ in x_extents), default=0.0)
+        x_hi = max((hi for _, hi in x_extents), default=0.0)
+    else:
+        x_lo, x_hi = x_range
+    if x_hi <= x_lo:
+        pad = 1000.0 if x_format is not XFormat.NUMBER else max(1.0, abs(x_lo) * 0.05)
+        x_lo, x_hi = x_lo - pad, x_hi + pad
+    whole = x_range is None
+    y_extents = [
+        extent for item in prepared if (extent := item.y_extent(x_lo, x_hi, whole)) is not None
+    ]
+
+    row = 0
+    title_rows = 1 if height >= 4 and (title or status) else 0
+    if title_rows:
+        _draw_title(canvas, title, status, cursor, x_format)
+        row = 1
+
+    legend_entries = (
+        [(curve, legend) for curve in curves if (legend := _legend_text(curve, cursor, log_y))]
+        if show_legend
+        else []
+    )
+    axis_rows = 2 if height - title_rows >= 4 else (1 if height - title_rows >= 3 else 0)
+    room_for_legend = height - title_rows - axis_rows - 3
+    legend_lines = _pack_legend(legend_entries, width, max(0, min(3, room_for_legend)))
+    plot_rows = height - title_rows - axis_rows - len(legend_lines)
+    plot_top = row
+
+    if not y_extents or plot_rows < 1:
+        _draw_legend(canvas, legend_lines, plot_top + max(plot_rows, 0) + axis_rows)
+        message = "no data"
+        middle = plot_top + max(0, plot_rows + axis_rows - 1) // 2
+        canvas.put(middle, max(0, (width - len(message)) // 2), _fit(message, width), Role.LABEL)
+        return ChartFrame(width, height, canvas.runs())
+
+    y_lo, y_hi, y_ticks = _y_scale(y_extents, y_range, plot_rows, log_y)
+    y_labels = [
+        tk.format_log_tick(value) if log_y else tk.format_number(value, _tick_step(y_ticks))
+        for value in y_ticks
+    ]
+    label_width = max((len(label) for label in y_labels), default=0)
+    if width - label_width - 1 < 4:
+        label_width = 0
+        y_labels = []
+    axis_col = label_width if label_width else -1
+    plot_left = label_width + 1 if label_width else 0
+    plot_width = width - plot_left
+    if plot_width < 1:
+        return ChartFrame(width, height, canvas.runs())
+
+    viewport = Viewport(x_lo, x_hi, y_lo, y_hi, plot_width * DOTS_X, plot_rows * DOTS_Y)
+    _draw_plot(canvas, prepared, viewport, plot_top, plot_left, x_lo, x_hi, decimate)
+    cursor_values = _cursor_values(curves, cursor, log_y)
+    if cursor is not None and x_lo <= cursor <= x_hi:
+        column = plot_left + round(float(viewport.x_to_px(np.array([cursor]))[0])) // DOTS_X
+        for offset in range(plot_rows):
+            if canvas.roles[plot_top + offset][column] == Role.BLANK:
+                canvas.put(plot_top + offset, column, "│", Role.CURSOR)
+
+    if y_labels:
+        for offset in range(plot_rows):
+            canvas.put(plot_top + offset, axis_col, "│", Role.AXIS)
+        for value, label in zip(y_ticks, y_labels, strict=True):
+            cell = round(float(viewport.y_to_px(np.array([value]))[0])) // DOTS_Y
+            if 0 <= cell < plot_rows:
+                canvas.put(plot_top + cell, 0, label.rjust(label_width), Role.LABEL)
+                canvas.put(plot_top + cell, axis_col, "┤", Role.AXIS)
+
+    axis_top = plot_top + plot_rows
+    if axis_rows:
+        _draw_x_axis(
+            canvas, viewport, axis_top, axis_rows, axis_col, plot_left, plot_width, x_format
+        )
+    _draw_legend(canvas, legend_lines, axis_top + axis_rows)
+    return ChartFrame(
+        width,
+        height,
+        canvas.runs(),
+        viewport=viewport,
+        plot_left=plot_left,
+        plot_width=plot_width,
+        cursor_values=cursor_values,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Prepared:
+    """A curve in plotting space (log10 y when log-scaled)."""
+
+    curve: Curve
+    x: FloatArray
+    y: FloatArray
+    clean: bool
+    """Every x and y is finite."""
+
+    def x_extent(self) -> tuple[float, float] | None:
+        x = self.x if self.clean else self.x[np.isfinite(self.x) & np.isfinite(self.y)]
+        return (float(x.min()), float(x.max())) if len(x) else None
+
+    def y_extent(self, x_lo: float, x_hi: float, whole: bool) -> tuple[float, float] | None:
+        if whole and self.clean:
+            y = self.y
+        else:
+            keep = (self.x >= x_lo) & (self.x <= x_hi)
+            if not self.clean:
+                keep &= np.isfinite(self.y)
+            y = self.y[keep]
+        return (float(y.min()), float(y.max())) if len(y) else None
+
+
+def _prepare(curve: Curve, log_y: bool) -> _Prepared:
+    x = np.asarray(curve.x, dtype=np.float64)
+    y = np.asarray(curve.y, dtype=np.float64)
+    if log_y:
+        keep = ~(y <= 0)
+        if not keep.all():
+            x = x[keep]
+            y = y[keep]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log10(y)
+    clean = bool(np.isfinite(x).all() and np.isfinite(y).all())
+    return _Prepared(curve, x, y, clean)
+
+
+def _tick_step(values: Sequence[float]) -> float:
+    return values[1] - values[0] if len(values) >= 2 else (abs(values[0]) if values else 1.0)
+
+
+def _y_scale(
+    y_extents: list[tuple[float, float]],
+    y_range: tuple[float, float] | None,
+    plot_rows: int,
+    log_y: bool,
+) -> tuple[float, float, list[float]]:
+    max_ticks = max(1, plot_rows // 2)
+    if y_range is not None:
+        lo, hi = y_range
+        if log_y:
+            lo, hi = math.log10(max(lo, 1e-300)), math.log10(max(hi, 1e-300))
+        ticks = tk.log_ticks(lo, hi, max_ticks) if log_y else tk.nice_ticks(lo, hi, max_ticks)
+        return lo, hi, [t for t in ticks if lo - 1e-12 <= t <= hi + 1e-12]
+    lo = min(low for low, _ in y_extents)
+    hi = max(high for _, high in y_extents)
+    if hi == lo:
+        pad = 0.5 if log_y else (abs(lo) * 0.1 if lo else 1.0)
+        lo, hi = lo - pad, hi + pad
+    ticks = tk.log_ticks(lo, hi, max_ticks) if log_y else tk.nice_ticks(lo, hi, max_ticks)
+    if len(ticks) >= 2:
+        lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+    return lo, hi, ticks
+
+
+def _draw_title(
+    canvas: _Canvas, title: str, status: str, cursor: float | None, x_format: XFormat
+) -> None:
+    text = _fit(title, canvas.width)
+    canvas.put(0, 0, text, Role.TITLE)
+    used = len(text)
+    if status and used + 3 < canvas.width:
+        extra = _fit(status, canvas.width - used - 2)
+        canvas.put(0, used + 2 if used else 0, extra, Role.LABEL)
+        used += len(extra) + (2 if used else 0)
+    if cursor is not None and used + 4 < canvas.width:
+        label = f"@ {_format_x(cursor, x_format, 0.0)}"
+        canvas.put(0, used + 2, _fit(label, canvas.width - used - 2), Role.CURSOR)
+
+
+def _format_x(value: float, x_format: XFormat, step: float) -> str:
+    if x_format is XFormat.CLOCK:
+        return tk.format_clock(value, step or 1000.0)
+    if x_format is XFormat.DURATION:
+        return tk.format_duration(value, step)
+    if step:
+        return tk.format_number(value, step)
+    return f"{value:,.0f}" if value == int(value) else tk.format_value(value)
+
+
+def _legend_text(curve: Curve, cursor: float | None, log_y: bool) -> str | None:
+    if curve.legend is None:
+        return None
+    if cursor is None:
+        return curve.legend
+    value = _value_at(curve, cursor)
+    return tk.format_value(value) if value is not None else "–"
+
+
+def _value_at(curve: Curve, cursor: float) -> float | None:
+    x = np.asarray(curve.x, dtype=np.float64)
+    y = np.asarray(curve.y, dtype=np.float64)
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        return None
+    index = int(np.argmin(np.where(finite, np.abs(x - cursor), np.inf)))
+    return float(y[index])
+
+
+def _cursor_values(
+    curves: Sequence[Curve], cursor: float | None, log_y: bool
+) -> tuple[tuple[str, float], ...]:
+    if cursor is None:
+        return ()
+    values = []
+    for curve in curves:
+        if curve.legend is None:
+            continue
+        value = _value_at(curve, cursor)
+        if value is not None:
+            values.append((curve.label, value))
+    return tuple(values)
+
+
+LegendLine = list[tuple[str, int]]
+
+
+def _pack_legend(entries: list[tuple[Curve, str]], width: int, max_rows: int) -> list[LegendLine]:
+    if max_rows <= 0 or not entries:
+        return []
+    lines: list[LegendLine] = [[]]
+    used = 0
+    for index, (curve, value) in enumerate(entries):
+        label = curve.label
+        text_len = 2 + len(label) + (1 + len(value) if value else 0)
+        gap = 2 if used else 0
+        if used and used + gap + text_len > width:
+            if len(lines) == max_rows:
+                more = f"+{len(entries) - index}"
+                line = lines[-1]
+                while line and used + 1 + len(more) > width:
+                    text, _ = line.pop()
+                    used -= len(text)
+                line.append((" " + more, int(Role.LABEL)))
+                return lines
+            lines.append([])
+            used = 0
+            gap = 0
+        line = lines[-1]
+        if gap:
+            line.append(("  ", int(Role.BLANK)))
+        line.append(("● ", curve.role))
+        budget = max(1, width - used - gap - 2 - (1 + len(value) if value else 0))
+        line.append((_fit(label, budget), int(Role.LABEL)))
+        if value:
+            line.append((" " + value, int(Role.TITLE)))
+        used += gap + 2 + min(len(label), budget) + (1 + len(value) if value else 0)
+    return lines
+
+
+def _draw_legend(canvas: _Canvas, lines: list[LegendLine], top: int) -> None:
+    for offset, line in enumerate(lines):
+        col = 0
+        for text, role in line:
+            canvas.put(top + offset, col, text, role)
+            col += len(text)
+
+
+def _draw_plot(
+    canvas: _Canvas,
+    prepared: list[_Prepared],
+    viewport: Viewport,
+    plot_top: int,
+    plot_left: int,
+    x_lo: float,
+    x_hi: float,
+    decimate: bool,
+) -> None:
+    rows = viewport.height_px // DOTS_Y
+    cols = viewport.width_px // DOTS_X
+    combined = np.zeros((rows, cols), dtype=np.int64)
+    owner = np.full((rows, cols), -1, dtype=np.int64)
+    order = sorted(range(len(prepared)), key=lambda index: prepared[index].curve.color >= 0)
+    for index in order:
+        item = prepared[index]
+        x, y = _window(item.x, item.y, x_lo, x_hi)
+        if len(x) == 0:
+            continue
+        clean = item.clean and len(x) == len(item.x)
+        grid = rasterize(x, y, viewport, lines=item.curve.lines, decimate=decimate, clean=clean)
+        codes = braille_codes(grid)
+        combined |= codes
+        owner[codes != 0] = index
+    roles = [item.curve.role for item in prepared]
+    for row, col in zip(*np.nonzero(combined), strict=True):
+        canvas.chars[plot_top + row][plot_left + col] = chr(BRAILLE_BASE + int(combined[row, col]))
+        canvas.roles[plot_top + row][plot_left + col] = roles[int(owner[row, col])]
+
+
+def _window(
+    x: FloatArray, y: FloatArray, x_lo: float, x_hi: float
+) -> tuple[FloatArray, FloatArray]:
+    """Points inside ``[x_lo, x_hi]`` plus their neighbours (so lines enter from the edges)."""
+    if len(x) == 0:
+        return x, y
+    inside = (x >= x_lo) & (x <= x_hi)
+    if inside.all():
+        return x, y
+    keep = inside.copy()
+    keep[1:] |= inside[:-1]
+    keep[:-1] |= inside[1:]
+    index = np.flatnonzero(keep)
+    x, y = x[index], y[index]
+    jumps = np.flatnonzero(np.diff(index) > 1) + 1
+    if len(jumps):
+        # Never join points that were not neighbours: a NaN between them makes a gap.
+        x = np.insert(x, jumps, np.nan)
+        y = np.insert(y, jumps, np.nan)
+    return x, y
+
+
+def _x_ticks(viewport: Viewport, plot_width: int, x_format: XFormat) -> list[float]:
+    max_ticks = max(1, plot_width // 10)
+    lo, hi = viewport.x_min, viewport.x_max
+    if x_format is XFormat.NUMBER:
+        return tk.nice_ticks(lo, hi, max_ticks, cover=False)
+    return tk.time_ticks(lo, hi, max_ticks, wall=x_format is XFormat.CLOCK)
+
+
+def _draw_x_axis(
+    canvas: _Canvas,
+    viewport: Viewport,
+    top: int,
+    axis_rows: int,
+    axis_col: int,
+    plot_left: int,
+    plot_width: int,
+    x_format: XFormat,
+) -> None:
+    ticks = _x_ticks(viewport, plot_width, x_format)
+    step = _tick_step(ticks)
+    columns = [
+        plot_left + round(float(viewport.x_to_px(np.array([value]))[0])) // DOTS_X
+        for value in ticks
+    ]
+    label_row = top + axis_rows - 1
+    if axis_rows == 2:
+        canvas.put(top, plot_left, "─" * plot_width, Role.AXIS)
+        if axis_col >= 0:
+            canvas.put(top, axis_col, "└", Role.AXIS)
+        for column in columns:
+            if plot_left <= column < plot_left + plot_width:
+                canvas.put(top, column, "┬", Role.AXIS)
+    free_from = 0
+    for value, column in zip(ticks, columns, strict=True):
+        label = _format_x(value, x_format, step)
+        start = min(max(column - len(label) // 2, 0), canvas.width - len(label))
+        if start < free_from or start < 0:
+            continue
+        canvas.put(label_row, start, label, Role.LABEL)
+        free_from = start + len(label) + 1

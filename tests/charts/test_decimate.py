@@ -1,0 +1,75 @@
+"""M4 decimation keeps first/min/max/last per column and is pixel-exact for lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dvclive_tui.charts.decimate import m4_decimate, m4_pixels
+from dvclive_tui.charts.raster import Viewport, rasterize
+
+
+def random_walk(seed: int, count: int) -> np.ndarray:
+    return np.cumsum(np.random.default_rng(seed).normal(size=count))
+
+
+def test_m4_pixels_keeps_first_min_max_last_of_each_column() -> None:
+    rng = np.random.default_rng(3)
+    px = np.repeat(np.arange(50), 40)
+    py = rng.integers(0, 100, size=len(px))
+    out_x, out_y, _ = m4_pixels(px, py)
+    assert len(out_x) <= 4 * 50
+    for column in range(50):
+        raw = py[px == column]
+        kept = out_y[out_x == column]
+        assert kept[0] == raw[0]
+        assert kept[-1] == raw[-1]
+        assert kept.min() == raw.min()
+        assert kept.max() == raw.max()
+
+
+def test_m4_pixels_never_merges_parts_across_a_gap() -> None:
+    px = np.zeros(20, dtype=np.int64)
+    py = np.arange(20, dtype=np.int64)
+    parts = np.repeat([0, 1], 10)
+    _out_x, out_y, out_parts = m4_pixels(px, py, parts)
+    assert set(out_y[out_parts == 0]) == {0, 9}
+    assert set(out_y[out_parts == 1]) == {10, 19}
+
+
+def test_m4_decimate_output_is_bounded_and_keeps_extremes() -> None:
+    y = random_walk(1, 100_000)
+    x = np.arange(len(y), dtype=np.float64)
+    out_x, out_y = m4_decimate(x, y, 0.0, float(len(y) - 1), 240)
+    assert len(out_x) <= 4 * 240
+    assert out_y.min() == y.min()
+    assert out_y.max() == y.max()
+    assert out_x[0] == 0 and out_x[-1] == len(y) - 1
+    # Kept points are real points, in order.
+    assert np.all(np.diff(out_x) >= 0)
+    np.testing.assert_array_equal(y[out_x.astype(int)], out_y)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize(("count", "width", "height"), [(20_000, 240, 120), (5_000, 40, 24)])
+def test_raster_of_decimated_data_equals_raster_of_raw_data(
+    seed: int, count: int, width: int, height: int
+) -> None:
+    y = random_walk(seed, count)
+    x = np.arange(count, dtype=np.float64)
+    viewport = Viewport(0.0, count - 1.0, float(y.min()), float(y.max()), width, height)
+    decimated = rasterize(x, y, viewport, decimate=True)
+    raw = rasterize(x, y, viewport, decimate=False)
+    assert decimated.any()
+    np.testing.assert_array_equal(decimated, raw)
+
+
+def test_raster_is_exact_with_gaps_and_a_zoom_window() -> None:
+    y = random_walk(11, 30_000)
+    y[5_000:5_100] = np.nan
+    y[17_000] = np.inf
+    x = np.arange(len(y), dtype=np.float64)
+    viewport = Viewport(2_000.0, 20_000.0, -150.0, 150.0, 160, 64)
+    np.testing.assert_array_equal(
+        rasterize(x, y, viewport, decimate=True), rasterize(x, y, viewport, decimate=False)
+    )
