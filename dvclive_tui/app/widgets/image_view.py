@@ -1,0 +1,229 @@
+"""An image pane with a step scrubber, drawn with half-cell blocks.
+
+Per-step images (``images/steps/<step>.png``) get a frame label ``step 12 (5/40)`` and keys to
+move between frames; the selected step survives :meth:`ImageView.set_series` refreshes, and
+the view follows new frames only while it shows the newest one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from dvclive_tui.data.model import ImageSeries
+from dvclive_tui.imaging.halfblock import HalfBlockImage, render_image
+
+RETRY_SECONDS = 0.5
+"""Delay before retrying an image that could not be decoded (half-written file)."""
+
+
+class ImageView(Widget, can_focus=True):
+    """Shows one frame of an :class:`~dvclive_tui.data.model.ImageSeries` as half-cell blocks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,comma", "prev_frame", "Prev frame"),
+        Binding("right,full_stop", "next_frame", "Next frame"),
+        Binding("home", "first_frame", "First frame", show=False),
+        Binding("end", "last_frame", "Last frame", show=False),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | ← / , | Previous frame. |
+    | → / . | Next frame. |
+    | Home | First frame. |
+    | End | Newest frame (and follow new ones). |
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"imageview--label", "imageview--placeholder"}
+    """
+    | Class | Description |
+    | :- | :- |
+    | `imageview--label` | The frame label (name, step, position). |
+    | `imageview--placeholder` | "no image" and "loading" messages. |
+    """
+
+    DEFAULT_CSS = """
+    ImageView {
+        height: 1fr;
+        min-height: 4;
+    }
+    ImageView > .imageview--label {
+        color: $foreground;
+        text-style: bold;
+    }
+    ImageView:focus > .imageview--label {
+        color: $accent;
+    }
+    ImageView > .imageview--placeholder {
+        color: $foreground 60%;
+    }
+    """
+
+    selected_step: reactive[int | None] = reactive(None)
+    """Step of the frame shown (``None`` for a single image or before any frame)."""
+
+    def __init__(
+        self,
+        series: ImageSeries | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's widget signature
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Create an image view.
+
+        Args:
+            series: Images to show (or call :meth:`set_series` later).
+            name: The name of the widget.
+            id: The ID of the widget in the DOM.
+            classes: The CSS classes for the widget.
+            disabled: Whether the widget is disabled.
+        """
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._series: ImageSeries | None = None
+        self._frames: list[tuple[int | None, Path]] = []
+        self._last_good: HalfBlockImage | None = None
+        self._cache_key: tuple[Any, ...] | None = None
+        self._strips: list[Strip] = []
+        if series is not None:
+            self.set_series(series)
+
+    @property
+    def frame_index(self) -> int:
+        """Index of the shown frame in the series (``-1`` when there is none)."""
+        if not self._frames:
+            return -1
+        steps = [step for step, _ in self._frames]
+        if self.selected_step in steps:
+            return steps.index(self.selected_step)
+        return len(self._frames) - 1
+
+    @property
+    def frame_label(self) -> str:
+        """``step 12 (5/40)`` for per-step images, the name for a single image."""
+        if self._series is None or not self._frames:
+            return ""
+        index = self.frame_index
+        step = self._frames[index][0]
+        if step is None:
+            return self._series.name
+        return f"{self._series.name} · step {step} ({index + 1}/{len(self._frames)})"
+
+    def set_series(self, series: ImageSeries) -> None:
+        """Show ``series``; keeps the selected step unless the newest frame was shown."""
+        was_newest = not self._frames or self.frame_index == len(self._frames) - 1
+        renamed = self._series is not None and self._series.name != series.name
+        self._series = series
+        self._frames = sorted(series.frames, key=lambda frame: -1 if frame[0] is None else frame[0])
+        steps = [step for step, _ in self._frames]
+        if not self._frames:
+            self.selected_step = None
+        elif was_newest or renamed or self.selected_step not in steps:
+            self.selected_step = self._nearest_step(steps, was_newest or renamed)
+        self._cache_key = None
+        self.refresh()
+
+    def _nearest_step(self, steps: list[int | None], newest: bool) -> int | None:
+        if newest or self.selected_step is None:
+            return steps[-1]
+        earlier = [step for step in steps if step is not None and step <= self.selected_step]
+        return earlier[-1] if earlier else steps[0]
+
+    def _select(self, index: int) -> None:
+        if self._frames:
+            index = min(max(index, 0), len(self._frames) - 1)
+            self.selected_step = self._frames[index][0]
+
+    def action_prev_frame(self) -> None:
+        """Show the previous frame."""
+        self._select(self.frame_index - 1)
+
+    def action_next_frame(self) -> None:
+        """Show the next frame."""
+        self._select(self.frame_index + 1)
+
+    def action_first_frame(self) -> None:
+        """Show the first frame."""
+        self._select(0)
+
+    def action_last_frame(self) -> None:
+        """Show the newest frame and follow new ones."""
+        self._select(len(self._frames) - 1)
+
+    def watch_selected_step(self) -> None:
+        """Redraw for the new frame."""
+        self._cache_key = None
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        """Drop cached strips when CSS changes."""
+        super().notify_style_update()
+        self._cache_key = None
+
+    def render_line(self, y: int) -> Strip:
+        """One row: the frame label, then the image centred below it."""
+        strips = self._render_strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+
+    def _render_strips(self) -> list[Strip]:
+        width, height = self.size
+        index = self.frame_index
+        path = self._frames[index][1] if index >= 0 else None
+        key = (
+            id(self._series),
+            self._series.version if self._series else None,
+            path,
+            width,
+            height,
+            self.app.theme,
+            self.has_focus,
+        )
+        if key == self._cache_key:
+            return self._strips
+        base = self.rich_style
+        label_style = self.get_component_rich_style("imageview--label")
+        note_style = self.get_component_rich_style("imageview--placeholder")
+        strips: list[Strip] = []
+        if path is None:
+            message = "no image" if self._series is None else f"{self._series.name}: no image yet"
+            strips.append(Strip([Segment(message[:width], note_style)]))
+        else:
+            image = render_image(path, width, max(1, height - 1), background=_rgb(base))
+            label = self.frame_label
+            if image is None:
+                image = self._last_good
+                label += " (loading…)"
+                self.set_timer(RETRY_SECONDS, self._retry)
+            else:
+                self._last_good = image
+            strips.append(Strip([Segment(label[:width], label_style)]))
+            if image is not None:
+                left = max(0, (width - image.width) // 2)
+                pad = [Segment(" " * left, base)] if left else []
+                for row in image.segment_rows():
+                    strips.append(Strip([*pad, *row]))
+        self._strips = [strip.adjust_cell_length(width, base) for strip in strips[: max(0, height)]]
+        self._cache_key = key
+        return self._strips
+
+    def _retry(self) -> None:
+        self._cache_key = None
+        self.refresh()
+
+
+def _rgb(style: Style) -> tuple[int, int, int]:
+    """Background colour of a rich style as RGB (black when unset)."""
+    color = style.bgcolor
+    if color is None:
+        return (0, 0, 0)
+    triplet = color.get_truecolor()
+    return (triplet.red, triplet.green, triplet.blue)

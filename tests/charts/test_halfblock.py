@@ -1,0 +1,71 @@
+"""Half-cell image rendering: aspect ratio, colours, transparency, caching, bad files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PIL import Image
+
+from dvclive_tui.imaging.halfblock import fit_cells, render_image
+
+
+def two_band_png(path: Path, size: tuple[int, int] = (40, 20)) -> Path:
+    """Red upper half, blue lower half."""
+    image = Image.new("RGB", size, (255, 0, 0))
+    image.paste((0, 0, 255), (0, size[1] // 2, size[0], size[1]))
+    image.save(path)
+    return path
+
+
+def test_fit_keeps_aspect_with_two_pixels_per_cell() -> None:
+    assert fit_cells(40, 20, 20, 10) == (20, 5)
+    assert fit_cells(28, 28, 80, 10) == (20, 10)
+    assert fit_cells(100, 10, 50, 50) == (50, 3)
+    assert fit_cells(0, 10, 50, 50) == (0, 0)
+
+
+def test_render_resizes_and_keeps_colours(tmp_path: Path) -> None:
+    image = render_image(two_band_png(tmp_path / "a.png"), 20, 10)
+    assert image is not None
+    assert (image.width, image.height) == (20, 5)
+    assert tuple(image.top[0, 0]) == (255, 0, 0)
+    assert tuple(image.bottom[-1, -1]) == (0, 0, 255)
+    rows = image.segment_rows()
+    assert len(rows) == 5
+    assert "".join(segment.text for segment in rows[0]) == "▀" * 20
+
+
+def test_transparent_pixels_take_the_background(tmp_path: Path) -> None:
+    path = tmp_path / "t.png"
+    Image.new("RGBA", (4, 4), (0, 0, 0, 0)).save(path)
+    image = render_image(path, 4, 2, background=(10, 20, 30))
+    assert image is not None
+    assert tuple(image.top[0, 0]) == (10, 20, 30)
+
+
+def test_half_written_corrupt_and_missing_files_give_none(tmp_path: Path) -> None:
+    good = two_band_png(tmp_path / "good.png", (64, 64))
+    data = good.read_bytes()
+    half = tmp_path / "half.png"
+    half.write_bytes(data[: len(data) // 2])
+    assert render_image(half, 20, 10) is None
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"\xff\xd8not a jpeg at all")
+    assert render_image(junk, 20, 10) is None
+    assert render_image(tmp_path / "missing.png", 20, 10) is None
+    # Once the file is complete, the same path renders.
+    half.write_bytes(data)
+    os.utime(half, ns=(1, 1_000_000_000))
+    assert render_image(half, 20, 10) is not None
+
+
+def test_results_are_cached_until_the_file_changes(tmp_path: Path) -> None:
+    path = two_band_png(tmp_path / "a.png")
+    first = render_image(path, 20, 10)
+    assert render_image(path, 20, 10) is first
+    Image.new("RGB", (40, 20), (0, 255, 0)).save(path)
+    os.utime(path, ns=(5, 5_000_000_000))
+    second = render_image(path, 20, 10)
+    assert second is not None and second is not first
+    assert tuple(second.top[0, 0]) == (0, 255, 0)

@@ -1,0 +1,45 @@
+"""A tiny app hosting one ImageView, and deterministic per-step images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from textual.app import App, ComposeResult
+
+from dvclive_tui.app.widgets.image_view import ImageView
+from dvclive_tui.data.model import ImageSeries
+
+
+def write_frames(folder: Path, steps: list[int], size: int = 32) -> ImageSeries:
+    """Seeded-gradient PNGs ``<folder>/<step>.png`` and their series."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = []
+    for step in steps:
+        rng = np.random.default_rng(step)
+        yy, xx = np.mgrid[0:size, 0:size]
+        red = (xx * 255 // (size - 1)).astype(np.uint8)
+        green = (yy * 255 // (size - 1)).astype(np.uint8)
+        blue = np.full((size, size), (step * 40) % 256, dtype=np.uint8)
+        pixels = np.stack((red, green, blue), axis=2)
+        pixels[rng.integers(0, size), :, :] = 255
+        path = folder / f"{step}.png"
+        Image.fromarray(pixels).save(path)
+        frames.append((step, path))
+    return ImageSeries(name=folder.name, frames=frames, version=len(frames))
+
+
+class ImageApp(App[None]):
+    """One image view filling the screen."""
+
+    def __init__(self, series: ImageSeries | None) -> None:
+        super().__init__()
+        self.series = series
+        self.theme = "textual-dark"
+
+    def compose(self) -> ComposeResult:
+        yield ImageView(self.series, id="images")
+
+    def on_mount(self) -> None:
+        self.query_one(ImageView).focus()
