@@ -157,8 +157,7 @@ class RunReader:
             if self._dir_ident is not None or self._has_data():
                 self._drop_everything(changes)
             self._dir_ident = None
-            self._update_status(changes, now)
-            return changes
+            return self._finish_poll(changes, now)
         ident = (stat.st_dev, stat.st_ino)
         if self._dir_ident is not None and ident != self._dir_ident:
             self._drop_everything(changes)
@@ -169,6 +168,9 @@ class RunReader:
         self._poll_metrics(changes, now, initial=first)
         self._poll_documents(changes, now)
         self._poll_plots(changes, now)
+        return self._finish_poll(changes, now)
+
+    def _finish_poll(self, changes: Changes, now: float) -> Changes:
         if changes.new_run:
             self.run.generation += 1
         self._update_status(changes, now)
@@ -372,6 +374,8 @@ class RunReader:
         self._last_step_time = now
 
     def _learn_intervals(self, table: TsvTable, mtime: float | None) -> None:
+        """Usual step interval from the timestamps; the last step's time from the file's mtime
+        (the writer's clock may differ from ours, the file system's is the one we compare)."""
         stamps = table.timestamps
         if stamps is not None and len(stamps) >= 2:
             tail_steps = table.steps[-(_STEP_HISTORY + 1) :]
@@ -385,11 +389,10 @@ class RunReader:
                 per_step = time_gaps[forward] / step_gaps[forward]
                 self._step_intervals.clear()
                 self._step_intervals.extend(float(gap) for gap in per_step if gap >= 0)
-            if len(seconds):
-                self._last_step_time = float(seconds[-1])
-                return
         if mtime is not None:
             self._last_step_time = mtime
+        elif stamps is not None and len(stamps) and stamps[-1] >= 0:
+            self._last_step_time = float(stamps[-1]) / 1000
 
     def _reset_metric(self, track: _MetricTrack, changes: Changes) -> None:
         track.layout = None

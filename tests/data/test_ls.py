@@ -1,0 +1,132 @@
+"""``dvclive-tui ls``: human and JSON listings, discovery, exit codes, and no Textual."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dvclive_tui.commands.ls import ls
+from tests.data.conftest import STEPS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _python(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_json_lists_everything_with_stats(inner_layout_run: Path) -> None:
+    result = CliRunner().invoke(ls, [str(inner_layout_run), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    (run,) = payload["runs"]
+    assert run["status"] in {"running", "finished"}
+    metrics = {metric["name"]: metric for metric in run["metrics"]}
+    loss = metrics["train/loss"]
+    assert loss["count"] == STEPS and loss["last_step"] == STEPS - 1
+    assert loss["last"] == pytest.approx(1 / STEPS)
+    assert loss["min"] == pytest.approx(1 / STEPS) and loss["max"] == 1.0
+    odd = metrics["odd"]  # nan at odd steps, inf at even ones: JSON has no NaN
+    assert odd["last"] == "nan" and odd["min"] == "inf" and odd["max"] == "inf"
+    assert run["params"]["optimizer"]["name"] == "adam"
+    assert run["summary"]["step"] == STEPS - 1
+    images = {image["name"]: image for image in run["images"]}
+    assert images["samples"] == {
+        "name": "samples",
+        "frames": STEPS,
+        "first_step": 0,
+        "last_step": STEPS - 1,
+    }
+    plots = {plot["name"]: plot for plot in run["plots"]}
+    assert plots["roc"]["template"] == "simple" and plots["roc"]["x"] == "fpr"
+    assert plots["cm"]["rows"] == 80
+    assert run["warnings"] == []
+
+
+def test_human_listing_is_plain_when_piped(upstream_layout_run: Path) -> None:
+    result = CliRunner().invoke(ls, [str(upstream_layout_run)])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "\x1b[" not in text
+    for expected in (
+        "train/loss",
+        "val/acc",
+        "lr=0.01",
+        "optimizer.name=adam",
+        "samples (6",
+        "roc (sklearn simple",
+        "step=5",
+    ):
+        assert expected in text, text
+
+
+def test_a_repository_lists_every_discovered_run(upstream_layout_run: Path, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(upstream_layout_run, repo / "dvclive")
+    shutil.copytree(upstream_layout_run, repo / ".dvc" / "tmp" / "exps" / "tmpab12" / "dvclive")
+    shutil.copytree(upstream_layout_run, repo / ".venv" / "lib" / "dvclive")
+    result = CliRunner().invoke(ls, [str(repo), "--json"])
+    assert result.exit_code == 0, result.output
+    names = [run["name"] for run in json.loads(result.output)["runs"]]
+    assert names == ["dvclive", ".dvc/tmp/exps/tmpab12/dvclive"]
+
+
+def test_warnings_are_listed(tmp_path: Path) -> None:
+    run_dir = tmp_path / "dvclive"
+    (run_dir / "plots" / "metrics").mkdir(parents=True)
+    (run_dir / "plots" / "metrics" / "x.tsv").write_bytes(b"step\tx\n0\tfoo\n1\t2\n")
+    result = CliRunner().invoke(ls, [str(run_dir), "--json"])
+    (run,) = json.loads(result.output)["runs"]
+    assert run["warnings"][0]["path"] == "plots/metrics/x.tsv"
+    assert "non-numeric" in run["warnings"][0]["message"]
+    assert run["metrics"][0]["min"] == 2.0 and math.isfinite(run["metrics"][0]["max"])
+    human = CliRunner().invoke(ls, [str(run_dir)])
+    assert "warning  plots/metrics/x.tsv: 1 non-numeric" in human.output
+
+
+def test_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _python("-m", "dvclive_tui", "ls", str(tmp_path / "nope"), cwd=ROOT)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "does not exist" in lines[0], result.stderr
+
+
+def test_folder_without_runs_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(ls, [str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no dvclive directory found" in result.output
+
+
+def test_subprocess_json_never_imports_textual(inner_layout_run: Path) -> None:
+    code = (
+        "import sys, json\n"
+        "from dvclive_tui.cli import cli\n"
+        f"cli.main(['ls', {str(inner_layout_run)!r}, '--json'], standalone_mode=False)\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = _python("-c", code, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    listing, modules_line = result.stdout.rsplit("\n", 2)[0], result.stdout.splitlines()[-1]
+    assert json.loads(listing)["runs"][0]["summary"]["step"] == STEPS - 1
+    modules = set(json.loads(modules_line))
+    assert "textual" not in modules
+    assert "rich" not in modules  # the JSON path does not even load rich
+
+
+def test_default_path_is_the_current_directory(
+    inner_layout_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(inner_layout_run.parent)
+    result = _python("-m", "dvclive_tui", "ls", "--json", cwd=inner_layout_run.parent)
+    assert result.returncode == 0, result.stderr
+    assert [run["name"] for run in json.loads(result.stdout)["runs"]] == ["dvclive"]
