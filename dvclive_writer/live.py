@@ -20,7 +20,8 @@ line, with the ``Live`` as first argument:
 - ``dvc_repo.save_dvc_exp(live)`` / ``dvc_repo.cache(live, path)`` — the public methods.
 - ``studio.init(live)`` returns a session stored in ``live._studio``; each sync calls its
   ``enqueue_data()``, ``end()`` calls its ``finish()``.
-- ``report.make_report(live, final=...)`` — each sync while ``live._report_mode`` is set.
+- ``report.make_report(live, final=..., force=...)`` — each sync while ``live._report_mode``
+  is set (``force`` from the public ``make_report()``).
 - ``monitor_system.start_monitor(live, interval, num_samples, directories_to_monitor)`` ends
   the previous monitor and stores an object with ``end()`` in ``live._system_monitor``.
 - ``images.log_image``, ``sklearn_plots.log_sklearn_plot``, ``custom_plots.log_plot``,
@@ -72,7 +73,6 @@ from dvclive_writer.utils import (
     StrPath,
     env2bool,
     inside_notebook,
-    matplotlib_installed,
     open_file_in_browser,
     set_in,
 )
@@ -114,7 +114,7 @@ class Live:
         self,
         dir: StrPath = "dvclive",  # noqa: A002
         resume: bool = False,
-        report: Literal["md", "notebook", "html"] | None = None,
+        report: Literal["md", "notebook", "html"] | None = "html",
         save_dvc_exp: bool = True,
         dvcyaml: str | os.PathLike[str] | bool | None = True,
         cache_images: bool = False,
@@ -127,7 +127,7 @@ class Live:
         Args:
             dir: output directory (relative to the current directory).
             resume: continue the previous run (also when env ``DVCLIVE_RESUME`` is truthy).
-            report: ``"html"``, ``"md"``, ``"notebook"`` or None.
+            report: ``"html"`` (default), ``"md"``, ``"notebook"`` or None (no report).
             save_dvc_exp: save a DVC experiment at ``end()`` (needs a Git repo with commits).
             dvcyaml: True writes ``<dir>/dvc.yaml``; a path named ``dvc.yaml`` writes there;
                 False/None writes none automatically (``make_dvcyaml()`` writes
@@ -213,12 +213,6 @@ class Live:
                     "Report mode 'notebook' requires to be inside a notebook. Disabling report."
                 )
                 self._report_mode = None
-        if self._report_mode in ("notebook", "md") and not matplotlib_installed():
-            logger.warning(
-                f"Report mode '{self._report_mode}' requires 'matplotlib'"
-                " to be installed. Disabling report."
-            )
-            self._report_mode = None
         logger.debug("self._report_mode=%r", self._report_mode)
 
     def _init_dvc_file(self) -> str:
@@ -555,15 +549,18 @@ class Live:
         self._dvcyaml_written = (path, copy.deepcopy(content))
 
     def make_report(self) -> None:
-        """Render the report (no-op while the report mode is None)."""
-        self._make_report(final=False)
+        """Render the report now (no-op while the report mode is None).
 
-    def _make_report(self, final: bool) -> None:
+        Syncs during training rebuild it at most every few seconds; this always does.
+        """
+        self._make_report(final=False, force=True)
+
+    def _make_report(self, final: bool, force: bool = False) -> None:
         if self._report_mode is None:
             return
         if (report := _feature("report")) is None:
             return
-        report.make_report(self, final=final)  # HOOK report.make_report
+        report.make_report(self, final=final, force=force)  # HOOK report.make_report
         if self._report_mode == "html" and env2bool(env.DVCLIVE_OPEN):
             open_file_in_browser(self.report_file)  # type: ignore[arg-type]
 

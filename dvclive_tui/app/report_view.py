@@ -1,0 +1,109 @@
+"""A screen that shows a run's ``report.md`` with Textual's Markdown viewer (markdown-it-py).
+
+:class:`ReportScreen` takes a ``report.md`` file, or a run directory: the directory's
+``report.md`` when it has one, otherwise a report rendered on the fly into a temporary
+folder (the run directory is never written to). ``r`` reloads (and re-renders a generated
+report), ``t`` toggles the table of contents, ``escape``/``q`` closes.
+``dvclive-tui report --view`` runs it standalone through :func:`run_report_viewer`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, MarkdownViewer, Static
+
+from dvclive_tui.data.reader import load_run
+from dvclive_tui.report.builder import WORKSPACE, write_report
+from dvclive_tui.report.content import Experiment
+
+REPORT_MD = "report.md"
+
+
+class ReportScreen(Screen[None]):
+    """Shows a Markdown report; reloads it on ``r``."""
+
+    DEFAULT_CSS = """
+    ReportScreen #report-source { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    ReportScreen MarkdownViewer { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close"),
+        Binding("r", "reload", "Reload"),
+        Binding("t", "toggle_toc", "Contents"),
+    ]
+
+    def __init__(self, source: Path, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.source = source
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self.report_path = self._locate()
+
+    def _locate(self) -> Path:
+        if self.source.is_dir():
+            existing = self.source / REPORT_MD
+            if existing.is_file():
+                return existing
+            if self._scratch is None:
+                self._scratch = tempfile.TemporaryDirectory(prefix="dvclive-tui-view-")
+            return Path(self._scratch.name) / REPORT_MD
+        return self.source
+
+    def _read(self) -> str:
+        if self._scratch is not None and self.report_path.parent == Path(self._scratch.name):
+            run = load_run(self.source, name=WORKSPACE)
+            return write_report([Experiment(WORKSPACE, run)], "md", self.report_path)
+        try:
+            return self.report_path.read_text(encoding="utf-8")
+        except OSError as error:
+            return f"# No report\n\nCannot read `{self.report_path}`: {error.strerror}\n"
+
+    def compose(self) -> ComposeResult:
+        """The source line, the Markdown viewer and the key footer."""
+        yield Static(str(self.report_path), id="report-source", markup=False)
+        yield MarkdownViewer(self._read(), show_table_of_contents=False, open_links=False)
+        yield Footer()
+
+    def action_reload(self) -> None:
+        """Read (or re-render) the report again."""
+        self.query_one(MarkdownViewer).document.update(self._read())
+
+    def action_toggle_toc(self) -> None:
+        """Show or hide the table of contents."""
+        viewer = self.query_one(MarkdownViewer)
+        viewer.show_table_of_contents = not viewer.show_table_of_contents
+
+    def action_close(self) -> None:
+        """Leave the screen (quits when it is the standalone viewer's only screen)."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def on_unmount(self) -> None:
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+
+class ReportViewerApp(App[None]):
+    """Standalone viewer for ``dvclive-tui report --view``."""
+
+    TITLE = "dvclive-tui report"
+
+    def __init__(self, source: Path) -> None:
+        super().__init__()
+        self.source = source
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportScreen(self.source))
+
+
+def run_report_viewer(source: Path) -> None:
+    """Show ``source`` (a report.md or run directory) until the user closes it."""
+    ReportViewerApp(source).run()

@@ -1,0 +1,127 @@
+"""``dvclive-tui report [PATH]... [--html | --md] [-o OUT] [--rev REV]... [--view]``.
+
+Regenerates ``report.html`` (default) or ``report.md`` from a run's files, written by
+dvclive or by ``dvclive_writer``. One PATH writes ``PATH/report.<ext>`` unless ``-o`` says
+otherwise. Several PATHs and/or ``--rev`` revisions (commits, branches, tags or DVC
+experiment names, read from git objects) put several experiments into one report, with one
+overlaid series per experiment; it goes to ``-o`` or ``./report.<ext>``. With ``--rev``, the
+PATHs (default ``dvclive``) name the run directory inside each revision, and their current
+contents on disk are included as ``workspace``.
+
+``--view`` shows the Markdown report in a terminal viewer. Without it, Textual is never
+imported.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from dvclive_tui.data.discovery import is_dvclive_dir
+from dvclive_tui.data.reader import load_run
+from dvclive_tui.report.builder import WORKSPACE, Mode, write_report
+from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment
+from dvclive_tui.report.revisions import RevisionError, load_run_at, open_repository
+
+DEFAULT_DIR = "dvclive"
+
+
+class PathError(click.ClickException):
+    """A bad PATH or revision: one ``Error: ...`` line and exit status 2."""
+
+    exit_code = 2
+
+
+@click.command(name="report")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--html", "mode", flag_value="html", default=True, help="Write report.html (default)."
+)
+@click.option("--md", "mode", flag_value="md", help="Write report.md with PNG charts.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report file (default: PATH/report.<ext>, or ./report.<ext> for several runs).",
+)
+@click.option(
+    "--rev",
+    "revs",
+    multiple=True,
+    metavar="REV",
+    help="Also include the run as of this git revision or DVC experiment (repeatable).",
+)
+@click.option(
+    "--max-points",
+    type=click.IntRange(min=16),
+    default=DEFAULT_MAX_POINTS,
+    show_default=True,
+    help="Points drawn per series (M4 decimation); the TSVs keep all.",
+)
+@click.option(
+    "--view", is_flag=True, help="Show the Markdown report in the terminal (implies --md)."
+)
+def report(
+    paths: tuple[str, ...],
+    mode: str,
+    output: Path | None,
+    revs: tuple[str, ...],
+    max_points: int,
+    view: bool,
+) -> None:
+    """Regenerate report.html / report.md from a run's files."""
+    if view:
+        mode = "md"
+    run_dirs = [Path(p) for p in paths] or [Path(DEFAULT_DIR)]
+    for run_dir in run_dirs:
+        if not run_dir.is_dir():
+            raise PathError(f"no such directory: {run_dir}")
+    with tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch:
+        experiments = _experiments(run_dirs, revs, Path(scratch))
+        target = output or _default_output(run_dirs, len(experiments), mode)
+        write_report(experiments, _mode(mode), target, max_points=max_points)
+    click.echo(f"Wrote {target}", err=True)
+    if view:
+        from dvclive_tui.app.report_view import run_report_viewer
+
+        run_report_viewer(target)
+
+
+def _mode(mode: str) -> Mode:
+    return "md" if mode == "md" else "html"
+
+
+def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> list[Experiment]:
+    experiments = []
+    for run_dir in run_dirs:
+        if not is_dvclive_dir(run_dir):
+            click.echo(f"Warning: {run_dir} holds no dvclive files", err=True)
+        label = _label(run_dir, run_dirs, revs)
+        experiments.append(Experiment(label, load_run(run_dir, name=label)))
+    if revs:
+        try:
+            repo = open_repository(run_dirs[0].resolve())
+            for index, rev in enumerate(revs):
+                for number, run_dir in enumerate(run_dirs):
+                    folder = scratch / f"{index}-{number}"
+                    run = load_run_at(repo, rev, run_dir, folder)
+                    name = rev if len(run_dirs) == 1 else f"{rev}:{run_dir.as_posix()}"
+                    experiments.append(Experiment(name, run))
+        except RevisionError as error:
+            raise PathError(str(error)) from error
+    return experiments
+
+
+def _label(run_dir: Path, run_dirs: list[Path], revs: tuple[str, ...]) -> str:
+    if len(run_dirs) == 1:
+        return WORKSPACE
+    name = run_dir.as_posix()
+    return f"{WORKSPACE}:{name}" if revs else name
+
+
+def _default_output(run_dirs: list[Path], count: int, mode: str) -> Path:
+    if count == 1:
+        return run_dirs[0] / f"report.{_mode(mode)}"
+    return Path(f"report.{_mode(mode)}")

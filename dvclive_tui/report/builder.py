@@ -1,0 +1,96 @@
+"""Build and write reports: from a live run directory (incrementally) or from several runs.
+
+:class:`ReportBuilder` keeps one :class:`~dvclive_tui.data.reader.RunReader` on a run's
+directory, so each regeneration reads only the bytes appended since the previous one, and
+one :class:`~dvclive_tui.report.markdown.ChartCache`, so unchanged PNG charts are not
+redrawn. :func:`write_report` renders any list of experiments once (the CLI).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from dvclive_tui.data.reader import RunReader
+from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment, collect
+from dvclive_tui.report.files import write_atomic
+from dvclive_tui.report.html import render_html
+from dvclive_tui.report.markdown import ChartCache, render_markdown
+
+Mode = Literal["html", "md", "notebook"]
+
+#: Seconds between reloads of a live ``report.html`` (dvclive's value).
+REFRESH_SECONDS = 5
+
+#: Experiment label of a single run (dvc-render's ``rev`` for the workspace, as dvclive).
+WORKSPACE = "workspace"
+
+
+def write_report(
+    experiments: Sequence[Experiment],
+    mode: Mode,
+    output: Path | None,
+    *,
+    refresh_seconds: int | None = None,
+    cache: ChartCache | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+) -> str:
+    """Render ``experiments`` and write the text atomically to ``output`` (if given).
+
+    Args:
+        experiments: Runs to show (one, or several overlaid).
+        mode: ``"html"``, ``"md"`` or ``"notebook"`` (Markdown with inline PNGs, not written).
+        output: The report file; PNGs of the md report go to ``static/`` beside it.
+        refresh_seconds: Auto-refresh interval of a live html report (``None``: no refresh).
+        cache: PNG cache kept between calls (md).
+        max_points: Bound on drawn points per series (M4 decimation).
+
+    Returns:
+        The report's text.
+    """
+    content = collect(experiments, max_points=max_points)
+    if mode == "html":
+        text = render_html(content, refresh_seconds=refresh_seconds)
+    else:
+        target = output if mode == "md" else None
+        text = render_markdown(content, target, cache)
+    if output is not None and mode != "notebook":
+        write_atomic(output, text)
+    return text
+
+
+class ReportBuilder:
+    """Regenerates one run directory's report, reading only appended data each time."""
+
+    def __init__(
+        self,
+        run_dir: str | os.PathLike[str],
+        mode: Mode,
+        output: str | os.PathLike[str] | None = None,
+        *,
+        max_points: int = DEFAULT_MAX_POINTS,
+    ) -> None:
+        self.mode: Mode = mode
+        self.reader = RunReader(run_dir)
+        if output is None and mode != "notebook":
+            output = Path(run_dir) / f"report.{mode}"
+        self.output = Path(output) if output is not None else None
+        self.cache = ChartCache()
+        self.max_points = max_points
+        self.builds = 0
+        """How many times the report was rendered."""
+
+    def build(self, *, live: bool = False) -> str:
+        """Poll the run and render; ``live`` adds the html auto-refresh tag."""
+        self.reader.poll()
+        self.builds += 1
+        return write_report(
+            [Experiment(WORKSPACE, self.reader.run)],
+            self.mode,
+            self.output,
+            refresh_seconds=REFRESH_SECONDS if live else None,
+            cache=self.cache,
+            max_points=self.max_points,
+        )

@@ -1,0 +1,362 @@
+"""What a report shows, gathered from one or more runs in dvclive's order.
+
+Sections follow ``dvclive.report.make_report``: params table, summary table, one chart per
+metric, images, sklearn plots, custom plots. Several runs ("experiments") share a section:
+tables get one row per experiment and charts overlay one series per experiment.
+
+Long metric series are decimated with M4 (:func:`dvclive_tui.charts.decimate.m4_decimate`)
+to ``max_points`` per series; the TSV files keep the full data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dvclive_tui.charts.decimate import m4_decimate
+from dvclive_tui.charts.series import PALETTE
+from dvclive_tui.data.model import PlotConfig, Run
+
+#: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
+#: (dvc-render's plot width), which M4 draws pixel-exactly.
+DEFAULT_MAX_POINTS = 1200
+
+#: Frames of one image series embedded in a report (evenly spread, the newest always kept).
+DEFAULT_MAX_FRAMES = 8
+
+#: Significant digits kept for chart values (tooltips show them; the TSVs keep all).
+SIGNIFICANT_DIGITS = 8
+
+EXPERIMENT_COLUMN = "Experiment"
+
+#: Colours of experiments (the ``rev`` field): dvc-render's seven, then the Okabe-Ito
+#: palette of :mod:`dvclive_tui.charts.series` without its yellow (unreadable on white), so
+#: 14 experiments get distinct colours before the cycle repeats.
+REV_COLORS: tuple[str, ...] = (
+    "#945dd6",
+    "#13adc7",
+    "#f46837",
+    "#48bb78",
+    "#4299e1",
+    "#ed8936",
+    "#f56565",
+    *(c for c in PALETTE if c.upper() != "#F0E442"),
+)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One run as it appears in a report: a label and its data."""
+
+    name: str
+    run: Run
+
+
+@dataclass
+class Table:
+    """A params or summary table: one row per experiment, nested keys flattened with dots."""
+
+    title: str
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Block:
+    """One experiment's data for a chart, column-wise."""
+
+    rev: str
+    columns: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
+@dataclass
+class Chart:
+    """A dvc-render Vega chart: template properties plus data blocks."""
+
+    name: str
+    """Identity: ``static/<metric>`` (as dvclive), ``sklearn/<name>`` or ``custom/<name>``."""
+    kind: str
+    """``"metric"``, ``"sklearn"`` or ``"custom"``."""
+    config: PlotConfig
+    blocks: list[Block]
+    total_points: int = 0
+    """Points before decimation (all experiments)."""
+    _digest: str | None = field(default=None, repr=False)
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """dvc-render ``VegaRenderer`` properties (template, x, y, title, labels)."""
+        props: dict[str, Any] = {"template": self.config.template}
+        for key in ("x", "y", "title", "x_label", "y_label"):
+            value = getattr(self.config, key)
+            if value is not None:
+                props[key] = value
+        return props
+
+    @property
+    def digest(self) -> str:
+        """Content hash of the config and drawn data (cache key for rendered charts)."""
+        if self._digest is None:
+            hasher = hashlib.blake2b(digest_size=16)
+            hasher.update(repr((self.kind, self.config)).encode())
+            for block in self.blocks:
+                hasher.update(block.rev.encode())
+                for key, column in block.columns.items():
+                    hasher.update(key.encode())
+                    hasher.update(repr(column).encode())
+            self._digest = hasher.hexdigest()
+        return self._digest
+
+
+@dataclass
+class Frame:
+    """One image to show: its caption and where its bytes are."""
+
+    caption: str
+    path: Path
+
+
+@dataclass
+class ImageGroup:
+    """An image name (or per-step folder) of one experiment, with the frames to show."""
+
+    name: str
+    rev: str
+    frames: list[Frame]
+    total_frames: int
+
+
+@dataclass
+class ReportContent:
+    """Everything a report renderer draws, in order."""
+
+    experiments: list[str]
+    tables: list[Table]
+    metrics: list[Chart]
+    images: list[ImageGroup]
+    sklearn: list[Chart]
+    custom: list[Chart]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [*self.metrics, *self.sklearn, *self.custom]
+
+
+def collect(
+    experiments: Sequence[Experiment],
+    *,
+    max_points: int = DEFAULT_MAX_POINTS,
+    max_frames: int = DEFAULT_MAX_FRAMES,
+) -> ReportContent:
+    """Gather the report's sections from ``experiments`` (at least one)."""
+    multi = len(experiments) > 1
+    tables = [
+        table
+        for table in (
+            _table("params.yaml", [(e.name, e.run.params) for e in experiments], multi),
+            _table("metrics.json", [(e.name, e.run.summary) for e in experiments], multi),
+        )
+        if table is not None
+    ]
+    return ReportContent(
+        experiments=[e.name for e in experiments],
+        tables=tables,
+        metrics=_metric_charts(experiments, max_points),
+        images=_image_groups(experiments, max_frames),
+        sklearn=_plot_charts(experiments, "sklearn"),
+        custom=_plot_charts(experiments, "custom"),
+    )
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested keys joined with dots (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``), as dvc-render."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> Table | None:
+    flat_rows = [(name, flatten(data)) for name, data in rows if data]
+    if not flat_rows:
+        return None
+    keys: dict[str, None] = {}
+    for _, data in flat_rows:
+        keys.update(dict.fromkeys(data))
+    table_rows = []
+    for name, data in flat_rows:
+        row: dict[str, Any] = {EXPERIMENT_COLUMN: name} if multi else {}
+        row.update({key: data.get(key, "") for key in keys})
+        table_rows.append(row)
+    return Table(title=title, rows=table_rows)
+
+
+def _metric_charts(experiments: Sequence[Experiment], max_points: int) -> list[Chart]:
+    names = sorted({name for e in experiments for name in e.run.metrics})
+    width = max(1, max_points // 4)
+    charts = []
+    for name in names:
+        y = name.rsplit("/", 1)[-1]
+        present = [(e.name, e.run.metrics[name]) for e in experiments if name in e.run.metrics]
+        series = [(rev, m.steps.astype(np.float64), m.values) for rev, m in present if len(m)]
+        blocks = []
+        total = 0
+        if series:
+            x_min = min(float(s[1].min()) for s in series)
+            x_max = max(float(s[1].max()) for s in series)
+            for rev, steps, values in series:
+                total += len(steps)
+                xs, ys = m4_decimate(steps, values, x_min, x_max, width)
+                blocks.append(
+                    Block(rev=rev, columns={"step": xs.astype(np.int64).tolist(), y: compact(ys)})
+                )
+        config = PlotConfig(template="linear", x="step", y=y, title=name)
+        charts.append(
+            Chart(
+                name=f"static/{name}",
+                kind="metric",
+                config=config,
+                blocks=blocks,
+                total_points=total,
+            )
+        )
+    return charts
+
+
+def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
+    names = sorted({p.name for e in experiments for p in e.run.plots.values() if p.kind == kind})
+    charts = []
+    for name in names:
+        config: PlotConfig | None = None
+        blocks = []
+        total = 0
+        for experiment in experiments:
+            plot = next(
+                (p for p in experiment.run.plots.values() if p.kind == kind and p.name == name),
+                None,
+            )
+            if plot is None:
+                continue
+            config = config or _resolved_config(plot.config, plot.rows, name)
+            rows = [row for row in plot.rows if isinstance(row, dict)]
+            keys: dict[str, None] = {}
+            for row in rows:
+                keys.update(dict.fromkeys(str(k) for k in row))
+            keys.pop("rev", None)
+            total += len(rows)
+            blocks.append(
+                Block(
+                    rev=experiment.name,
+                    columns={key: [_plain(row.get(key)) for row in rows] for key in keys},
+                )
+            )
+        assert config is not None
+        charts.append(
+            Chart(
+                name=f"{kind}/{name}", kind=kind, config=config, blocks=blocks, total_points=total
+            )
+        )
+    return charts
+
+
+def _resolved_config(config: PlotConfig, rows: list[dict[str, Any]], name: str) -> PlotConfig:
+    """Fill x/y (first/last column, as dvc does without them) and the title."""
+    keys = [str(k) for k in rows[0] if k != "rev"] if rows and isinstance(rows[0], dict) else []
+    y = config.y[0] if isinstance(config.y, list) and config.y else config.y
+    x = config.x or (keys[0] if keys else None)
+    if not y and keys:
+        y = keys[-1]
+    return PlotConfig(
+        template=config.template or "linear",
+        x=x,
+        y=y if isinstance(y, str) else None,
+        title=config.title or name,
+        x_label=config.x_label,
+        y_label=config.y_label,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready scalar (numpy scalars become Python numbers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _image_groups(experiments: Sequence[Experiment], max_frames: int) -> list[ImageGroup]:
+    groups = []
+    for experiment in experiments:
+        for name in sorted(experiment.run.images):
+            series = experiment.run.images[name]
+            frames = series.frames
+            if not frames:
+                continue
+            picked = _spread(len(frames), max_frames)
+            shown = [
+                Frame(
+                    caption=frames[i][1].name if frames[i][0] is None else f"step {frames[i][0]}",
+                    path=frames[i][1],
+                )
+                for i in picked
+            ]
+            groups.append(
+                ImageGroup(name=name, rev=experiment.name, frames=shown, total_frames=len(frames))
+            )
+    return groups
+
+
+def _spread(count: int, limit: int) -> list[int]:
+    """At most ``limit`` indices of ``range(count)``, evenly spread, first and last kept."""
+    if count <= limit:
+        return list(range(count))
+    if limit <= 1:
+        return [count - 1]
+    picks = {round(i * (count - 1) / (limit - 1)) for i in range(limit)}
+    return sorted(picks)
+
+
+def compact(
+    values: npt.NDArray[np.float64], digits: int = SIGNIFICANT_DIGITS
+) -> list[float | None]:
+    """Values rounded to ``digits`` significant digits (short JSON), non-finite as ``None``.
+
+    Rounding is ``round(v * 10**d) / 10**d`` with an exact power of ten, so the result is the
+    double nearest the short decimal and ``repr`` prints it short.
+    """
+    out: list[float | None] = [None] * len(values)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return out
+    vals = values[finite]
+    nonzero = vals != 0
+    exponents = np.zeros(len(vals), dtype=np.int64)
+    exponents[nonzero] = np.floor(np.log10(np.abs(vals[nonzero]))).astype(np.int64)
+    decimals = digits - 1 - exponents
+    rounded = vals.copy()
+    positive = (decimals >= 0) & (decimals <= 22)
+    if positive.any():
+        scale = 10.0 ** decimals[positive]
+        rounded[positive] = np.round(vals[positive] * scale) / scale
+    negative = (decimals < 0) & (decimals >= -22)
+    if negative.any():
+        scale = 10.0 ** (-decimals[negative])
+        rounded[negative] = np.round(vals[negative] / scale) * scale
+    rounded_list = rounded.tolist()
+    if len(rounded_list) == len(out):
+        return rounded_list  # type: ignore[no-any-return]
+    for index, value in zip(np.flatnonzero(finite).tolist(), rounded_list, strict=True):
+        out[index] = value if math.isfinite(value) else None
+    return out

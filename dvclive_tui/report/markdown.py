@@ -1,0 +1,118 @@
+"""``report.md``: dvclive's Markdown report, with every chart kind and no redundant redraws.
+
+Layout as dvclive (``# DVC Report``, tabulate "github" tables headed by the file name, one
+PNG per metric at ``static/<metric>.png``, then images), plus what dvclive drops: sklearn and
+custom plots, drawn offline with Pillow (:mod:`dvclive_tui.report.png`) to
+``static/sklearn/<name>.png`` and ``static/custom/<name>.png``.
+
+A PNG is redrawn only when its chart's content digest changed: the digest is kept in memory
+and in the PNG itself (a text chunk), so a new process skips unchanged charts too.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from dvc_render.table import TableRenderer
+
+from dvclive_tui.report.content import Chart, ImageGroup, ReportContent
+from dvclive_tui.report.escape import markdown_text
+from dvclive_tui.report.files import write_atomic
+from dvclive_tui.report.png import png_digest, render_png
+
+HEADER = "# DVC Report\n"
+
+
+class ChartCache:
+    """Digest of each PNG written, to skip redrawing unchanged charts."""
+
+    def __init__(self) -> None:
+        self.digests: dict[Path, str] = {}
+        self.drawn = 0
+        """How many PNGs were drawn (for tests and benchmarks)."""
+
+    def is_current(self, path: Path, digest: str) -> bool:
+        if self.digests.get(path) == digest:
+            return True
+        if path.is_file() and png_digest(str(path)) == digest:
+            self.digests[path] = digest
+            return True
+        return False
+
+
+def chart_png_path(chart: Chart) -> str:
+    """PNG path relative to the report's folder: ``static/<metric>.png`` etc."""
+    if chart.kind == "metric":
+        return f"{chart.name}.png"
+    return f"static/{chart.name}.png"
+
+
+def render_markdown(
+    content: ReportContent,
+    report_path: Path | None,
+    cache: ChartCache | None = None,
+) -> str:
+    """The Markdown text; PNGs go beside ``report_path`` (inline base64 when ``None``)."""
+    cache = cache if cache is not None else ChartCache()
+    elements = [
+        TableRenderer([_cells(row) for row in t.rows], t.title).generate_markdown()
+        for t in content.tables
+    ]
+    if len(content.experiments) > 1:
+        names = ", ".join(f"`{markdown_text(n)}`" for n in content.experiments)
+        elements.insert(0, f"\nExperiments: {names}")
+    elements.extend(_chart(chart, report_path, cache) for chart in content.metrics)
+    elements.extend(_images(group, report_path) for group in content.images)
+    elements.extend(_chart(chart, report_path, cache) for chart in content.sklearn)
+    elements.extend(_chart(chart, report_path, cache) for chart in content.custom)
+    return HEADER + "\n".join(e for e in elements if e) + "\n"
+
+
+def _cell(value: object) -> object:
+    """A table cell that cannot break the table or inject HTML (numbers stay numbers)."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    text = " ".join(str(value).splitlines())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def _cells(row: dict[str, object]) -> dict[str, object]:
+    return {str(_cell(key)): _cell(value) for key, value in row.items()}
+
+
+def _chart(chart: Chart, report_path: Path | None, cache: ChartCache) -> str:
+    if not any(len(block) for block in chart.blocks):
+        return ""
+    alt = markdown_text(chart.config.title or chart.name)
+    if report_path is None:
+        data = base64.b64encode(render_png(chart)).decode()
+        cache.drawn += 1
+        return f"\n![{alt}](data:image/png;base64,{data})"
+    relative = chart_png_path(chart)
+    target = report_path.parent / relative
+    if not cache.is_current(target, chart.digest):
+        write_atomic(target, render_png(chart))
+        cache.digests[target] = chart.digest
+        cache.drawn += 1
+    return f"\n![{alt}]({quote(relative)})"
+
+
+def _images(group: ImageGroup, report_path: Path | None) -> str:
+    lines = []
+    for frame in group.frames:
+        alt = markdown_text(
+            f"{group.name} ({frame.caption})" if frame.caption != group.name else group.name
+        )
+        if report_path is not None:
+            relative = os.path.relpath(frame.path, report_path.parent)
+            lines.append(f"\n![{alt}]({quote(Path(relative).as_posix())})")
+            continue
+        try:
+            data = base64.b64encode(frame.path.read_bytes()).decode()
+        except OSError:
+            continue
+        lines.append(f"\n![{alt}](data:image/png;base64,{data})")
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""Runs as of a git revision (a commit, branch, tag or DVC experiment name), via pygit2.
+
+The run directory and the ``dvc.yaml`` files above it are copied from the commit's tree into
+a temporary folder, which the data layer then reads like any run directory (so plot
+configs, images and parsing behave exactly as on disk). Git objects only: no checkout, no
+dvc CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+
+import pygit2
+
+from dvclive_tui.data.model import Run
+from dvclive_tui.data.reader import load_run
+from dvclive_tui.experiments.sources import GitTreeSource, TreeCache
+
+EXPS_PREFIX = "refs/exps/"
+
+
+class RevisionError(Exception):
+    """A revision or path that cannot be read (one readable line)."""
+
+
+def open_repository(start: Path) -> pygit2.Repository:
+    """The git repository containing ``start`` (non-bare)."""
+    found = pygit2.discover_repository(str(start))
+    if found is None:
+        raise RevisionError(f"{start} is not inside a git repository (needed for --rev)")
+    repo = pygit2.Repository(found)
+    if repo.workdir is None:
+        raise RevisionError(f"{found} is a bare git repository")
+    return repo
+
+
+def resolve_commit(repo: pygit2.Repository, rev: str) -> pygit2.Commit:
+    """A commit from a revision or a DVC experiment name (``refs/exps/.../<name>``)."""
+    try:
+        peeled = repo.revparse_single(rev).peel(pygit2.Commit)
+        if isinstance(peeled, pygit2.Commit):
+            return peeled
+    except (KeyError, ValueError, pygit2.GitError):
+        pass
+    for name in repo.references:
+        if name.startswith(EXPS_PREFIX) and name.rsplit("/", 1)[-1] == rev:
+            target = repo.references[name].peel(pygit2.Commit)
+            if isinstance(target, pygit2.Commit):
+                return target
+    raise RevisionError(f"unknown revision or experiment: {rev}")
+
+
+def load_run_at(repo: pygit2.Repository, rev: str, run_dir: Path, scratch: Path) -> Run:
+    """The run directory ``run_dir`` (a path in the working tree) as of ``rev``.
+
+    Args:
+        repo: The repository.
+        rev: Revision or experiment name.
+        run_dir: The dvclive directory, as a path on disk inside the repository.
+        scratch: An empty folder to materialise the files in.
+    """
+    commit = resolve_commit(repo, rev)
+    assert repo.workdir is not None
+    relative = os.path.relpath(run_dir.resolve(), Path(repo.workdir).resolve())
+    if relative.startswith(".."):
+        raise RevisionError(f"{run_dir} is outside the repository {repo.workdir}")
+    relative = Path(relative).as_posix().strip("/")
+    source = GitTreeSource(TreeCache(repo), commit.tree)
+    files = source.files_under(relative)
+    if not files:
+        raise RevisionError(f"{relative}/ does not exist in {rev}")
+    (scratch / ".dvc").mkdir(parents=True, exist_ok=True)  # marks the repository root
+    wanted = set(files) | _dvcyamls_above(source, relative)
+    for path in sorted(wanted):
+        data = source.read(path)
+        if data is None:
+            continue
+        target = scratch / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return load_run(scratch / relative, name=rev)
+
+
+def _dvcyamls_above(source: GitTreeSource, relative: str) -> set[str]:
+    """``dvc.yaml`` paths in ``relative`` and each parent up to the root."""
+    found = set()
+    current = relative
+    while True:
+        candidate = posixpath.join(current, "dvc.yaml") if current else "dvc.yaml"
+        if source.read(candidate) is not None:
+            found.add(candidate)
+        if not current:
+            return found
+        current = posixpath.dirname(current)
