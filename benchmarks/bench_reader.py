@@ -102,7 +102,8 @@ def bench_cold_load(run: Path, metrics: int, steps: int) -> None:
     python_lists = points * (3 * 8 + 24 + 28 + 28)  # 3 list slots + float + 2 small ints
     print(f"  bytes per point               {held / points:8.2f}     (goal <= 16)")
     print(
-        f"  Python lists (anchor)         {python_lists / points:8.2f}     (ratio {python_lists / held:.1f} x)"
+        f"  Python lists (anchor)         {python_lists / points:8.2f}     "
+        f"(ratio {python_lists / held:.1f} x)"
     )
 
 

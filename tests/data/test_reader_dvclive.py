@@ -65,7 +65,7 @@ def test_metrics_match_dvclives_own_reader(request: pytest.FixtureRequest, layou
         assert series.steps.tolist() == [int(row["step"]) for row in rows]
         column = tsv.stem
         bools = {"True": 1.0, "False": 0.0}
-        expected = [bools.get(row[column], None) for row in rows]
+        expected = [bools.get(row[column]) for row in rows]
         expected = [
             float(row[column]) if value is None else value
             for row, value in zip(rows, expected, strict=True)
