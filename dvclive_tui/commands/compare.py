@@ -14,6 +14,12 @@ import click
 from dvclive_tui.experiments.collect import Selection
 
 
+class NothingToCompareError(click.ClickException):
+    """Neither a git repository nor a directory: one line, exit status 2."""
+
+    exit_code = 2
+
+
 @click.command(name="compare")
 @click.argument("dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-a", "--all-branches", is_flag=True, help="Experiments of every branch tip.")
@@ -68,7 +74,7 @@ def compare(
     try:
         exps = load_experiments(Path.cwd(), dirs, selection)
     except NothingToCompare as exc:
-        raise click.UsageError(str(exc)) from None
+        raise NothingToCompareError(str(exc)) from None
     if as_json:
         from dvclive_tui.experiments.exp_show import dumps, exp_show_data
 

@@ -1,0 +1,131 @@
+"""``dvclive-tui compare --csv/--md`` and bad input, in real repositories and directories."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.compare import repo_builder as rb
+from tests.compare.conftest import ExperimentsRepo
+
+pytestmark = pytest.mark.slow
+
+
+def csv_rows(text: str) -> dict[str, dict[str, str]]:
+    return {row["Experiment"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def test_csv_has_a_row_per_experiment_and_errors_as_bang(exps_repo: ExperimentsRepo) -> None:
+    rows = csv_rows(rb.tui_compare(exps_repo.path, "--csv").stdout)
+    assert {"workspace", "main", "e-fast", "e-slow", "w-writer", "bad", "nodata"} <= set(rows)
+    assert rows["e-slow"]["dvclive/params.yaml:lr"] == "0.001"
+    assert rows["e-slow"]["dvclive/params.yaml:opt"] == "sgd"
+    assert rows["e-slow"]["typ"] == "branch_commit"
+    assert rows["bad"]["dvclive/metrics.json:acc"] == "!"
+    assert rows["bad"]["dvclive/params.yaml:lr"] == "0.001"
+    # An experiment without dvclive data: a row whose dvclive cells are empty.
+    assert rows["nodata"]["dvclive/params.yaml:lr"] == ""
+    assert rows["nodata"]["seed"] == "2"
+
+
+def test_filter_sort_and_only_changed(exps_repo: ExperimentsRepo) -> None:
+    out = rb.tui_compare(
+        exps_repo.path,
+        "--csv",
+        "--filter",
+        'name ~ "e-*"',
+        "--sort-by",
+        "dvclive/params.yaml:lr",
+        "--only-changed",
+    ).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["Experiment"] for row in rows] == ["e-slow", "e-fast"]
+    assert "seed" not in rows[0]  # equal in both rows: hidden by --only-changed
+
+
+def test_markdown_table(exps_repo: ExperimentsRepo) -> None:
+    out = rb.tui_compare(exps_repo.path, "--md", "--filter", "e-fast").stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("| Experiment") and lines[1].startswith("|---")
+    assert len(lines) == 3 and "| e-fast" in lines[2]
+
+
+def test_bad_filter_is_one_line_exit_2(exps_repo: ExperimentsRepo) -> None:
+    result = rb.tui_compare(exps_repo.path, "--csv", "--filter", "__import__('os')", check=False)
+    assert result.returncode == 2
+    assert "not allowed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_plain_directory_outside_git(tmp_path: Path) -> None:
+    run_dir = tmp_path / "outside" / "run1"
+    script = textwrap.dedent(
+        f"""
+        from dvclive import Live
+        with Live({str(run_dir)!r}, report=None) as live:
+            live.log_param("lr", 0.3)
+            for i in range(3):
+                live.log_metric("loss", 1.0 / (i + 1))
+                live.next_step()
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, env=rb.env())
+    result = rb.run(tmp_path / "outside", rb.TUI, "compare", "--csv", "run1")
+    rows = csv_rows(result.stdout)
+    assert rows["run1"]["lr"] == "0.3"
+    assert rows["run1"]["loss"] == str(1.0 / 3)
+    as_json = json.loads(rb.run(tmp_path / "outside", rb.TUI, "compare", "--json", "run1").stdout)
+    assert as_json[0]["data"]["params"]["run1/params.yaml"]["data"] == {"lr": 0.3}
+
+
+def test_no_git_and_no_directory_says_what_is_missing(tmp_path: Path) -> None:
+    result = rb.run(tmp_path, rb.TUI, "compare", "--json", check=False)
+    assert result.returncode == 2
+    assert "not in a git repository" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    result = rb.run(tmp_path, rb.TUI, "compare", "--csv", "nope", check=False)
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_running_workspace_experiment_is_running(tmp_path: Path) -> None:
+    repo = tmp_path / "live"
+    rb.init_repo(repo)
+    go = repo / "go"
+    script = textwrap.dedent(
+        f"""
+        import time, pathlib
+        from dvclive import Live
+        with Live(save_dvc_exp=True, exp_name="live-one", report=None) as live:
+            live.log_param("lr", 0.7)
+            live.log_metric("loss", 0.5)
+            live.next_step()
+            pathlib.Path({str(repo / "started")!r}).touch()
+            while not pathlib.Path({str(go)!r}).exists():
+                time.sleep(0.05)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=repo, env=rb.env())
+    try:
+        deadline = time.time() + 60
+        while not (repo / "started").exists():
+            assert proc.poll() is None and time.time() < deadline
+            time.sleep(0.05)
+        rows = csv_rows(rb.tui_compare(repo, "--csv").stdout)
+        assert rows["live-one"]["status"] == "running"
+        assert rows["live-one"]["lr"] == "0.7"
+    finally:
+        go.touch()
+        proc.wait(timeout=60)
+    rows = csv_rows(rb.tui_compare(repo, "--csv").stdout)
+    assert rows["live-one"]["status"] == "done"  # saved: now a committed experiment
+    assert rows["workspace"]["status"] == "done"

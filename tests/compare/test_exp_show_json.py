@@ -1,0 +1,83 @@
+"""``dvclive-tui compare --json`` against the oracle ``dvc exp show --json`` (real repos)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.compare import repo_builder as rb
+from tests.compare.conftest import (
+    ExperimentsRepo,
+    entries,
+    file_results,
+    parse_json_output,
+    strict_equal,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def assert_same_as_dvc(repo: ExperimentsRepo, *flags: str) -> dict[tuple[str, str | None], dict]:
+    expected = entries(rb.dvc_exp_show(repo.path, *flags))
+    actual = entries(parse_json_output(rb.tui_compare(repo.path, "--json", *flags).stdout))
+    assert list(actual) == list(expected)
+    for key, want in expected.items():
+        got = actual[key]
+        assert got["name"] == want["name"], key
+        assert got["rev"] == want["rev"], key
+        assert got["data"]["timestamp"] == want["data"]["timestamp"], key
+        for kind in ("params", "metrics"):
+            mine, theirs = file_results(got, kind), file_results(want, kind)
+            assert strict_equal(mine, theirs), (key, kind, mine, theirs)
+    return actual
+
+
+def test_default_matches_dvc(exps_repo: ExperimentsRepo) -> None:
+    found = assert_same_as_dvc(exps_repo)
+    names = {name for (_rev, name) in found if name}
+    assert names == {"e-fast", "e-slow", "w-writer", "bad", "nodata"}
+
+
+def test_values_keep_int_and_float(exps_repo: ExperimentsRepo) -> None:
+    found = entries(parse_json_output(rb.tui_compare(exps_repo.path, "--json").stdout))
+    slow = found[(exps_repo.head, "e-slow")]
+    params = slow["data"]["params"]["dvclive/params.yaml"]["data"]
+    assert params["epochs"] == 4 and type(params["epochs"]) is int
+    assert params["lr"] == 0.001 and type(params["lr"]) is float
+    metrics = slow["data"]["metrics"]["dvclive/metrics.json"]["data"]
+    assert type(metrics["step"]) is int and type(metrics["acc"]) is float
+
+
+def test_writer_experiment_reads_its_nested_dvc_yaml(exps_repo: ExperimentsRepo) -> None:
+    found = entries(parse_json_output(rb.tui_compare(exps_repo.path, "--json").stdout))
+    writer = found[(exps_repo.head, "w-writer")]
+    assert writer["data"]["params"]["wlive/params.yaml"]["data"]["lr"] == 0.02
+    assert "wlive/metrics.json" in writer["data"]["metrics"]
+
+
+def test_corrupt_file_is_an_error_for_that_file_only(exps_repo: ExperimentsRepo) -> None:
+    found = entries(parse_json_output(rb.tui_compare(exps_repo.path, "--json").stdout))
+    bad = found[(exps_repo.head, "bad")]
+    assert bad["data"]["metrics"]["dvclive/metrics.json"]["error"]["type"] == (
+        "JSONFileCorruptedError"
+    )
+    assert bad["data"]["params"]["dvclive/params.yaml"]["data"]["lr"] == 0.001
+
+
+def test_all_commits_matches_dvc(exps_repo: ExperimentsRepo) -> None:
+    found = assert_same_as_dvc(exps_repo, "-A")
+    assert (exps_repo.first, "a-old") in found and (exps_repo.other, "o-exp") in found
+
+
+def test_all_branches_matches_dvc(exps_repo: ExperimentsRepo) -> None:
+    found = assert_same_as_dvc(exps_repo, "-a")
+    assert (exps_repo.other, "o-exp") in found and (exps_repo.first, "a-old") not in found
+
+
+def test_num_matches_dvc(exps_repo: ExperimentsRepo) -> None:
+    found = assert_same_as_dvc(exps_repo, "-n", "2")
+    assert (exps_repo.first, "a-old") in found and (exps_repo.other, "o-exp") not in found
+
+
+def test_tags_match_dvc(exps_repo: ExperimentsRepo) -> None:
+    found = assert_same_as_dvc(exps_repo, "-T")
+    assert found[(exps_repo.first, None)]["name"] == "v1"
