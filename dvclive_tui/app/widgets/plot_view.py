@@ -1,0 +1,180 @@
+"""A pane that draws one sklearn or custom plot by its dvc template.
+
+Confusion matrices become a heat grid with counts (``n`` toggles rates normalised per actual
+class); ROC, precision-recall, DET, calibration and custom x/y plots use the chart renderer;
+bar templates draw text bars. The drawing itself is headless (:mod:`dvclive_tui.charts.plots`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from dvclive_tui.app.widgets.chart import SERIES_CLASSES, frame_strips, role_styler
+from dvclive_tui.charts.frame import ChartFrame
+from dvclive_tui.charts.plots import HEAT, HEAT_LEVELS, is_confusion, render_plot
+from dvclive_tui.data.model import PlotData
+
+
+class PlotView(Widget, can_focus=True):
+    """Draws a :class:`~dvclive_tui.data.model.PlotData` by its template."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "toggle_normalized", "Normalize", tooltip="Counts or rates per class"),
+    ]
+    """
+    | Key(s) | Description |
+    | :- | :- |
+    | n | Confusion matrix: toggle counts and rates normalised per actual class. |
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "plotview--axis",
+        "plotview--label",
+        "plotview--title",
+        "plotview--cursor",
+        "plotview--heat",
+        *(f"plotview--series-{index}" for index in range(SERIES_CLASSES)),
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `plotview--axis` | Axes, tick marks and the diagonal reference line. |
+    | `plotview--label` | Tick labels, class labels and axis titles. |
+    | `plotview--title` | The title, legend values and bar values. |
+    | `plotview--cursor` | Reserved for a value cursor (same role as in `Chart`). |
+    | `plotview--heat` | `background` of the hottest confusion cell (cooler ones fade). |
+    | `plotview--series-0` … `-7` | Curve and bar colours (`color`); unset: `PALETTE`. |
+    """
+
+    DEFAULT_CSS = """
+    PlotView {
+        height: 1fr;
+        min-height: 6;
+        min-width: 20;
+    }
+    PlotView > .plotview--axis {
+        color: $foreground 40%;
+    }
+    PlotView > .plotview--label {
+        color: $foreground 70%;
+    }
+    PlotView > .plotview--title {
+        color: $foreground;
+        text-style: bold;
+    }
+    PlotView:focus > .plotview--title {
+        color: $accent;
+    }
+    PlotView > .plotview--cursor {
+        color: $warning;
+    }
+    PlotView > .plotview--heat {
+        background: $primary;
+    }
+    """
+
+    normalized: reactive[bool] = reactive(False)
+    """Confusion matrix: show rates per actual class instead of counts."""
+
+    def __init__(
+        self,
+        plot: PlotData | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's widget signature
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Create a plot view.
+
+        Args:
+            plot: The plot to draw (or call :meth:`set_plot` later).
+            name: The name of the widget.
+            id: The ID of the widget in the DOM.
+            classes: The CSS classes for the widget.
+            disabled: Whether the widget is disabled.
+        """
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._plot: PlotData | None = None
+        self._signature: tuple[Any, ...] = ()
+        self._cache_key: tuple[Any, ...] | None = None
+        self._strips: list[Strip] = []
+        self._frame: ChartFrame | None = None
+        if plot is not None:
+            self.set_plot(plot)
+
+    @property
+    def plot(self) -> PlotData | None:
+        """The plot shown."""
+        return self._plot
+
+    @property
+    def frame(self) -> ChartFrame | None:
+        """The last rendered frame (for tests and tooling)."""
+        return self._frame
+
+    def set_plot(self, plot: PlotData) -> None:
+        """Show ``plot``; a new plot (other path) starts with its template's normalisation."""
+        signature = (plot.path, plot.version, len(plot.rows), plot.config)
+        if self._plot is None or plot.path != self._plot.path:
+            self.set_reactive(PlotView.normalized, plot.config.template == "confusion_normalized")
+        self._plot = plot
+        if signature != self._signature:
+            self._signature = signature
+            self._cache_key = None
+            self.refresh()
+
+    def action_toggle_normalized(self) -> None:
+        """Toggle counts and normalised rates (confusion matrices only)."""
+        if self._plot is not None and is_confusion(self._plot):
+            self.normalized = not self.normalized
+
+    def notify_style_update(self) -> None:
+        """Drop cached strips when CSS changes."""
+        super().notify_style_update()
+        self._cache_key = None
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the plot, from the cached strips."""
+        strips = self._render_strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+
+    def _render_strips(self) -> list[Strip]:
+        width, height = self.size
+        key = (self._signature, width, height, self.normalized, self.app.theme, self.has_focus)
+        if key == self._cache_key:
+            return self._strips
+        if self._plot is None:
+            self._frame = None
+            self._strips = [Strip.blank(width, self.rich_style) for _ in range(height)]
+        else:
+            self._frame = render_plot(self._plot, width, height, normalized=self.normalized)
+            self._strips = frame_strips(self._frame, self._styler(), width)
+        self._cache_key = key
+        return self._strips
+
+    def _styler(self) -> Callable[[int], Style]:
+        chart_style = role_styler(self, "plotview")
+        base = self.rich_style
+        background = self.styles.background if self.styles.background.a else Color(0, 0, 0)
+        heat = self.get_component_styles("plotview--heat").background
+        heat_styles: dict[int, Style] = {}
+        for level in range(HEAT_LEVELS):
+            share = level / (HEAT_LEVELS - 1)
+            fill = background.blend(heat, 0.12 + 0.88 * share) if level else background
+            text = fill.get_contrast_text(0.9)
+            heat_styles[HEAT + level] = base + Style(color=text.rich_color, bgcolor=fill.rich_color)
+
+        def style(role: int) -> Style:
+            found = heat_styles.get(role)
+            return found if found is not None else chart_style(role)
+
+        return style
