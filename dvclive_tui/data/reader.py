@@ -181,10 +181,12 @@ class RunReader:
     def _scan(self) -> _Scan:
         scan = _Scan()
         plots = self.path / "plots"
-        for folder in (self.path, plots):
-            mtime = _mtime_ns(folder)
-            if mtime is not None:
-                scan.folders[str(folder)] = mtime
+        mtime = _mtime_ns(self.path)
+        if mtime is not None:
+            scan.folders[str(self.path)] = mtime
+        known = {"metrics", "images", *PLOT_KINDS}
+        for rel, _entry in self._walk(plots, scan, skip=known):
+            scan.unknown.append(f"plots/{rel}")
         for rel, _entry in self._walk(plots / "metrics", scan):
             if rel.endswith(METRIC_SUFFIXES):
                 scan.metrics[f"plots/metrics/{rel}"] = rel.rsplit(".", 1)[0]
@@ -209,8 +211,13 @@ class RunReader:
                     scan.unknown.append(f"plots/{kind}/{rel}")
         return scan
 
-    def _walk(self, top: Path, scan: _Scan) -> Iterator[tuple[str, os.DirEntry[str]]]:
-        """Files under ``top`` as (POSIX path relative to ``top``, entry); records folders."""
+    def _walk(
+        self, top: Path, scan: _Scan, *, skip: set[str] | None = None
+    ) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        """Files under ``top`` as (POSIX path relative to ``top``, entry); records folders.
+
+        ``skip`` names sub-folders of ``top`` itself that are not entered.
+        """
         stack = [(top, "")]
         while stack:
             folder, prefix = stack.pop()
@@ -226,10 +233,10 @@ class RunReader:
                 except OSError:
                     continue
                 rel = f"{prefix}{entry.name}"
-                if is_dir:
-                    stack.append((Path(entry.path), f"{rel}/"))
-                else:
+                if not is_dir:
                     yield rel, entry
+                elif not (skip and not prefix and entry.name in skip):
+                    stack.append((Path(entry.path), f"{rel}/"))
 
     def _folders_changed(self) -> bool:
         return any(_mtime_ns(Path(folder)) != mtime for folder, mtime in self._folders.items())

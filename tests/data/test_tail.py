@@ -277,6 +277,7 @@ def test_corrupt_and_binary_files_become_warnings(tmp_path: Path) -> None:
     (sklearn / "roc.json").write_bytes(b'{"roc": [{"fpr": 0')
     (sklearn / "scalar.json").write_bytes(b"42\n")
     (run_dir / "params.yaml").write_bytes(b"\x00\x01\x02")
+    (run_dir / "plots" / "stray.bin").write_bytes(b"\xff")
     clock = FakeClock()
     reader = RunReader(run_dir, clock=clock)
     reader.poll()
@@ -286,6 +287,7 @@ def test_corrupt_and_binary_files_become_warnings(tmp_path: Path) -> None:
     assert reader.run.metrics["good"].values.tolist() == [1.0]
     assert "binary" in warnings["plots/metrics/binary.tsv"].message
     assert "unknown file" in warnings["plots/metrics/notes.txt"].message
+    assert "unknown file" in warnings["plots/stray.bin"].message
     assert "non-numeric" in warnings["plots/metrics/strings.tsv"].message
     assert np.isnan(reader.run.metrics["strings"].values[0])
     assert "invalid JSON" in warnings["plots/sklearn/roc.json"].message
