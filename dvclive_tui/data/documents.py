@@ -14,9 +14,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from dvclive_tui.data.parsing import ParseResult
+from dvclive_tui.data.tail import OPEN_FLAGS
 
 GRACE_SECONDS = 3.0
 """How long a document may stay unparsable before it becomes a warning."""
@@ -67,13 +69,15 @@ class DocumentWatcher:
     def poll(self) -> DocumentPoll:
         """Re-read the file if it changed; settle a pending problem once the grace is over."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(self.path, OPEN_FLAGS)
         except (FileNotFoundError, NotADirectoryError):
             return self._gone()
         except OSError as exc:
             return self._failed(exc.strerror or str(exc), None)
         try:
             stat = os.fstat(fd)
+            if not S_ISREG(stat.st_mode):
+                raise OSError("not a regular file")
             signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
             mtime = stat.st_mtime_ns / 1e9
             self.exists = True

@@ -15,11 +15,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 CHUNK_BYTES = 1 << 20
 """Largest single ``pread``."""
 HEAD_BYTES = 256
 """How many leading bytes identify a file's content."""
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+"""Read-only; non-blocking so that a FIFO with a metric's name cannot hang a poll."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class FileTailer:
     def read(self) -> TailRead:
         """Read what was appended since the previous call (see the module docstring)."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(self.path, OPEN_FLAGS)
         except (FileNotFoundError, NotADirectoryError):
             existed = self._ident is not None
             self._forget()
@@ -80,6 +83,8 @@ class FileTailer:
 
     def _read_open(self, fd: int) -> TailRead:
         stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            return TailRead(error="not a regular file")
         ident = (stat.st_dev, stat.st_ino)
         signature = (stat.st_size, stat.st_mtime_ns)
         reset = False

@@ -333,3 +333,19 @@ def test_header_split_across_polls(tmp_path: Path, split: int) -> None:
     assert series.steps.tolist() == [0, 1]
     assert series.values.tolist() == [0.5, 0.25]
     assert series.timestamps is not None
+
+
+def test_a_fifo_with_a_metric_name_does_not_hang_the_poll(tmp_path: Path) -> None:
+    run_dir = tmp_path / "dvclive"
+    metrics = _metrics_dir(run_dir)
+    os.mkfifo(metrics / "pipe.tsv")
+    os.mkfifo(run_dir / "metrics.json")
+    (metrics / "loss.tsv").write_bytes(b"step\tloss\n0\t0.5\n")
+    clock = FakeClock()
+    reader = RunReader(run_dir, clock=clock)
+    reader.poll()
+    clock.advance(5)
+    reader.poll()
+    assert reader.run.metrics["loss"].values.tolist() == [0.5]
+    assert "not a regular file" in reader.run.warnings["plots/metrics/pipe.tsv"].message
+    assert "not a regular file" in reader.run.warnings["metrics.json"].message
