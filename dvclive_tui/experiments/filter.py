@@ -99,7 +99,7 @@ def compile_filter(text: str) -> Filter:
     aliases: dict[str, str] = {}
 
     def alias(match: re.Match[str]) -> str:
-        name = f"__col{len(aliases)}"
+        name = f"col_{len(aliases)}_"
         aliases[name] = match.group(1)
         return name
 
@@ -140,6 +140,9 @@ def _validate(node: ast.AST) -> None:
         *_COMPARE,
     )
     for child in ast.walk(node):
+        name = child.id if isinstance(child, ast.Name) else getattr(child, "attr", "")
+        if isinstance(name, str) and name.startswith("__"):
+            raise FilterError(f"name {name!r} is not allowed in a filter")
         if not isinstance(child, allowed):
             raise FilterError(f"{type(child).__name__} is not allowed in a filter")
         if isinstance(child, ast.BinOp) and not isinstance(child.op, ast.Mod):
@@ -162,7 +165,7 @@ def _dotted(node: ast.expr) -> str | None:
 def resolve_column(name: str, columns: Sequence[Column]) -> list[Column]:
     """Columns a filter name refers to: exact label, exact key, then key suffix."""
     tests: list[Callable[[Column], bool]] = [
-        lambda c: c.label == name,
+        lambda c: c.label == name or f"{c.file}:{c.path}" == name,
         lambda c: c.path == name,
         lambda c: c.path.endswith("." + name),
     ]

@@ -70,7 +70,7 @@ class CompareScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder='filter: lr >= 0.001 and opt == "adam"  |  exp-*', id="filter")
-        yield DataTable(id="exp-table", cursor_type="cell", zebra_stripes=True)
+        yield DataTable(id="exp-table", cursor_type="cell", zebra_stripes=True, fixed_columns=2)
         yield Static("", id="status-line", markup=False)
         yield Footer()
 

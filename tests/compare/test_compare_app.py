@@ -1,0 +1,157 @@
+"""The Textual compare app through Pilot, and SVG snapshots (deterministic data)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dvclive_tui.app.compare.app import CompareApp
+from dvclive_tui.app.compare.charts_screen import ChartsScreen
+from dvclive_tui.app.compare.diff_screen import DiffScreen
+from dvclive_tui.app.compare.table_screen import CompareScreen
+from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from dvclive_tui.experiments.model import ExperimentSet
+from tests.compare.factory import build_experiments
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The Created column shows local time: pin it."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def exps(tmp_path: Path) -> ExperimentSet:
+    return build_experiments(tmp_path)
+
+
+def make_app(exps: ExperimentSet) -> CompareApp:
+    app = CompareApp(exps, live=False)
+    app.theme = "textual-dark"
+    return app
+
+
+def labels(screen: CompareScreen) -> list[str]:
+    return [exp.label for exp in screen.view.rows]
+
+
+def column_labels(screen: CompareScreen) -> list[str]:
+    return [str(column.label) for column in screen.table.columns.values()]
+
+
+async def test_sort_by_cursor_column(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        acc_index = column_labels(screen).index("acc")
+        screen.table.move_cursor(column=acc_index)
+        await pilot.press("s")
+        assert labels(screen) == ["calm-owl", "eager-elk", "dark-fox", "brisk-lion"]
+        await pilot.press("s")
+        assert labels(screen) == ["brisk-lion", "dark-fox", "eager-elk", "calm-owl"]
+        rendered = [str(screen.table.get_row_at(i)[1]) for i in range(screen.table.row_count)]
+        assert rendered == labels(screen)
+
+
+async def test_filter_box(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await pilot.press("slash", *'optimizer == "sgd"', "enter")
+        assert screen.table.row_count == 2
+        assert labels(screen) == ["calm-owl", "eager-elk"]
+        await pilot.press("slash", "ctrl+u", *"lr >", "enter")  # invalid: kept, notified
+        assert screen.table.row_count == 2
+        assert screen.view.filter.text == 'optimizer == "sgd"'
+
+
+async def test_only_changed_and_hide_columns(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert "epochs" in column_labels(screen)
+        await pilot.press("c")
+        assert "epochs" not in column_labels(screen) and "seed" not in column_labels(screen)
+        assert "lr" in column_labels(screen)
+        await pilot.press("c")
+        screen.table.move_cursor(column=column_labels(screen).index("optimizer"))
+        await pilot.press("h")
+        assert "optimizer" not in column_labels(screen)
+        await pilot.press("H")
+        assert "optimizer" in column_labels(screen)
+
+
+async def test_select_two_then_diff(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "down", "space", "d")
+        await pilot.pause()
+        diff = app.screen
+        assert isinstance(diff, DiffScreen)
+        assert (diff.left.label, diff.right.label) == ("brisk-lion", "calm-owl")
+        table = diff.query_one("#diff-table")
+        keys = [str(table.get_row_at(i)[0]).strip() for i in range(table.row_count)]
+        assert "≠ dvclive/params.yaml:lr" in keys
+        assert "dvclive/params.yaml:epochs" in keys  # equal keys stay, not highlighted
+        await pilot.press("c")
+        keys = [str(table.get_row_at(i)[0]).strip() for i in range(table.row_count)]
+        assert all(key.startswith("≠") for key in keys)
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)
+
+
+async def test_chart_overlay_of_selected(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "down", "down", "space", "g")
+        await pilot.pause()
+        charts = app.screen
+        assert isinstance(charts, ChartsScreen)
+        grid = charts.query_one(ChartGrid)
+        assert grid.metrics == ["acc", "train/loss"]
+        chart = grid.chart("acc")
+        assert chart is not None
+        series = chart.series
+        assert [s.label for s in series] == ["brisk-lion", "dark-fox"]
+        assert len({s.color for s in series}) == 2
+        assert series[0].values[-1] == pytest.approx(0.9)
+
+
+async def test_help_lists_keys(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)
+
+
+def test_snapshot_table_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
+    assert snap_compare(make_app(exps), terminal_size=(80, 24))
+
+
+def test_snapshot_sorted_selected_120x36(exps: ExperimentSet, snap_compare: Any) -> None:
+    async def prepare(pilot: Any) -> None:
+        screen = pilot.app.screen
+        screen.table.move_cursor(column=column_labels(screen).index("acc"))
+        await pilot.press("s", "s", "space", "down", "space", "c")
+
+    assert snap_compare(make_app(exps), terminal_size=(120, 36), run_before=prepare)
+
+
+def test_snapshot_chart_overlay_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
+    assert snap_compare(
+        make_app(exps), terminal_size=(80, 24), press=["space", "down", "space", "g"]
+    )
