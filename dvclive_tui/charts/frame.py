@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,14 @@ from dvclive_tui.charts.raster import (
 )
 
 FloatArray = npt.NDArray[np.float64]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without C0/C1 control characters (ESC included), safe to draw in a cell."""
+    return _CONTROL.sub("", text)
 
 
 class Role(enum.IntEnum):
@@ -113,6 +122,7 @@ class _Canvas:
     def put(self, row: int, col: int, text: str, role: int) -> None:
         if not 0 <= row < self.height:
             return
+        text = strip_controls(text)
         for offset, char in enumerate(text):
             column = col + offset
             if 0 <= column < self.width:
@@ -171,6 +181,8 @@ def render_chart(
     """
     width = max(0, width)
     height = max(0, height)
+    title = strip_controls(title)
+    status = strip_controls(status)
     canvas = _Canvas(width, height)
     if width == 0 or height == 0:
         return ChartFrame(width, height, canvas.runs())
@@ -398,8 +410,9 @@ def _pack_legend(entries: list[tuple[Curve, str]], width: int, max_rows: int) ->
         return []
     lines: list[LegendLine] = [[]]
     used = 0
-    for index, (curve, value) in enumerate(entries):
-        label = curve.label
+    for index, (curve, legend) in enumerate(entries):
+        label = strip_controls(curve.label)
+        value = strip_controls(legend)
         text_len = 2 + len(label) + (1 + len(value) if value else 0)
         gap = 2 if used else 0
         if used and used + gap + text_len > width:

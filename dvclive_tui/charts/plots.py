@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts.frame import ChartFrame, Curve, Role, render_chart, series_role
+from dvclive_tui.charts.frame import (
+    ChartFrame,
+    Curve,
+    Role,
+    render_chart,
+    series_role,
+    strip_controls,
+)
 from dvclive_tui.charts.ticks import format_value
 from dvclive_tui.data.model import PlotData
 
@@ -132,6 +139,11 @@ def _first_y(plot: PlotData) -> str | None:
     return fields[0] if fields else None
 
 
+def confusion_of(plot: PlotData) -> Confusion:
+    """The confusion counts of a confusion-template plot, by its x and y fields."""
+    return confusion_counts(plot.rows, plot.config.x or "actual", _first_y(plot) or "predicted")
+
+
 def render_plot(
     plot: PlotData, width: int, height: int, *, normalized: bool | None = None
 ) -> ChartFrame:
@@ -147,7 +159,7 @@ def render_plot(
     title = config.title or plot.name
     if config.template in CONFUSION_TEMPLATES:
         norm = config.template == "confusion_normalized" if normalized is None else normalized
-        grid = confusion_counts(plot.rows, config.x or "actual", _first_y(plot) or "predicted")
+        grid = confusion_of(plot)
         return render_confusion(
             grid,
             width,
@@ -243,6 +255,7 @@ class _Grid:
         self.used = [0] * height
 
     def add(self, row: int, text: str, role: int) -> None:
+        text = strip_controls(text)
         if not 0 <= row < self.height or not text:
             return
         room = self.width - self.used[row]

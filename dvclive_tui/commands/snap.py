@@ -1,0 +1,262 @@
+"""``dvclive-tui snap [PATH] [--width N]``: print a run's dashboard once, with rich.
+
+For CI logs and quick looks over SSH: a header (run, status, step, elapsed), a braille chart
+per metric in a grid that fits the width, params and summary tables (nested keys flattened),
+sklearn and custom plots (confusion grids, curves with AUC / AP) and the image list. The
+width is ``--width``, else the terminal's, else 100 when stdout is not a terminal; output is
+plain text (no ANSI codes) when stdout is not a terminal. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dvclive_tui.charts.frame import strip_controls
+from dvclive_tui.charts.plots import confusion_of, is_confusion, render_plot
+from dvclive_tui.charts.rich_render import frame_lines
+from dvclive_tui.charts.series import ColorAssigner, SeriesData
+from dvclive_tui.charts.ticks import format_duration, format_value
+from dvclive_tui.charts.view import ChartOptions, render_series_chart
+from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
+from dvclive_tui.data.model import Run, RunStatus
+from dvclive_tui.data.reader import load_run
+
+DEFAULT_WIDTH = 100
+"""Width used when stdout is not a terminal and ``--width`` is not given."""
+CHART_HEIGHT = 12
+"""Rows per metric chart."""
+MIN_CHART_WIDTH = 36
+"""Charts are laid out in as many columns as fit at this width or more."""
+PLOT_HEIGHT = 16
+"""Rows per sklearn / custom curve plot."""
+GAP = 2
+"""Spaces between charts side by side."""
+
+_STATUS_MARK = {
+    RunStatus.RUNNING: "● running",
+    RunStatus.FINISHED: "✓ finished",
+    RunStatus.STALLED: "◌ stalled",
+    RunStatus.WAITING: "… waiting",
+}
+
+
+class PathError(click.ClickException):
+    """A bad PATH: one ``Error: ...`` line and exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
+@click.command(name="snap")
+@click.argument("path", default=".", required=False)
+@click.option(
+    "--width",
+    type=click.IntRange(20, 1000),
+    default=None,
+    help="Output width in columns (default: the terminal's, or 100 when piped).",
+)
+def snap(path: str, width: int | None) -> None:
+    """Print the dashboard of a run once: charts, tables, plots and images.
+
+    PATH is a dvclive directory or a folder to search for them (default: the current
+    directory); every run found is printed.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise PathError(f"path '{strip_controls(path)}' does not exist")
+    if not root.is_dir():
+        raise PathError(f"path '{strip_controls(path)}' is not a directory")
+    run_dirs = [root] if is_dvclive_dir(root) else discover_runs(root)
+    if not run_dirs:
+        raise PathError(f"no dvclive directory found under '{strip_controls(path)}'")
+    stream = sys.stdout
+    is_tty = stream.isatty()
+    if width is None:
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if is_tty else DEFAULT_WIDTH
+    console = Console(
+        file=stream,
+        width=width,
+        force_terminal=is_tty,
+        color_system="auto" if is_tty else None,
+        no_color=not is_tty,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+    for index, run_dir in enumerate(run_dirs):
+        if index:
+            console.print()
+        print_run(console, load_run(run_dir), width)
+
+
+def print_run(console: Console, run: Run, width: int, *, now: float | None = None) -> None:
+    """Print one run's dashboard to ``console`` within ``width`` columns."""
+    console.print(_header(run, width, time.time() if now is None else now))
+    if run.warnings:
+        for warning in sorted(run.warnings.values(), key=lambda item: item.path):
+            console.print(_line(f"⚠ {warning.path}: {warning.message}", width, "yellow"))
+    _print_metrics(console, run, width)
+    _print_tables(console, run, width)
+    _print_plots(console, run, width)
+    _print_images(console, run, width)
+
+
+def _line(text: str, width: int, style: str = "") -> Text:
+    line = Text(strip_controls(text), style=style, no_wrap=True, overflow="ellipsis")
+    line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def _last_step(run: Run) -> int | None:
+    steps = [int(series.steps[-1]) for series in run.metrics.values() if len(series)]
+    if steps:
+        return max(steps)
+    step = run.summary.get("step")
+    return step if isinstance(step, int) else None
+
+
+def _header(run: Run, width: int, now: float) -> Text:
+    parts = [_STATUS_MARK.get(run.status, run.status.value)]
+    step = _last_step(run)
+    if step is not None:
+        parts.append(f"step {step}")
+    if run.started is not None:
+        end = run.last_write if run.status is RunStatus.FINISHED and run.last_write else now
+        parts.append(f"elapsed {format_duration(max(0.0, end - run.started) * 1000)}")
+    if run.last_write is not None:
+        parts.append(f"last write {format_duration(max(0.0, now - run.last_write) * 1000)} ago")
+    header = Text(no_wrap=True, overflow="ellipsis")
+    header.append(strip_controls(run.name), style="bold")
+    header.append("  " + "  ·  ".join(parts))
+    header.truncate(width, overflow="ellipsis")
+    return header
+
+
+def _section(console: Console, title: str, width: int) -> None:
+    console.print()
+    rule = Text(no_wrap=True)
+    rule.append(title, style="bold")
+    rule.append(" " + "─" * max(0, width - len(title) - 1), style="bright_black")
+    console.print(rule)
+
+
+def _print_metrics(console: Console, run: Run, width: int) -> None:
+    metrics = [series for series in run.metrics.values() if len(series)]
+    if not metrics:
+        return
+    regular = [series for series in metrics if not series.name.startswith("system/")]
+    system = [series for series in metrics if series.name.startswith("system/")]
+    colors = ColorAssigner()
+    for title, group in (("Metrics", regular), ("System", system)):
+        if not group:
+            continue
+        _section(console, title, width)
+        charts = []
+        for series in sorted(group, key=lambda item: item.name):
+            name = strip_controls(series.name)
+            data = SeriesData(
+                key=f"{run.name}::{series.name}",
+                label=name,
+                steps=series.steps,
+                values=series.values,
+                timestamps=series.timestamps,
+                color=0,
+            )
+            charts.append((name, data))
+        columns = max(1, (width + GAP) // (MIN_CHART_WIDTH + GAP))
+        chart_width = (width - GAP * (columns - 1)) // columns
+        for start in range(0, len(charts), columns):
+            row = charts[start : start + columns]
+            frames = [
+                render_series_chart(
+                    [data], chart_width, CHART_HEIGHT, ChartOptions(title=name), colors=colors
+                )
+                for name, data in row
+            ]
+            _print_side_by_side(console, [frame_lines(frame) for frame in frames])
+
+
+def _print_side_by_side(console: Console, blocks: list[list[Text]]) -> None:
+    height = max(len(block) for block in blocks)
+    for row in range(height):
+        line = Text(no_wrap=True, overflow="crop")
+        for index, block in enumerate(blocks):
+            if index:
+                line.append(" " * GAP)
+            if row < len(block):
+                line.append_text(block[row])
+        console.print(line)
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as dotted keys (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``)."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            flat.update(flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return format_value(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    return strip_controls(str(value))
+
+
+def _table(title: str, rows: Iterable[tuple[str, Any]], width: int) -> Table:
+    table = Table(title=None, show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column(title, overflow="fold", max_width=max(10, width // 2))
+    table.add_column("value", overflow="fold")
+    for key, value in rows:
+        table.add_row(strip_controls(key), _show(value))
+    return table
+
+
+def _print_tables(console: Console, run: Run, width: int) -> None:
+    for title, data in (("Params", run.params), ("Summary", run.summary)):
+        if not data:
+            continue
+        _section(console, title, width)
+        console.print(_table(title.lower(), flatten(data).items(), width))
+
+
+def _print_plots(console: Console, run: Run, width: int) -> None:
+    if not run.plots:
+        return
+    _section(console, "Plots", width)
+    for name in sorted(run.plots):
+        plot = run.plots[name]
+        height = 4 + len(confusion_of(plot).y_labels) if is_confusion(plot) else PLOT_HEIGHT
+        frame = render_plot(plot, min(width, 100), height)
+        for line in frame_lines(frame):
+            console.print(line)
+        console.print()
+
+
+def _print_images(console: Console, run: Run, width: int) -> None:
+    if not run.images:
+        return
+    _section(console, "Images", width)
+    for name in sorted(run.images):
+        frames = run.images[name].frames
+        steps = [step for step, _ in frames if step is not None]
+        if steps:
+            detail = f"{len(frames)} frames, steps {min(steps)}–{max(steps)}"
+        else:
+            detail = f"{len(frames)} file" + ("s" if len(frames) != 1 else "")
+        console.print(_line(f"{name}  {detail}", width))
