@@ -52,6 +52,7 @@ from dvclive_tui.data.status import (
     decide_status,
     find_dvc_root,
     read_writer_signal,
+    signal_applies,
 )
 from dvclive_tui.data.tail import FileTailer
 
@@ -138,6 +139,8 @@ class RunReader:
         self._step_intervals: deque[float] = deque(maxlen=_STEP_HISTORY)
         self._oldest_mtime: float | None = None
         self._first_poll = True
+        self._writer_seen = False
+        """A live signal file of this run was seen (its disappearance means finished)."""
 
     # -- public ------------------------------------------------------------------------
 
@@ -409,7 +412,7 @@ class RunReader:
         if series is None:
             return
         if len(series):
-            changes.new_run = True
+            self._new_run(changes)
         series.reset(has_timestamp=series.has_timestamp)
         changes.reset_metrics.add(track.name)
         changes.new_points.pop(track.name, None)
@@ -419,7 +422,7 @@ class RunReader:
         if track.series is None:
             return
         if len(track.series):
-            changes.new_run = True
+            self._new_run(changes)
         self.run.metrics.pop(track.name, None)
         changes.removed_metrics.add(track.name)
         changes.new_points.pop(track.name, None)
@@ -522,6 +525,8 @@ class RunReader:
     def _update_status(self, changes: Changes, now: float) -> None:
         run = self.run
         signal = read_writer_signal(self._dvc_root) if self._dvc_root is not None else None
+        live = signal is not None and signal.alive and signal_applies(signal, run.last_write)
+        self._writer_seen = self._writer_seen or live
         status = decide_status(
             has_data=self._has_data(),
             now=now,
@@ -529,12 +534,23 @@ class RunReader:
             last_step_time=self._last_step_time,
             step_intervals=list(self._step_intervals),
             signal=signal,
+            writer_ended=self._writer_seen and not live,
         )
         if status is not run.status:
             run.status = status
             changes.status = True
         if run.started is None and self._oldest_mtime is not None:
             run.started = self._oldest_mtime
+
+    def _new_run(self, changes: Changes) -> None:
+        """A new run replaces the old one: forget its step rhythm, writer and start."""
+        changes.new_run = True
+        self._max_step = None
+        self._last_step_time = None
+        self._step_intervals.clear()
+        self._writer_seen = False
+        self._oldest_mtime = None
+        self.run.started = None
 
     def _document_watchers(self) -> tuple[DocumentWatcher, DocumentWatcher]:
         return (
@@ -609,14 +625,9 @@ class RunReader:
         self._summary, self._params = self._document_watchers()
         self._folders = {}
         self._last_scan = -math.inf
-        self._max_step = None
-        self._last_step_time = None
-        self._step_intervals.clear()
-        self._oldest_mtime = None
-        run.started = None
         run.last_write = None
         if had_data:
-            changes.new_run = True
+            self._new_run(changes)
 
 
 def load_run(path: str | os.PathLike[str], *, name: str | None = None) -> Run:

@@ -62,6 +62,11 @@ def read_writer_signal(dvc_root: Path) -> WriterSignal | None:
     return max(found, key=lambda signal: signal.mtime)
 
 
+def signal_applies(signal: WriterSignal, last_write: float | None) -> bool:
+    """Whether a signal file belongs to a run whose newest write is ``last_write``."""
+    return last_write is not None and last_write >= signal.mtime - SIGNAL_SLACK_SECONDS
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with this pid exists (``os.kill(pid, 0)``)."""
     try:
@@ -90,21 +95,23 @@ def decide_status(
     last_step_time: float | None,
     step_intervals: Sequence[float],
     signal: WriterSignal | None,
+    writer_ended: bool = False,
 ) -> RunStatus:
     """Combine the evidence into a :class:`RunStatus` (see the module docstring).
 
     A live signal file counts only when the run wrote at about the same time or after it
-    was written, so a second run in the same repository is not marked running.
+    was written (:func:`signal_applies`), so a second run in the same repository is not
+    marked running. ``writer_ended`` says that a live signal file of this run was seen
+    earlier and is gone now (dvclive removes it at ``end()``): the run finished.
     """
     if not has_data or last_write is None:
         return RunStatus.WAITING
     threshold = stall_threshold(step_intervals)
     quiet_for = now - (last_step_time if last_step_time is not None else last_write)
-    writer_alive = (
-        signal is not None and signal.alive and last_write >= signal.mtime - SIGNAL_SLACK_SECONDS
-    )
-    if writer_alive:
+    if signal is not None and signal.alive and signal_applies(signal, last_write):
         return RunStatus.STALLED if quiet_for > threshold else RunStatus.RUNNING
+    if writer_ended:
+        return RunStatus.FINISHED
     killed = signal is not None and not signal.alive
     if killed and signal is not None and last_write <= signal.mtime + SIGNAL_SLACK_SECONDS:
         return RunStatus.FINISHED  # the writer died (a killed run left its signal file)

@@ -133,3 +133,35 @@ def test_waiting_until_the_directory_has_data(tmp_path: Path) -> None:
     changes = reader.poll()
     assert changes.status and reader.run.status is RunStatus.RUNNING
     assert changes.new_points == {"loss": 3}
+
+
+def test_real_dvclive_signal_file_running_then_finished(tmp_path: Path) -> None:
+    """dvclive writes DVCLIVE_STEP_COMPLETED (our pid) at next_step and removes it at end()."""
+    from dvclive import Live
+
+    from tests.data.conftest import inside
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], cwd=repo, check=True)
+    clock = FakeClock()
+    reader = RunReader(repo / "dvclive", clock=clock)
+    with inside(repo):
+        live = Live("dvclive", save_dvc_exp=False)
+        for step in range(3):
+            live.log_metric("loss", 1.0 / (step + 1))
+            live.next_step()
+        signal = repo / ".dvc" / "tmp" / "exps" / "run" / "DVCLIVE_STEP_COMPLETED"
+        assert json.loads(signal.read_text())["pid"] == os.getpid()
+        clock.now = signal.stat().st_mtime + 300  # long quiet, but the writer is alive
+        reader.poll()
+        assert reader.run.status is RunStatus.STALLED
+        live.log_metric("loss", 0.1)
+        live.next_step()
+        clock.now = signal.stat().st_mtime + 1
+        reader.poll()
+        assert reader.run.status is RunStatus.RUNNING
+        live.end()
+    assert not signal.exists()
+    changes = reader.poll()  # a second later: no recent-write grace, the signal is gone
+    assert changes.status and reader.run.status is RunStatus.FINISHED
