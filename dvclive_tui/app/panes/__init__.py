@@ -1,0 +1,1 @@
+"""The dashboard's tab panes: charts, system metrics, tables, images and plots."""

@@ -1,0 +1,80 @@
+"""The ``?`` overlay: every key binding of the dashboard, grouped by where it applies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    """``(keys, description)`` of each described binding (one row per action)."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for item in bindings:
+        if isinstance(item, Binding):
+            binding = item
+        elif len(item) == 2:
+            binding = Binding(item[0], item[1])
+        else:
+            binding = Binding(item[0], item[1], item[2])
+        description = binding.description or binding.action.replace("_", " ")
+        keys = [binding.key_display or key for key in binding.key.split(",")]
+        entry = rows.setdefault(binding.action, ([], description))
+        entry[0].extend(key.strip() for key in keys)
+    return [(" ".join(dict.fromkeys(keys)), description) for keys, description in rows.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the bindings in sections; any of escape, ``?`` or ``q`` closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss_help", "Close help"),
+    ]
+
+    def __init__(self, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        """One table per section inside a scrollable box."""
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys"
+            scroll.border_subtitle = "esc to close"
+            for title, rows in self._sections:
+                table = Table(
+                    title=Text(title, style="bold"),
+                    title_justify="left",
+                    show_header=False,
+                    box=None,
+                    padding=(0, 1),
+                    expand=True,
+                )
+                table.add_column("keys", style="bold", no_wrap=True, width=16)
+                table.add_column("action", ratio=1)
+                for keys, description in rows:
+                    table.add_row(keys, description)
+                yield Static(table)
+
+    def action_dismiss_help(self) -> None:
+        """Close the overlay."""
+        self.dismiss(None)

@@ -1,0 +1,63 @@
+"""Run-time settings of the dashboard, built once from CLI flags and the environment.
+
+A frozen :class:`Settings` is passed into the App (``WatchApp(settings)``): there are no
+global singletons, so tests build one directly with fixed paths, theme and clock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Poll interval bounds (seconds) accepted by ``--interval``.
+MIN_INTERVAL = 0.1
+MAX_INTERVAL = 5.0
+DEFAULT_INTERVAL = 0.25
+#: Seconds between two re-discoveries of runs under the watched folders.
+DEFAULT_HEARTBEAT = 15.0
+#: Textual theme used when none is given.
+DEFAULT_THEME = "textual-dark"
+#: Colour systems accepted by ``--color-system`` (Textual's ``TEXTUAL_COLOR_SYSTEM`` values).
+COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the dashboard needs to know before it starts.
+
+    Attributes:
+        paths: Folders to watch: each is a dvclive directory or a folder to discover
+            dvclive directories in (re-discovered every ``heartbeat`` seconds).
+        interval: Seconds between two polls of the files.
+        heartbeat: Seconds between two re-discoveries of runs.
+        theme: Textual theme name.
+        color_system: ``TEXTUAL_COLOR_SYSTEM`` value, or ``None`` to let Textual decide.
+        clock: Wall clock (seconds since the epoch); injected by tests.
+        watch: Poll in a background thread. ``False`` loads the runs once, synchronously
+            (snapshot tests).
+        charts_per_page: Charts shown at once in a grid (1-9).
+        show_start_notice: Whether the app may greet with a toast (never in snapshots).
+    """
+
+    paths: tuple[Path, ...] = (Path("."),)
+    interval: float = DEFAULT_INTERVAL
+    heartbeat: float = DEFAULT_HEARTBEAT
+    theme: str = DEFAULT_THEME
+    color_system: str | None = None
+    clock: Callable[[], float] = field(default=time.time, compare=False)
+    watch: bool = True
+    charts_per_page: int = 4
+    show_start_notice: bool = False
+
+    def __post_init__(self) -> None:
+        if not MIN_INTERVAL <= self.interval <= MAX_INTERVAL:
+            raise ValueError(
+                f"interval must be between {MIN_INTERVAL} and {MAX_INTERVAL} seconds, "
+                f"not {self.interval}"
+            )
+        if not 1 <= self.charts_per_page <= 9:
+            raise ValueError(f"charts_per_page must be 1-9, not {self.charts_per_page}")
+        if self.color_system is not None and self.color_system not in COLOR_SYSTEMS:
+            raise ValueError(f"unknown colour system {self.color_system!r}")

@@ -1,0 +1,333 @@
+"""Behaviour of the watch dashboard through ``App.run_test()`` and Pilot."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from dvclive_tui.app.app import WatchApp
+from dvclive_tui.app.panes.charts import ChartsPane
+from dvclive_tui.app.screens.help import HelpScreen
+from dvclive_tui.app.screens.warnings import WarningsScreen
+from dvclive_tui.app.widgets.chart import Chart
+from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from dvclive_tui.app.widgets.kv_table import KeyValueTable
+from dvclive_tui.app.widgets.metric_tree import MetricTree
+from dvclive_tui.app.widgets.run_header import RunHeader
+from dvclive_tui.data.model import RunStatus
+from dvclive_tui.settings import Settings
+from tests.tui.conftest import Clock
+from tests.tui.runs import FROZEN, append_step, freeze, write_run
+
+SIZE = (100, 30)
+
+
+def make_app(path: Path, clock: Clock, **options: object) -> WatchApp:
+    settings = Settings(paths=(path,), watch=False, clock=clock, **options)  # type: ignore[arg-type]
+    return WatchApp(settings)
+
+
+def charts_grid(app: WatchApp) -> ChartGrid:
+    return app.query_one("#charts-pane", ChartsPane).grid
+
+
+def header_text(app: WatchApp) -> str:
+    return str(app.query_one(RunHeader).render())
+
+
+def notifications(app: WatchApp) -> list[str]:
+    return [f"{note.title}: {note.message}" for note in app._notifications]
+
+
+async def test_tabs_switch_with_number_keys(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.active_tab == "charts"
+        for key, tab in [("3", "tables"), ("4", "images"), ("5", "plots"), ("2", "system")]:
+            await pilot.press(key)
+            assert app.active_tab == tab
+        await pilot.press("1")
+        assert app.active_tab == "charts"
+
+
+async def test_loads_metrics_params_and_summary(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive", steps=12, system=True)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
+        system = app.query_one("#system-pane", ChartsPane).grid
+        assert system.metrics == ["system/cpu/usage (%)", "system/ram/usage (GB)"]
+        chart = charts_grid(app).chart("train/loss")
+        assert chart is not None and len(chart.series[0].steps) == 12
+        params = app.query_one("#params", KeyValueTable)
+        keys = [str(params.get_row_at(i)[0]) for i in range(params.row_count)]
+        assert keys == ["epochs", "model.layers", "model.name", "optimizer.lr"]
+        text = header_text(app)
+        assert "dvclive" in text and "step 11" in text and "running" in text
+
+
+async def test_filter_narrows_charts_tree_and_tables(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"loss")
+        await pilot.pause()
+        assert charts_grid(app).metrics == ["eval/loss", "train/loss"]
+        tree = app.query_one("#charts-pane MetricTree", MetricTree)
+        assert tree.metrics == ["eval/loss", "train/loss"]
+        summary = app.query_one("#summary", KeyValueTable)
+        assert summary.row_count == 2
+        await pilot.press("enter")
+        assert charts_grid(app).metrics == ["eval/loss", "train/loss"]
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
+
+
+async def test_app_keys_apply_chart_options_to_every_chart(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive", system=True)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        charts = list(app.query(Chart))
+        assert len(charts) == 5
+        await pilot.press("L", "S", "X")
+        assert all(chart.log_y for chart in charts)
+        assert all(chart.smoothing > 0 for chart in charts)
+        assert all(chart.x_axis == "wall" for chart in charts)
+        await pilot.press("L", "S")
+        assert not any(chart.log_y for chart in charts)
+        assert all(chart.smoothing == 0 for chart in charts)
+
+
+async def test_focused_chart_keys_change_only_that_chart(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        tree = app.query_one("#charts-pane MetricTree", MetricTree)
+        tree.focus()
+        node = tree.node_for("train/loss")
+        assert node is not None
+        tree.move_cursor(node)
+        await pilot.press("enter")
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, Chart) and focused.title == "train/loss"
+        await pilot.press("l")
+        assert focused.log_y
+        others = [chart for chart in app.query(Chart) if chart is not focused]
+        assert not any(chart.log_y for chart in others)
+
+
+async def test_grid_size_and_pages(workdir: Path, clock: Clock) -> None:
+    extra = [f"extra/m{i}" for i in range(6)]
+    write_run(workdir / "dvclive", extra_metrics=extra)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = charts_grid(app)
+        assert grid.per_page == 4 and grid.page_count == 3
+        assert sum(chart.display for chart in grid.query(Chart)) == 4
+        await pilot.press("greater_than_sign")
+        assert grid.per_page == 6 and grid.page_count == 2
+        await pilot.press("greater_than_sign")
+        assert grid.per_page == 9 and grid.page_count == 1
+        assert sum(chart.display for chart in grid.query(Chart)) == 9
+        for _ in range(5):
+            await pilot.press("less_than_sign")
+        assert grid.per_page == 1 and grid.page_count == 9
+        await pilot.press("n", "n")
+        assert grid.page == 2
+        assert [c.title for c in grid.query(Chart) if c.display] == [grid.metrics[2]]
+        await pilot.press("p")
+        assert grid.page == 1
+
+
+async def test_help_overlay_lists_bindings(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        titles = [title for title, _ in app.help_sections()]
+        assert titles[:2] == ["Everywhere", "Focused chart"]
+        everywhere = dict((d, k) for k, d in app.help_sections()[0][1])
+        assert everywhere["Filter"] == "/" and everywhere["Log-y all"] == "L"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_appended_step_shows_up_after_a_poll(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive", steps=10)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        chart = charts_grid(app).chart("train/loss")
+        assert chart is not None and len(chart.series[0].steps) == 10
+        append_step(workdir / "dvclive", "train/loss", 10, 0.0123)
+        clock.advance(1)
+        app.poll_now()
+        await pilot.pause()
+        assert chart.series[0].steps[-1] == 10
+        assert math.isclose(chart.series[0].values[-1], 0.0123)
+        tree = app.query_one("#charts-pane MetricTree", MetricTree)
+        node = tree.node_for("train/loss")
+        assert node is not None
+        assert "0.0123" in str(node.label)
+        assert "step 10" in header_text(app)
+
+
+async def test_background_polling_picks_up_new_rows(workdir: Path) -> None:
+    write_run(workdir / "dvclive", steps=5)
+    app = WatchApp(Settings(paths=(Path("dvclive"),), interval=0.1))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            chart = charts_grid(app).chart("train/loss")
+            if chart is not None and len(chart.series[0].steps) == 5:
+                break
+        append_step(workdir / "dvclive", "train/loss", 5, 0.5)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if chart is not None and len(chart.series[0].steps) == 6:
+                break
+        assert chart is not None and chart.series[0].steps[-1] == 5
+
+
+async def test_recreated_directory_becomes_a_new_run(workdir: Path, clock: Clock) -> None:
+    run = write_run(workdir / "dvclive", steps=20)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        shutil.rmtree(run)
+        clock.advance(2)
+        app.poll_now()
+        await pilot.pause()
+        assert app.runs[0].status is RunStatus.WAITING
+        assert charts_grid(app).metrics == []
+        empty = charts_grid(app).query_one("#chart-grid-empty")
+        assert "Waiting for a run in dvclive" in str(empty.render())
+        write_run(run, steps=7, seed=3)
+        freeze(run, clock.now - 1)
+        clock.advance(2)
+        app.poll_now()
+        await pilot.pause()
+        chart = charts_grid(app).chart("train/loss")
+        assert chart is not None and len(chart.series[0].steps) == 7
+        assert "step 6" in header_text(app)
+
+
+async def test_corrupt_summary_shows_a_warning_badge(workdir: Path, clock: Clock) -> None:
+    run = write_run(workdir / "dvclive", steps=8)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        (run / "metrics.json").write_text('{"train": {"loss": 0.1')
+        for _ in range(3):
+            clock.advance(5)
+            app.poll_now()
+        await pilot.pause()
+        assert "⚠ 1" in header_text(app)
+        assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
+        await pilot.press("w")
+        assert isinstance(app.screen, WarningsScreen)
+        [(run_name, path, problem)] = app.screen.rows
+        assert (run_name, path) == ("dvclive", "metrics.json") and problem
+        await pilot.press("escape")
+        assert not isinstance(app.screen, WarningsScreen)
+
+
+async def test_nan_metric_raises_one_alert(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive", steps=6)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert notifications(app) == []
+        append_step(workdir / "dvclive", "train/loss", 6, float("nan"))
+        app.poll_now()
+        append_step(workdir / "dvclive", "train/loss", 7, float("nan"))
+        app.poll_now()
+        await pilot.pause()
+        alerts = [note for note in notifications(app) if "NaN" in note]
+        assert alerts == ["dvclive: train/loss became NaN at step 6"]
+
+
+async def test_finished_run_raises_an_alert(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive", steps=6)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert app.runs[0].status is RunStatus.RUNNING
+        clock.advance(3600)
+        app.poll_now()
+        await pilot.pause()
+        assert app.runs[0].status is RunStatus.FINISHED
+        assert "dvclive: finished at step 5" in notifications(app)
+
+
+async def test_control_characters_are_shown_escaped(workdir: Path, clock: Clock) -> None:
+    run = write_run(workdir / "dvclive", steps=3)
+    evil = run / "plots" / "metrics" / "bad\x1b[31mname.tsv"
+    evil.write_text("step\tbad\x1b[31mname\n0\t1.5\n")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one("#charts-pane MetricTree", MetricTree)
+        labels = [str(node.label) for node in map(tree.node_for, tree.metrics) if node]
+        assert "bad\\x1b[31mname 1.5 ▁" in labels
+        assert not any("\x1b" in label for label in labels)
+        chart = charts_grid(app).chart("bad\x1b[31mname")
+        assert chart is not None and "\x1b" not in chart.title
+
+
+async def test_empty_folder_shows_the_waiting_state(workdir: Path, clock: Clock) -> None:
+    (workdir / "runs").mkdir()
+    app = make_app(Path("runs"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "waiting for a run in runs" in header_text(app)
+        empty = charts_grid(app).query_one("#chart-grid-empty")
+        assert "Waiting for a run in runs" in str(empty.render())
+        write_run(workdir / "runs" / "exp1" / "dvclive", steps=4)
+        app.action_reload()
+        await pilot.pause()
+        assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
+
+
+async def test_several_runs_overlay_in_one_chart(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "a" / "dvclive", steps=5, seed=1)
+    write_run(workdir / "b" / "dvclive", steps=8, seed=2)
+    app = make_app(Path("."), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        chart = charts_grid(app).chart("train/loss")
+        assert chart is not None
+        assert [s.label for s in chart.series] == ["a/dvclive", "b/dvclive"]
+        assert [s.color for s in chart.series] == [0, 1]
+        assert [len(s.steps) for s in chart.series] == [5, 8]
+        assert "+1" in header_text(app)
+
+
+@pytest.mark.parametrize("tab", ["images", "plots"])
+async def test_media_tabs_list_logged_items(workdir: Path, clock: Clock, tab: str) -> None:
+    write_run(workdir / "dvclive", steps=4, images=True, plots=True)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4" if tab == "images" else "5")
+        pane = app.query_one(f"#{tab}-pane")
+        names = list(pane._items)  # type: ignore[attr-defined]
+        assert names == (["samples"] if tab == "images" else ["confusion_matrix"])
+
+
+def test_waiting_names_do_not_render_absolute_paths(tmp_path: Path, clock: Clock) -> None:
+    outside = tmp_path / "deep" / "runs"
+    outside.mkdir(parents=True)
+    app = make_app(outside, clock)
+    assert "deep" not in app._waiting_message() or str(tmp_path) not in app._waiting_message()
+    assert FROZEN  # fixture clock is pinned
+
+
+async def _press_all(pilot: Pilot[None], *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)

@@ -1,0 +1,103 @@
+"""SVG snapshots of the watch dashboard: fixed size, theme, clock and data; no polling thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dvclive_tui.app.app import WatchApp
+from dvclive_tui.settings import Settings
+from tests.tui.conftest import Clock
+from tests.tui.runs import FROZEN, freeze, write_run
+
+SMALL = (80, 24)
+LARGE = (120, 36)
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def app_for(*paths: str, clock: Callable[[], float] = lambda: FROZEN + 42) -> WatchApp:
+    settings = Settings(
+        paths=tuple(Path(path) for path in paths),
+        watch=False,
+        theme="textual-dark",
+        clock=clock,
+    )
+    return WatchApp(settings)
+
+
+def test_charts_80x24(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=40)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL)
+
+
+def test_charts_120x36(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=60, extra_metrics=["lr"])
+    assert snap_compare(app_for("dvclive"), terminal_size=LARGE)
+
+
+def test_two_runs_overlaid(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "baseline" / "dvclive", steps=40, seed=1)
+    write_run(here / "tuned" / "dvclive", steps=25, seed=2)
+    assert snap_compare(app_for("."), terminal_size=LARGE)
+
+
+def test_system_tab(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=30, system=True)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["2"])
+
+
+def test_tables_tab(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=30)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["3"])
+
+
+def test_images_tab(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=5, images=True)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["4"])
+
+
+def test_plots_tab(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=5, plots=True)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["5"])
+
+
+def test_filter(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=30)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["slash", *"train"])
+
+
+def test_help_overlay(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "dvclive", steps=10)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["question_mark"])
+
+
+def test_waiting_for_a_run(snap_compare: SnapCompare, here: Path) -> None:
+    (here / "runs").mkdir()
+    assert snap_compare(app_for("runs"), terminal_size=SMALL)
+
+
+def test_corrupt_file_badge(snap_compare: SnapCompare, here: Path) -> None:
+    run = write_run(here / "dvclive", steps=10)
+    clock = Clock(FROZEN + 42)
+
+    async def corrupt(pilot: Any) -> None:
+        (run / "params.yaml").write_text("model: [unclosed\n")
+        freeze(run, FROZEN + 30)
+        app = pilot.app
+        assert isinstance(app, WatchApp)
+        for _ in range(3):
+            clock.advance(5)
+            app.poll_now()
+        await pilot.pause()
+
+    app = app_for("dvclive", clock=clock)
+    assert snap_compare(app, terminal_size=SMALL, run_before=corrupt)
