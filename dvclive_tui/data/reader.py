@@ -139,6 +139,8 @@ class RunReader:
         self._step_intervals: deque[float] = deque(maxlen=_STEP_HISTORY)
         self._oldest_mtime: float | None = None
         self._first_poll = True
+        self._shape_problems: dict[str, str] = {}
+        """metrics.json / params.yaml that parse but hold no mapping -> the problem."""
         self._writer_seen = False
         """A live signal file of this run was seen (its disappearance means finished)."""
 
@@ -436,8 +438,11 @@ class RunReader:
                 self._saw_mtime(result.mtime)
             if result.value_changed:
                 value = watcher.value if watcher.has_value else {}
+                if value is None:  # an empty YAML document
+                    value = {}
+                self._shape_problems.pop(rel, None)
                 if not isinstance(value, dict):
-                    self._set_warning(rel, "not a mapping of names to values", changes, now)
+                    self._shape_problems[rel] = "not a mapping of names to values"
                     value = {}
                 if rel == SUMMARY_FILE:
                     changes.summary = True
@@ -446,7 +451,8 @@ class RunReader:
                     changes.params = True
                     self.run.params = value
             if result.warning_changed or result.value_changed:
-                self._sync_warning(rel, watcher.warning, watcher.problem_since, changes, now)
+                message = watcher.warning or self._shape_problems.get(rel)
+                self._sync_warning(rel, message, watcher.problem_since, changes, now)
 
     # -- plots -------------------------------------------------------------------------
 
@@ -624,6 +630,7 @@ class RunReader:
         run.warnings.clear()
         self._summary, self._params = self._document_watchers()
         self._folders = {}
+        self._shape_problems.clear()
         self._last_scan = -math.inf
         run.last_write = None
         if had_data:

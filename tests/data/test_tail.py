@@ -349,3 +349,21 @@ def test_a_fifo_with_a_metric_name_does_not_hang_the_poll(tmp_path: Path) -> Non
     assert reader.run.metrics["loss"].values.tolist() == [0.5]
     assert "not a regular file" in reader.run.warnings["plots/metrics/pipe.tsv"].message
     assert "not a regular file" in reader.run.warnings["metrics.json"].message
+
+
+def test_documents_that_parse_but_are_no_mapping(tmp_path: Path) -> None:
+    run_dir = tmp_path / "dvclive"
+    run_dir.mkdir()
+    (run_dir / "params.yaml").write_text("- a\n- b\n")
+    (run_dir / "metrics.json").write_text("[1, 2]\n")
+    clock = FakeClock()
+    reader = RunReader(run_dir, clock=clock)
+    reader.poll()
+    clock.advance(10)
+    reader.poll()
+    assert reader.run.params == {} and reader.run.summary == {}
+    for rel in ("params.yaml", "metrics.json"):
+        assert reader.run.warnings[rel].message == "not a mapping of names to values"
+    (run_dir / "params.yaml").write_text("# nothing logged yet\n")
+    reader.poll()
+    assert "params.yaml" not in reader.run.warnings and reader.run.params == {}
