@@ -140,6 +140,7 @@ class RunReader:
         self._oldest_mtime: float | None = None
         self._first_poll = True
         self._shape_problems: dict[str, str] = {}
+        self._retired_generations: dict[str, int] = {}
         """metrics.json / params.yaml that parse but hold no mapping -> the problem."""
         self._writer_seen = False
         """A live signal file of this run was seen (its disappearance means finished)."""
@@ -354,6 +355,9 @@ class RunReader:
                 has_timestamp=table.timestamps is not None,
                 capacity=max(len(table), 64),
             )
+            # A series re-created under a known name continues its generation count, so
+            # caches keyed on (generation, len) never mistake it for the removed one.
+            series.generation = self._retired_generations.get(track.name, 0)
             track.series = series
             self.run.metrics[track.name] = series
             changes.new_points.setdefault(track.name, 0)
@@ -425,6 +429,7 @@ class RunReader:
             return
         if len(track.series):
             self._new_run(changes)
+        self._retire(track.series)
         self.run.metrics.pop(track.name, None)
         changes.removed_metrics.add(track.name)
         changes.new_points.pop(track.name, None)
@@ -548,6 +553,9 @@ class RunReader:
         if run.started is None and self._oldest_mtime is not None:
             run.started = self._oldest_mtime
 
+    def _retire(self, series: MetricSeries) -> None:
+        self._retired_generations[series.name] = series.generation + 1
+
     def _new_run(self, changes: Changes) -> None:
         """A new run replaces the old one: forget its step rhythm, writer and start."""
         changes.new_run = True
@@ -609,6 +617,8 @@ class RunReader:
         run = self.run
         had_data = self._has_data()
         changes.removed_metrics.update(run.metrics)
+        for series in run.metrics.values():
+            self._retire(series)
         changes.new_points.clear()
         run.metrics.clear()
         self._metrics.clear()

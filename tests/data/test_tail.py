@@ -155,6 +155,7 @@ def test_rmtree_and_recreate_growing_past_the_old_offset(tmp_path: Path) -> None
     assert len(new_content) > old_offset
     changes = reader.poll()
     assert changes.new_run
+    assert reader.run.metrics["loss"].generation == 1
     assert reader.run.metrics["loss"].values.tolist() == [-1.0] * 9
     assert reader.run.metrics["loss"].steps.tolist() == list(range(9))
 
@@ -173,6 +174,7 @@ def test_run_directory_deleted_and_recreated(tmp_path: Path) -> None:
     _append(_metrics_dir(run_dir) / "loss.tsv", HEADER + _row(0, 2.0) + _row(1, 3.0))
     back = reader.poll()
     assert back.new_points == {"loss": 2}
+    assert reader.run.metrics["loss"].generation == 1  # not mistaken for the old series
     assert reader.run.metrics["loss"].values.tolist() == [2.0, 3.0]
 
 
