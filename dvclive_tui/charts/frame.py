@@ -46,6 +46,8 @@ class Role(enum.IntEnum):
     TITLE = 3
     CURSOR = 4
     REFERENCE = 5
+    VALUE = 6
+    """Legend values."""
     SERIES = 16
     """``SERIES + i`` is palette colour ``i``."""
 
@@ -434,7 +436,7 @@ def _pack_legend(entries: list[tuple[Curve, str]], width: int, max_rows: int) ->
         budget = max(1, width - used - gap - 2 - (1 + len(value) if value else 0))
         line.append((_fit(label, budget), int(Role.LABEL)))
         if value:
-            line.append((" " + value, int(Role.TITLE)))
+            line.append((" " + value, int(Role.VALUE)))
         used += gap + 2 + min(len(label), budget) + (1 + len(value) if value else 0)
     return lines
 

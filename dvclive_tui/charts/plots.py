@@ -301,7 +301,7 @@ def render_confusion(
     canvas.add(1, " " * side + f"{x_label} →" if x_label else "", int(Role.LABEL))
     canvas.add(2, (f"{y_label} ↓" if y_label else "").ljust(side), int(Role.LABEL))
     for label in grid.x_labels:
-        canvas.add(2, label.center(cell), int(Role.LABEL))
+        canvas.add(2, label.rjust(cell - 1) + " ", int(Role.LABEL))
     for row_index, label in enumerate(grid.y_labels):
         line = 3 + row_index
         if line >= height:
@@ -346,5 +346,5 @@ def _render_bars(plot: PlotData, width: int, height: int, title: str) -> ChartFr
         shown = label if len(label) <= label_width else label[: label_width - 1] + "…"
         canvas.add(line, shown.rjust(label_width) + " │", int(Role.LABEL))
         canvas.add(line, "█" * length, series_role(0))
-        canvas.add(line, " " + text, int(Role.TITLE))
+        canvas.add(line, " " + text, int(Role.VALUE))
     return canvas.frame()

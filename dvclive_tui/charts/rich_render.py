@@ -15,6 +15,7 @@ _FIXED: dict[int, Style] = {
     int(Role.AXIS): Style(color="bright_black"),
     int(Role.LABEL): Style(color="grey70"),
     int(Role.TITLE): Style(bold=True),
+    int(Role.VALUE): Style(bold=True),
     int(Role.CURSOR): Style(color="yellow"),
     int(Role.REFERENCE): Style(color="bright_black"),
 }

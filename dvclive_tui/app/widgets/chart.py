@@ -53,6 +53,7 @@ def role_styler(widget: Widget, prefix: str) -> Callable[[int], Style]:
         int(Role.TITLE): widget.get_component_rich_style(f"{prefix}--title"),
         int(Role.CURSOR): widget.get_component_rich_style(f"{prefix}--cursor"),
         int(Role.REFERENCE): widget.get_component_rich_style(f"{prefix}--axis"),
+        int(Role.VALUE): widget.get_component_rich_style(f"{prefix}--value"),
     }
 
     def style(role: int) -> Style:
@@ -124,6 +125,7 @@ class Chart(Widget, can_focus=True):
         "chart--label",
         "chart--title",
         "chart--cursor",
+        "chart--value",
         *(f"chart--series-{index}" for index in range(SERIES_CLASSES)),
     }
     """
@@ -131,7 +133,8 @@ class Chart(Widget, can_focus=True):
     | :- | :- |
     | `chart--axis` | Axis lines, tick marks and reference lines. |
     | `chart--label` | Tick labels, legend labels, state and "no data". |
-    | `chart--title` | The title and legend values. |
+    | `chart--title` | The title. |
+    | `chart--value` | Legend values (latest, or at the cursor). |
     | `chart--cursor` | The value cursor line and its position label. |
     | `chart--series-0` … `chart--series-7` | Series colours (only `color`); unset: `PALETTE`. |
     """
@@ -153,10 +156,14 @@ class Chart(Widget, can_focus=True):
         text-style: bold;
     }
     Chart:focus > .chart--title {
-        color: $accent;
+        text-style: bold underline;
+    }
+    Chart > .chart--value {
+        color: $foreground;
+        text-style: bold;
     }
     Chart > .chart--cursor {
-        color: $warning;
+        color: $foreground;
     }
     """
 

@@ -60,7 +60,7 @@ class ImageView(Widget, can_focus=True):
         text-style: bold;
     }
     ImageView:focus > .imageview--label {
-        color: $accent;
+        text-style: bold underline;
     }
     ImageView > .imageview--placeholder {
         color: $foreground 60%;

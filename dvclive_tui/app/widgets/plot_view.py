@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.color import Color
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -40,6 +39,7 @@ class PlotView(Widget, can_focus=True):
         "plotview--label",
         "plotview--title",
         "plotview--cursor",
+        "plotview--value",
         "plotview--heat",
         *(f"plotview--series-{index}" for index in range(SERIES_CLASSES)),
     }
@@ -48,7 +48,8 @@ class PlotView(Widget, can_focus=True):
     | :- | :- |
     | `plotview--axis` | Axes, tick marks and the diagonal reference line. |
     | `plotview--label` | Tick labels, class labels and axis titles. |
-    | `plotview--title` | The title, legend values and bar values. |
+    | `plotview--title` | The title. |
+    | `plotview--value` | Legend values (AUC, AP, latest) and bar values. |
     | `plotview--cursor` | Reserved for a value cursor (same role as in `Chart`). |
     | `plotview--heat` | `background` of the hottest confusion cell (cooler ones fade). |
     | `plotview--series-0` … `-7` | Curve and bar colours (`color`); unset: `PALETTE`. |
@@ -71,10 +72,14 @@ class PlotView(Widget, can_focus=True):
         text-style: bold;
     }
     PlotView:focus > .plotview--title {
-        color: $accent;
+        text-style: bold underline;
+    }
+    PlotView > .plotview--value {
+        color: $foreground;
+        text-style: bold;
     }
     PlotView > .plotview--cursor {
-        color: $warning;
+        color: $foreground;
     }
     PlotView > .plotview--heat {
         background: $primary;
@@ -164,7 +169,7 @@ class PlotView(Widget, can_focus=True):
     def _styler(self) -> Callable[[int], Style]:
         chart_style = role_styler(self, "plotview")
         base = self.rich_style
-        background = self.styles.background if self.styles.background.a else Color(0, 0, 0)
+        _, background = self.background_colors
         heat = self.get_component_styles("plotview--heat").background
         heat_styles: dict[int, Style] = {}
         for level in range(HEAT_LEVELS):
