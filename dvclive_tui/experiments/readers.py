@@ -144,7 +144,8 @@ def _select_keys(config: Any, key_paths: list[str]) -> Any:
 def _expand(source: FileSource, paths: list[str]) -> list[str]:
     expanded: list[str] = []
     for path in paths:
-        items = source.files_under(path) if source.is_dir(path) else [path]
+        items = [path] if source.exists(path) or not source.is_dir(path) else []
+        items = items or source.files_under(path)
         expanded.extend(item for item in items if item not in expanded)
     return expanded
 
@@ -175,7 +176,7 @@ def read_revision(source: FileSource, cache: ParseCache) -> RevisionData:
         param_entries.extend(spec.stage_params)
     for spec in specs:
         param_entries.extend({path: []} for path in spec.params)
-    if source.read(DEFAULT_PARAMS_FILE) is not None:
+    if source.exists(DEFAULT_PARAMS_FILE):
         param_entries.append({DEFAULT_PARAMS_FILE: []})
     merged = merge_params(param_entries)
     for path, keys in merged.items():

@@ -16,6 +16,7 @@ import pygit2
 #: Directories never searched for ``dvc.yaml`` files (DVC's own state, VCS, environments).
 SKIPPED_DIRS = frozenset({".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"})
 DVC_YAML = "dvc.yaml"
+_UNSET = object()
 
 
 class FileSource(Protocol):
@@ -35,6 +36,9 @@ class FileSource(Protocol):
 
     def identity(self, path: str) -> str | None:
         """A content identity for ``path`` (blob id, or mtime+size on disk) for caching."""
+
+    def exists(self, path: str) -> bool:
+        """Whether ``path`` is a file."""
 
 
 class TreeCache:
@@ -56,15 +60,28 @@ class GitTreeSource:
         self._cache = cache
         self._repo = cache.repo
         self._tree = tree
+        self._entries: dict[str, pygit2.Object | None] = {}
 
     def _entry(self, path: str) -> pygit2.Object | None:
-        path = path.strip("/")
-        if not path or path == ".":
-            return self._tree
-        try:
-            return self._tree[path]
-        except (KeyError, ValueError):
-            return None
+        known = self._entries.get(path, _UNSET)
+        if known is not _UNSET:
+            return known  # type: ignore[return-value]
+        key = path.strip("/")
+        entry: pygit2.Object | None
+        if not key or key == ".":
+            entry = self._tree
+        else:
+            try:
+                entry = self._tree[key]
+            except (KeyError, ValueError):
+                entry = None
+        self._entries[path] = entry
+        return entry
+
+    def exists(self, path: str) -> bool:
+        """Whether ``path`` is a file (no blob is read)."""
+        entry = self._entry(path)
+        return entry is not None and entry.type == pygit2.GIT_OBJECT_BLOB
 
     def read(self, path: str) -> bytes | None:
         entry = self._entry(path)
@@ -143,6 +160,9 @@ class DirSource:
 
     def is_dir(self, path: str) -> bool:
         return self._path(path).is_dir()
+
+    def exists(self, path: str) -> bool:
+        return self._path(path).is_file()
 
     def files_under(self, path: str) -> list[str]:
         base = self._path(path)

@@ -1,0 +1,168 @@
+"""Benchmark: ``dvclive-tui compare --json`` vs ``dvc exp show --json`` (whole processes).
+
+Builds a git + DVC repository with N experiments "saved by dvclive": one experiment is
+saved for real by dvclive (``Live(save_dvc_exp=True)``), then N-1 more are created with
+pygit2 exactly as DVC lays them out (a commit whose parent is the baseline, the same
+files and commit message, a ref ``refs/exps/<sha[:2]>/<sha[2:]>/<name>``) with different
+params, summaries and 2 x 50-step metric histories. ``dvc exp show --json`` must list them
+all. Then both commands run as new processes (median of several runs; DVC's experiment
+cache is warmed first) and the ratio is printed.
+
+Run: ``.venv/bin/python benchmarks/bench_compare.py [--sizes 100 1000] [--dvc-1000]``
+Targets: 100 experiments <= 0.3 s and >= 5x faster than dvc; 1000 experiments <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pygit2
+
+BIN = Path(sys.executable).parent
+DVC = str(BIN / "dvc")
+TUI = str(BIN / "dvclive-tui")
+
+TRAIN = textwrap.dedent(
+    """
+    from dvclive import Live
+    with Live(save_dvc_exp=True, exp_name="seed-exp", report=None) as live:
+        live.log_params({"lr": 0.01, "epochs": 50, "optimizer": "adam"})
+        for step in range(50):
+            live.log_metric("train/loss", 1.0 / (step + 1))
+            live.log_metric("acc", step / 50)
+            live.next_step()
+    """
+)
+
+
+def env() -> dict[str, str]:
+    values = dict(os.environ)
+    values.update(
+        DVC_NO_ANALYTICS="1",
+        DVC_STUDIO_OFFLINE="1",
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.invalid",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.invalid",
+    )
+    return values
+
+
+def sh(cwd: Path, *args: str) -> str:
+    out = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def put(repo: pygit2.Repository, tree: pygit2.Tree | None, parts: list[str], blob: pygit2.Oid):
+    """A new tree: ``tree`` with the blob at ``parts`` (intermediate trees created)."""
+    builder = repo.TreeBuilder(tree) if tree is not None else repo.TreeBuilder()
+    head, rest = parts[0], parts[1:]
+    if not rest:
+        builder.insert(head, blob, pygit2.GIT_FILEMODE_BLOB)
+    else:
+        sub = None
+        if tree is not None and head in tree:
+            existing = repo[tree[head].id]
+            sub = existing if isinstance(existing, pygit2.Tree) else None
+        builder.insert(head, put(repo, sub, rest, blob), pygit2.GIT_FILEMODE_TREE)
+    return builder.write()
+
+
+def build_repo(root: Path, count: int) -> Path:
+    """A repository whose HEAD baseline has ``count`` dvclive experiments."""
+    path = root / f"repo-{count}"
+    path.mkdir()
+    sh(path, "git", "init", "-q", "-b", "main")
+    sh(path, DVC, "init", "-q")
+    (path / "params.yaml").write_text("seed: 1\n")
+    (path / "train.py").write_text(TRAIN)
+    sh(path, "git", "add", "-A")
+    sh(path, "git", "commit", "-q", "-m", "init")
+    sh(path, sys.executable, "train.py")  # the real dvclive experiment
+
+    repo = pygit2.Repository(str(path))
+    baseline = repo.head.peel(pygit2.Commit)
+    base = str(baseline.id)
+    template_ref = f"refs/exps/{base[:2]}/{base[2:]}/seed-exp"
+    template = repo.references[template_ref].peel(pygit2.Commit)
+    signature = template.committer
+    for index in range(1, count):
+        lr = round(0.001 * index, 6)
+        optimizer = "adam" if index % 2 else "sgd"
+        files = {
+            "dvclive/params.yaml": f"lr: {lr}\nepochs: 50\noptimizer: {optimizer}\n",
+            "dvclive/metrics.json": json.dumps(
+                {"train": {"loss": round(1.0 / (50 + index), 8)}, "acc": index / count, "step": 49},
+                indent=4,
+            )
+            + "\n",
+            "dvclive/plots/metrics/train/loss.tsv": "step\tloss\n"
+            + "".join(f"{s}\t{1.0 / (s + 1 + index)}\n" for s in range(50)),
+            "dvclive/plots/metrics/acc.tsv": "step\tacc\n"
+            + "".join(f"{s}\t{s / (50 + index)}\n" for s in range(50)),
+        }
+        tree = template.tree
+        for file, text in files.items():
+            blob = repo.create_blob(text.encode())
+            tree = repo[put(repo, tree, file.split("/"), blob)]
+        when = pygit2.Signature(signature.name, signature.email, signature.time + index, 0)
+        oid = repo.create_commit(None, when, when, template.message, tree.id, [baseline.id])
+        repo.references.create(f"refs/exps/{base[:2]}/{base[2:]}/exp-{index:05d}", oid)
+    return path
+
+
+def timed(cwd: Path, *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, cwd=cwd, env=env(), capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def median_time(cwd: Path, runs: int, *args: str) -> float:
+    return statistics.median(timed(cwd, *args) for _ in range(runs))
+
+
+def count_experiments(document: list[dict]) -> int:
+    return sum(len(entry.get("experiments") or []) for entry in document)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dvc-1000", action="store_true", help="also time dvc at sizes > 100")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        for size in args.sizes:
+            started = time.perf_counter()
+            path = build_repo(Path(tmp), size)
+            built = time.perf_counter() - started
+            ours = json.loads(sh(path, TUI, "compare", "--json"))
+            print(f"\n== {size} experiments (repository built in {built:.1f} s)")
+            tui = median_time(path, args.runs, TUI, "compare", "--json")
+            print(f"dvclive-tui compare --json : {tui:.3f} s (median of {args.runs})")
+            if size <= 100 or args.dvc_1000:
+                theirs = json.loads(sh(path, DVC, "exp", "show", "--json"))  # warms the cache
+                assert count_experiments(theirs) == size, count_experiments(theirs)
+                assert count_experiments(ours) == size, count_experiments(ours)
+                dvc = median_time(path, max(3, args.runs // 2), DVC, "exp", "show", "--json")
+                print(f"dvc exp show --json (warm): {dvc:.3f} s")
+                print(f"speed-up                  : {dvc / tui:.1f}x  (target >= 5x)")
+            else:
+                assert count_experiments(ours) == size, count_experiments(ours)
+            python = median_time(path, args.runs, sys.executable, "-c", "pass")
+            print(f"anchor: python -c pass    : {python:.3f} s  (compare = {tui / python:.1f}x)")
+            limit = 0.3 if size <= 100 else 1.0
+            print(f"target <= {limit} s           : {'met' if tui <= limit else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
