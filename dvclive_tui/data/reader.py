@@ -64,6 +64,7 @@ PLOT_KINDS = ("sklearn", "custom")
 SUMMARY_FILE = "metrics.json"
 PARAMS_FILE = "params.yaml"
 _INTEGER = re.compile(r"-?\d+")
+_CANNOT_READ = "cannot read: "
 _STEP_HISTORY = 64
 
 
@@ -140,8 +141,9 @@ class RunReader:
         self._oldest_mtime: float | None = None
         self._first_poll = True
         self._shape_problems: dict[str, str] = {}
-        self._retired_generations: dict[str, int] = {}
         """metrics.json / params.yaml that parse but hold no mapping -> the problem."""
+        self._retired_generations: dict[str, int] = {}
+        """Metric name -> generation for a series re-created under that name."""
         self._writer_seen = False
         """A live signal file of this run was seen (its disappearance means finished)."""
 
@@ -228,9 +230,11 @@ class RunReader:
         while stack:
             folder, prefix = stack.pop()
             try:
+                # The mtime before the listing: a file created in between re-triggers a scan.
+                mtime = os.stat(folder).st_mtime_ns
                 with os.scandir(folder) as entries:
                     listed = list(entries)
-                scan.folders[str(folder)] = os.stat(folder).st_mtime_ns
+                scan.folders[str(folder)] = mtime
             except OSError:
                 continue
             for entry in sorted(listed, key=lambda item: item.name):
@@ -315,8 +319,11 @@ class RunReader:
         for rel, track in list(self._metrics.items()):
             read = track.tailer.read()
             if read.error is not None:
-                self._set_warning(rel, f"cannot read: {read.error}", changes, now)
+                self._set_warning(rel, f"{_CANNOT_READ}{read.error}", changes, now)
                 continue
+            stale = self.run.warnings.get(rel)
+            if stale is not None and stale.message.startswith(_CANNOT_READ):
+                self._clear_warning(rel, changes)
             if not read.exists:
                 self._remove_metric(track, changes)
                 del self._metrics[rel]

@@ -369,3 +369,17 @@ def test_documents_that_parse_but_are_no_mapping(tmp_path: Path) -> None:
     (run_dir / "params.yaml").write_text("# nothing logged yet\n")
     reader.poll()
     assert "params.yaml" not in reader.run.warnings and reader.run.params == {}
+
+
+def test_unreadable_metric_file_warns_until_readable(tmp_path: Path) -> None:
+    run_dir = tmp_path / "dvclive"
+    path = _metrics_dir(run_dir) / "loss.tsv"
+    os.mkfifo(path)
+    reader = RunReader(run_dir, clock=FakeClock())
+    reader.poll()
+    assert reader.run.warnings["plots/metrics/loss.tsv"].message.startswith("cannot read")
+    path.unlink()
+    path.write_bytes(b"step\tloss\n0\t0.5\n")
+    reader.poll()
+    assert reader.run.warnings == {}
+    assert reader.run.metrics["loss"].values.tolist() == [0.5]
