@@ -70,3 +70,30 @@ def build_experiments(root: Path) -> ExperimentSet:
             )
         )
     return result
+
+
+def add_media(root: Path, shade: int) -> None:
+    """A logged image and an sklearn ROC plot (dvclive's file formats) in ``root/dvclive``."""
+    import json
+
+    from PIL import Image
+
+    live = root / "dvclive"
+    images = live / "plots" / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (16, 8), (shade, 255 - shade, 128)).save(images / "sample.png")
+    sklearn = live / "plots" / "sklearn"
+    sklearn.mkdir(parents=True, exist_ok=True)
+    roc = {
+        "roc": [
+            {"fpr": i / 4, "tpr": min(1.0, i / 4 + shade / 1000), "threshold": 1 - i / 4}
+            for i in range(5)
+        ]
+    }
+    (sklearn / "roc.json").write_text(json.dumps(roc, indent=4) + "\n")
+    dvc_yaml = root / "dvc.yaml"
+    dvc_yaml.write_text(
+        dvc_yaml.read_text()
+        + "- dvclive/plots/images\n- dvclive/plots/sklearn/roc.json:\n"
+        + "    template: simple\n    x: fpr\n    y: tpr\n"
+    )

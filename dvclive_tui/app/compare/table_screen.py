@@ -52,6 +52,7 @@ class CompareScreen(Screen[None]):
         Binding("asterisk", "toggle_star", "Star", show=False, key_display="*"),
         Binding("g,enter", "charts", "Charts"),
         Binding("d", "diff", "Diff"),
+        Binding("i", "media", "Media", show=False),
         Binding("a", "clear_selection", "Clear sel.", show=False),
         Binding("r", "app.reload", "Reload", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
@@ -285,6 +286,14 @@ class CompareScreen(Screen[None]):
             self.notify("select two experiments (space) to diff them", timeout=4)
             return
         self.app.push_screen(DiffScreen(chosen[0], chosen[1]))
+
+    def action_media(self) -> None:
+        """Images and plots of the chosen experiments side by side."""
+        from dvclive_tui.app.compare.media_screen import MediaScreen
+
+        chosen = self.chosen()
+        if chosen:
+            self.app.push_screen(MediaScreen(chosen))
 
     def replace_experiments(self, experiments: list[Experiment]) -> None:
         """Swap in freshly collected rows (live refresh), keeping the user's choices."""

@@ -1,0 +1,142 @@
+"""Images and sklearn/custom plots of the chosen experiments, side by side.
+
+One item (an image name or a plot name) is shown at a time, in one column per experiment;
+``n``/``p`` step through the items every experiment has logged. Images of committed
+experiments are written once to a private temporary folder so the shared image widget can
+read them like files on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dvclive_tui.app.text import sanitize
+from dvclive_tui.app.widgets.image_view import ImageView
+from dvclive_tui.app.widgets.plot_view import PlotView
+from dvclive_tui.data.model import ImageSeries, PlotConfig, PlotData
+from dvclive_tui.experiments.model import Experiment
+from dvclive_tui.experiments.series import ExperimentDetails, ImageFile, load_details
+
+_IMAGE_CACHE = Path(tempfile.gettempdir()) / "dvclive-tui-compare-images"
+
+
+def image_path(image: ImageFile) -> Path:
+    """A file holding the image's bytes (content-addressed, written once)."""
+    digest = hashlib.sha1(image.data, usedforsecurity=False).hexdigest()
+    suffix = Path(image.name).suffix or ".png"
+    target = _IMAGE_CACHE / f"{digest}{suffix}"
+    if not target.exists():
+        _IMAGE_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(target.suffix + ".part")
+        partial.write_bytes(image.data)
+        partial.replace(target)
+    return target
+
+
+def image_series(details: ExperimentDetails) -> dict[str, ImageSeries]:
+    """Images grouped as the watch view does: ``steps/3.png`` frames form series ``steps``."""
+    grouped: dict[str, ImageSeries] = {}
+    for name, image in sorted(details.images.items()):
+        folder, _, base = name.rpartition("/")
+        stem = base.rsplit(".", 1)[0]
+        if folder and stem.isdigit():
+            series = grouped.setdefault(folder, ImageSeries(name=folder))
+            series.frames.append((int(stem), image_path(image)))
+        else:
+            grouped[name] = ImageSeries(name=name, frames=[(None, image_path(image))])
+    for series in grouped.values():
+        series.frames.sort(key=lambda frame: -1 if frame[0] is None else frame[0])
+    return grouped
+
+
+def media_items(details: list[ExperimentDetails]) -> list[tuple[str, str]]:
+    """``(kind, name)`` of every image (series) and plot of any experiment, images first."""
+    images = sorted({name for d in details for name in image_series(d)})
+    plots = sorted({name for d in details for name in d.plots})
+    return [("image", name) for name in images] + [("plot", name) for name in plots]
+
+
+class MediaScreen(Screen[None]):
+    """One column per experiment showing the same image or plot."""
+
+    DEFAULT_CSS = """
+    MediaScreen > #media-title { height: 1; padding: 0 1; background: $panel; }
+    MediaScreen > Horizontal { height: 1fr; }
+    MediaScreen .media-column { width: 1fr; height: 1fr; border-left: vkey $panel; }
+    MediaScreen .media-label { height: 1; text-style: bold; }
+    MediaScreen .media-missing { color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("n,right", "step(1)", "Next item"),
+        Binding("p,left", "step(-1)", "Prev item"),
+    ]
+
+    def __init__(self, experiments: list[Experiment]) -> None:
+        super().__init__()
+        self.experiments = experiments
+        self.details = [load_details(exp) for exp in experiments]
+        self.images = [image_series(details) for details in self.details]
+        self.items = media_items(self.details)
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="media-title", markup=False)
+        with Horizontal():
+            for position, exp in enumerate(self.experiments):
+                with Vertical(classes="media-column", id=f"media-col-{position}"):
+                    yield Static(sanitize(exp.label), classes="media-label", markup=False)
+                    yield ImageView(id=f"media-image-{position}")
+                    yield PlotView(id=f"media-plot-{position}")
+                    yield Static("", classes="media-missing", id=f"media-missing-{position}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        title = self.query_one("#media-title", Static)
+        if not self.items:
+            title.update("No images or plots logged by the chosen experiments")
+        else:
+            kind, name = self.items[self.index]
+            title.update(sanitize(f"{kind} {self.index + 1}/{len(self.items)}: {name}"))
+        for position, details in enumerate(self.details):
+            image_view = self.query_one(f"#media-image-{position}", ImageView)
+            plot_view = self.query_one(f"#media-plot-{position}", PlotView)
+            missing = self.query_one(f"#media-missing-{position}", Static)
+            image_view.display = plot_view.display = False
+            missing.update("")
+            if not self.items:
+                continue
+            kind, name = self.items[self.index]
+            images = self.images[position]
+            if kind == "image" and name in images:
+                image_view.set_series(images[name])
+                image_view.display = True
+            elif kind == "plot" and name in details.plots:
+                plot = details.plots[name]
+                if plot.error:
+                    missing.update(sanitize(f"! {plot.path}: {plot.error}"))
+                    continue
+                config = plot.config if isinstance(plot.config, PlotConfig) else PlotConfig()
+                data = PlotData(name, plot.kind, plot.path, config, plot.rows)
+                plot_view.set_plot(data)
+                plot_view.display = True
+            else:
+                missing.update("(not logged)")
+
+    def action_step(self, delta: int) -> None:
+        if self.items:
+            self.index = (self.index + delta) % len(self.items)
+            self._show()
