@@ -16,7 +16,7 @@ from typing import Any
 import pygit2
 from pygit2.enums import SortMode
 
-from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind
+from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.running import collect_running, workspace_run
 from dvclive_tui.experiments.sources import DirSource, GitTreeSource, TreeCache
@@ -185,6 +185,34 @@ def experiment_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str, pygit2
     return found
 
 
+CELERY_STASH = "refs/exps/celery/stash"
+
+
+def queued_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str | None, pygit2.Oid]]]:
+    """``baseline SHA -> [(name, stash commit)]`` of experiments waiting in DVC's queue.
+
+    ``dvc exp run --queue`` stashes each run as a commit on ``refs/exps/celery/stash``
+    whose reflog message is ``dvc-exp:<rev>:<baseline_rev>:<name>``.
+    """
+    found: dict[str, list[tuple[str | None, pygit2.Oid]]] = {}
+    ref = repo.references.get(CELERY_STASH)
+    if ref is None:
+        return found
+    try:
+        entries = list(ref.log())
+    except (pygit2.GitError, KeyError, ValueError):
+        return found
+    for entry in entries:
+        message = (entry.message or "").strip()
+        start = message.find("dvc-exp:")
+        parts = message[start:].split(":") if start >= 0 else []
+        if len(parts) < 3:
+            continue
+        name = parts[3] if len(parts) > 3 and parts[3] else None
+        found.setdefault(parts[2], []).append((name, entry.oid_new))
+    return found
+
+
 def _exp_range(repo: pygit2.Repository, head: pygit2.Commit, baseline: str) -> list[str]:
     """Older commits of an experiment branch, down to (not including) its baseline."""
     older: list[str] = []
@@ -210,6 +238,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
     if selection.include_workspace:
         result.experiments.append(_workspace(reader, head_rev))
     refs = experiment_refs(repo)
+    queued = queued_refs(repo)
     for baseline in baselines:
         commit = reader.commit(baseline)
         if commit is None:
@@ -246,8 +275,35 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
             )
         children.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
         result.experiments.extend(children)
+        result.experiments.extend(_queued(reader, baseline, queued.get(baseline, [])))
     result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
     return result
+
+
+def _queued(
+    reader: RepoReader, baseline: str, entries: list[tuple[str | None, pygit2.Oid]]
+) -> list[Experiment]:
+    rows: list[Experiment] = []
+    for name, oid in entries:
+        commit = _as_commit(reader.repo.get(oid))
+        if commit is None:
+            continue
+        source = reader.read_commit(commit)
+        rows.append(
+            Experiment(
+                key=str(oid),
+                kind=ExpKind.EXPERIMENT,
+                rev=str(oid),
+                name=name,
+                data=read_revision(source, reader.parsed),
+                timestamp=float(commit.commit_time),
+                baseline=baseline,
+                status=ExpStatus.QUEUED,
+                source=source,
+            )
+        )
+    rows.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
+    return rows
 
 
 def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:

@@ -61,6 +61,9 @@ def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
 
 def _executor(exp: Experiment) -> dict[str, Any] | None:
     state = _EXECUTOR_STATE.get(exp.status)
+    if exp.status is ExpStatus.QUEUED and exp.kind is ExpKind.EXPERIMENT:
+        local = {"root": None, "log": None, "pid": None, "returncode": None, "task_id": exp.rev}
+        return {"state": "queued", "name": "dvc-task", "local": local}
     if state is None or exp.kind is not ExpKind.TEMP:
         return None
     return {

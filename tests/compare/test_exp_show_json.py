@@ -81,3 +81,23 @@ def test_num_matches_dvc(exps_repo: ExperimentsRepo) -> None:
 def test_tags_match_dvc(exps_repo: ExperimentsRepo) -> None:
     found = assert_same_as_dvc(exps_repo, "-T")
     assert found[(exps_repo.first, None)]["name"] == "v1"
+
+
+def test_queued_experiment_matches_dvc_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A pipeline repo with one queued run: the whole document equals dvc's."""
+    repo = tmp_path / "queued"
+    rb.init_repo(repo)
+    (repo / "dvc.yaml").write_text(
+        "stages:\n  train:\n    cmd: python -c pass\n    params:\n    - seed\n"
+    )
+    rb.git(repo, "add", "dvc.yaml")
+    rb.git(repo, "commit", "-q", "-m", "pipeline")
+    rb.run(repo, rb.DVC, "exp", "run", "--queue", "-q", "-n", "q-one", "-S", "seed=5")
+    expected = rb.dvc_exp_show(repo)
+    actual = parse_json_output(rb.tui_compare(repo, "--json").stdout)
+    assert actual == expected
+    queued = actual[1]["experiments"][0]
+    assert queued["executor"]["state"] == "queued"
+    assert queued["revs"][0]["data"]["params"]["params.yaml"]["data"]["seed"] == 5
+    rows = rb.tui_compare(repo, "--csv").stdout.splitlines()
+    assert any(row.startswith("q-one,") and ",queued," in row for row in rows)
