@@ -71,7 +71,7 @@ def best_of(runs: int, action: object) -> float:
 
 
 def bench_cold_load(run: Path, metrics: int, steps: int) -> None:
-    import polars  # noqa: F401  - imported once, as the CLI does; measured separately below
+    import polars
 
     loaded = load_run(run)
     points = sum(len(series) for series in loaded.metrics.values())
@@ -91,8 +91,19 @@ def bench_cold_load(run: Path, metrics: int, steps: int) -> None:
             _ = [int(row["step"]) for row in rows], [float(row[name]) for row in rows]
 
     anchor = best_of(1, dvclive_reader) * len(files) / len(sample)
+
+    def polars_floor() -> None:
+        schema = {"timestamp": polars.Int64, "step": polars.Int64}
+        for file in files:
+            polars.read_csv(file.read_bytes(), separator="\t", schema_overrides=schema)
+
+    floor = best_of(3, polars_floor)
     print(f"cold load, {metrics} x {steps} points ({points / 1e6:.1f}M):")
     print(f"  dvclive_tui load_run          {ours:8.3f} s   (goal <= 0.5 s)")
+    print(
+        f"  read + polars.read_csv floor  {floor:8.3f} s   "
+        f"(ours / floor {ours / floor:.2f} x: the data layer's own overhead)"
+    )
     print(
         f"  dvclive parse_tsv + float()   {anchor:8.3f} s   "
         f"(measured on {len(sample)} of {len(files)} files, extrapolated)"
@@ -170,6 +181,8 @@ def main() -> None:
         start = time.perf_counter()
         run = make_run(root, args.metrics, args.steps)
         print(f"generated in {time.perf_counter() - start:.1f} s: {run}")
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"{os.cpu_count()} CPUs, load average {load} (figures are noisy when loaded)")
         bench_cold_load(run, args.metrics, args.steps)
         bench_ls_process(run)
         bench_idle_poll(root)
