@@ -33,8 +33,15 @@ import click
 import numpy as np
 
 from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
-from dvclive_tui.data.model import MetricSeries, Run
+from dvclive_tui.data.model import MetricSeries, Run, RunStatus
 from dvclive_tui.data.reader import load_run
+
+_STATUS_STYLES = {
+    RunStatus.RUNNING: "bold green",
+    RunStatus.STALLED: "bold yellow",
+    RunStatus.FINISHED: "cyan",
+    RunStatus.WAITING: "dim",
+}
 
 
 class PathError(click.ClickException):
@@ -189,8 +196,9 @@ def _print_human(runs: list[Run]) -> None:
     for index, run in enumerate(runs):
         if index:
             console.print()
+        style = _STATUS_STYLES[run.status]
         console.print(
-            f"[bold]{escape(run.name)}[/]  {run.status.value}  "
+            f"[bold]{escape(run.name)}[/]  [{style}]{run.status.value}[/]  "
             f"started {_when(run.started)}  last write {_when(run.last_write)}"
         )
         if run.metrics:
