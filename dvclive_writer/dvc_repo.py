@@ -28,9 +28,15 @@ _R = TypeVar("_R")
 
 
 def catch_dvc_errors(
-    func: Callable[_P, _R], on_finally: Callable[[], None] | None = None
+    func: Callable[_P, _R],
+    on_finally: Callable[[], None] | None = None,
+    name: str | None = None,
 ) -> Callable[_P, _R | None]:
-    """Run ``func``; log a ``DvcException`` as "Error in <name>: <e>" instead of raising."""
+    """Run ``func``; log a ``DvcException`` as "Error in <name>: <e>" instead of raising.
+
+    ``name`` defaults to ``func.__name__`` (dvclive's names: ``cache``, ``save_dvc_exp`` …).
+    """
+    label = name or getattr(func, "__name__", "dvc")
 
     @functools.wraps(func)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R | None:
@@ -39,7 +45,7 @@ def catch_dvc_errors(
         try:
             return func(*args, **kwargs)
         except DvcException as exc:
-            logger.warning(f"Error in {func.__name__}: {exc}")
+            logger.warning(f"Error in {label}: {exc}")
             return None
         finally:
             if on_finally is not None:
@@ -191,7 +197,7 @@ def cache(live: Live, path: str | os.PathLike[str]) -> None:
             "\nCreate a Git repo (`git init`) to track files with DVC."
         )
         return
-    catch_dvc_errors(_cache)(live, path)
+    catch_dvc_errors(_cache, name="cache")(live, path)
 
 
 def _cache(live: Live, path: str | os.PathLike[str]) -> None:
@@ -243,7 +249,9 @@ def save_dvc_exp(live: Live) -> None:
     if not live._save_dvc_exp:
         vscode.mark_dvclive_only_ended()
         return
-    catch_dvc_errors(_save_dvc_exp, on_finally=vscode.mark_dvclive_only_ended)(live)
+    catch_dvc_errors(_save_dvc_exp, on_finally=vscode.mark_dvclive_only_ended, name="save_dvc_exp")(
+        live
+    )
 
 
 def _save_dvc_exp(live: Live) -> None:
@@ -266,6 +274,6 @@ def on_end(live: Live) -> None:
     if live._inside_dvc_exp and repo is not None:
         catch_dvc_errors(ensure_dir_is_tracked)(os.fspath(live.dir), repo)
         if live._dvcyaml:
-            catch_dvc_errors(repo.scm.add)(os.fspath(live.dvc_file))
+            catch_dvc_errors(repo.scm.add, name="add")(os.fspath(live.dvc_file))
     save_dvc_exp(live)
     vscode.cleanup_step_completed()

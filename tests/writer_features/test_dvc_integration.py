@@ -40,9 +40,9 @@ def _exp_data(exp: dict[str, Any]) -> dict[str, Any]:
 
 
 def _seed_example(module: Any) -> None:
-    """The seed's example (how-it-works.md), with ``report=None``."""
+    """The seed's example (how-it-works.md), unchanged apart from the module."""
     epochs = 2
-    with module.Live(save_dvc_exp=True, report=None) as live:
+    with module.Live(save_dvc_exp=True) as live:
         live.log_param("epochs", epochs)
         for i in range(epochs):
             live.log_metric("metric", i + random.random())
@@ -66,6 +66,7 @@ def test_seed_example_saves_an_experiment(dvc_repo: Path) -> None:
     assert metrics["step"] == 1 and metrics["additional_metric"] == 1.0
     assert data["params"]["dvclive/params.yaml"]["data"] == {"epochs": 2}
 
+    assert (dvc_repo / "dvclive/report.html").is_file()  # the seed's default report
     assert (dvc_repo / "model.pt.dvc").is_file()
     assert "/model.pt" in (dvc_repo / ".gitignore").read_text().splitlines()
     # The experiment commit holds the dvclive files and the .dvc file although they are untracked.
@@ -167,6 +168,19 @@ def test_artifacts_and_cache_images_match_dvclive(
     assert (ours / "dvclive/artifacts/best.ckpt").read_bytes() == b"checkpoint"
 
 
+def test_dvc_errors_are_logged_not_raised(dvc_repo: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        live = Live(report=None)
+        live.log_artifact("missing.bin", type="model")  # dvc add fails
+        live.end()
+    assert "Error in cache: " in caplog.text and "missing.bin" in caplog.text
+    # As dvclive: the metadata is still recorded, and the experiment is still saved.
+    assert load_yaml(dvc_repo / "dvclive/dvc.yaml")["artifacts"] == {
+        "missing": {"path": "../missing.bin", "type": "model"}
+    }
+    assert len(exp_refs(dvc_repo)) == 1
+
+
 def test_git_repo_without_dvc_gets_dvc_init(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,10 +196,24 @@ def test_git_repo_without_dvc_gets_dvc_init(
 def test_inside_dvc_repro_and_exp_run_env(
     dvc_repo: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    (dvc_repo / "dvc.yaml").write_text(
+        "stages:\n  train:\n    cmd: echo\n    outs:\n    - model.pt\n"
+    )
+    Path("model.pt").write_text("w")
+    Path("other.bin").write_text("o")
     monkeypatch.setenv("DVC_ROOT", str(dvc_repo))
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.INFO, logger="dvclive_writer"):
         repro = Live(dir="repro", report=None)
+        repro.log_artifact("model.pt", type="model")
+        repro.log_artifact("other.bin")
     assert "Ignoring `save_dvc_exp` because `dvc repro` is running." in caplog.text
+    assert "Skipping `dvc add model.pt` because it is already being tracked" in caplog.text
+    assert not Path("model.pt.dvc").exists()
+    assert (
+        "To track 'other.bin' automatically in the DVC pipeline, "
+        "add it as an output of the pipeline stage." in caplog.text
+    )
+    assert Path("other.bin.dvc").is_file()
     repro.next_step()
     assert (dvc_repo / RUN_DIR / "DVCLIVE_STEP_COMPLETED").exists()
     assert not (dvc_repo / RUN_DIR / "DVCLIVE_ONLY").exists()
