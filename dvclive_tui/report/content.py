@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,7 +210,8 @@ def _metric_charts(experiments: Sequence[Experiment], max_points: int) -> list[C
     width = max(1, max_points // 4)
     charts = []
     for name in names:
-        y = name.rsplit("/", 1)[-1]
+        label = name.rsplit("/", 1)[-1]
+        y = field_key(label)
         present = [(e.name, e.run.metrics[name]) for e in experiments if name in e.run.metrics]
         series = [(rev, m.steps.astype(np.float64), m.values) for rev, m in present if len(m)]
         blocks = []
@@ -223,7 +225,13 @@ def _metric_charts(experiments: Sequence[Experiment], max_points: int) -> list[C
                 blocks.append(
                     Block(rev=rev, columns={"step": xs.astype(np.int64).tolist(), y: compact(ys)})
                 )
-        config = PlotConfig(template="linear", x="step", y=y, title=name)
+        config = PlotConfig(
+            template="linear",
+            x="step",
+            y=y,
+            title=plain_text(name),
+            y_label=plain_text(label) if label != y else None,
+        )
         charts.append(
             Chart(
                 name=f"static/{name}",
@@ -250,17 +258,17 @@ def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
             )
             if plot is None:
                 continue
-            config = config or _resolved_config(plot.config, plot.rows, name)
             rows = [row for row in plot.rows if isinstance(row, dict)]
             keys: dict[str, None] = {}
             for row in rows:
-                keys.update(dict.fromkeys(str(k) for k in row))
-            keys.pop("rev", None)
+                keys.update(dict.fromkeys(k for k in row if k != "rev"))
+            safe = _safe_keys(keys)
+            config = config or _resolved_config(plot.config, rows, name, safe)
             total += len(rows)
             blocks.append(
                 Block(
                     rev=experiment.name,
-                    columns={key: [_plain(row.get(key)) for row in rows] for key in keys},
+                    columns={safe[key]: [_plain(row.get(key)) for row in rows] for key in keys},
                 )
             )
         assert config is not None
@@ -272,21 +280,65 @@ def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
     return charts
 
 
-def _resolved_config(config: PlotConfig, rows: list[dict[str, Any]], name: str) -> PlotConfig:
-    """Fill x/y (first/last column, as dvc does without them) and the title."""
-    keys = [str(k) for k in rows[0] if k != "rev"] if rows and isinstance(rows[0], dict) else []
+def _resolved_config(
+    config: PlotConfig, rows: list[dict[str, Any]], name: str, safe: dict[str, str]
+) -> PlotConfig:
+    """Fill x/y (first/last column, as dvc does without them) and the title; map x/y to
+    their Vega-safe keys, keeping the original names as axis labels."""
+    keys = [k for k in rows[0] if k != "rev"] if rows else []
     y = config.y[0] if isinstance(config.y, list) and config.y else config.y
     x = config.x or (keys[0] if keys else None)
     if not y and keys:
         y = keys[-1]
+    y = y if isinstance(y, str) else None
+    x_key = safe.get(x, field_key(x)) if x is not None else None
+    y_key = safe.get(y, field_key(y)) if y is not None else None
     return PlotConfig(
         template=config.template or "linear",
-        x=x,
-        y=y if isinstance(y, str) else None,
-        title=config.title or name,
-        x_label=config.x_label,
-        y_label=config.y_label,
+        x=x_key,
+        y=y_key,
+        title=plain_text(config.title or name),
+        x_label=_label(config.x_label or (x if x != x_key else None)),
+        y_label=_label(config.y_label or (y if y != y_key else None)),
     )
+
+
+_UNSAFE_FIELD = re.compile(r"[^\w\- ]")
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` on one line: control characters and U+2028/U+2029 become spaces.
+
+    Vega-Lite copies titles into tooltip expressions, whose string literals cannot hold
+    line terminators.
+    """
+    return _LINE_BREAKING.sub(" ", text)
+
+
+def _label(text: str | None) -> str | None:
+    return None if text is None else plain_text(text)
+
+
+def field_key(name: str) -> str:
+    """A field name Vega reads literally: characters other than word characters, ``-`` and
+    spaces (``.``, brackets, quotes, line separators...) become ``_``."""
+    return _UNSAFE_FIELD.sub("_", name) or "_"
+
+
+def _safe_keys(keys: dict[Any, None]) -> dict[Any, str]:
+    """Vega-safe, distinct field names for a plot's columns."""
+    mapping: dict[Any, str] = {}
+    used: set[str] = set()
+    for key in keys:
+        candidate = field_key(str(key))
+        base, number = candidate, 1
+        while candidate in used:
+            number += 1
+            candidate = f"{base}_{number}"
+        used.add(candidate)
+        mapping[key] = candidate
+    return mapping
 
 
 def _plain(value: Any) -> Any:

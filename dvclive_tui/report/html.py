@@ -185,7 +185,8 @@ def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
             )
         chart_id = f"chart-{index}"
         parts.append(
-            f'<div class="chart"><div class="vega" id="{chart_id}"></div>{note}\n'
+            f'<div class="chart"><div class="vega" id="{chart_id}" '
+            f'data-chart="{html_text(chart.name)}"></div>{note}\n'
             f"<script>dvcliveDraw({script_json(chart_id)},{script_json(spec)},"
             f"{script_json(blocks)});</script></div>"
         )

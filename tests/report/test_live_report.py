@@ -1,0 +1,170 @@
+"""The report from ``dvclive_writer.Live``: default html, live refresh, rate limit, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dvclive_writer import Live
+from dvclive_writer.error import InvalidReportModeError
+from dvclive_writer.report import MIN_INTERVAL_S, attach
+from tests.report.conftest import chart_names
+
+REFRESH = '<meta http-equiv="refresh" content="5">'
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_default_is_html_with_refresh_only_while_live(workdir: Path) -> None:
+    live = Live(save_dvc_exp=False)
+    live.log_param("lr", 0.1)
+    live.log_metric("loss", 1.0)
+    live.next_step()
+    report = workdir / "dvclive" / "report.html"
+    page = report.read_text(encoding="utf-8")
+    assert REFRESH in page
+    assert "reloads every 5 s" in page
+    assert chart_names(page) == ["static/loss"]
+
+    live.log_metric("loss", 0.5)
+    live.end()
+    page = report.read_text(encoding="utf-8")
+    assert "http-equiv" not in page
+    assert "Finished." in page
+    assert '"loss":[1.0,0.5]' in page
+
+
+def test_context_manager_end_drops_refresh(workdir: Path) -> None:
+    with Live(save_dvc_exp=False) as live:
+        for step in range(3):
+            live.log_metric("acc", step / 10)
+            live.next_step()
+        assert REFRESH in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
+    assert REFRESH not in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
+
+
+def test_regeneration_is_rate_limited(workdir: Path) -> None:
+    clock = FakeClock()
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, clock=clock)
+    report = workdir / "dvclive/report.html"
+    for step in range(100):  # 100 steps, 0.1 s apart: 9.9 s of training
+        live.log_metric("loss", 1 / (step + 1))
+        live.next_step()
+        clock.now += 0.1
+    # Built at t=0, then whenever 5 s passed: t=5.0 and t=10.0 are reached at steps 50, 100.
+    assert scheduler.builds == 2
+    assert scheduler.skipped == 98
+    assert REFRESH in report.read_text(encoding="utf-8")
+    stale = report.read_text(encoding="utf-8")
+    assert '"step":[0,' in stale and ",50]" in stale  # the t=5.0 build saw steps 0..50
+
+    live.make_report()  # explicit calls always build
+    assert scheduler.builds == 3
+    live.end()  # and so does end()
+    assert scheduler.builds == 4
+    page = report.read_text(encoding="utf-8")
+    assert REFRESH not in page and ",99]" in page
+    assert MIN_INTERVAL_S == 5.0
+
+
+def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, clock=FakeClock(), min_interval=0)
+    live.log_metric("loss", 1.0)
+    live.next_step()
+    builder = scheduler._builder
+    tailer = builder.reader._metrics["plots/metrics/loss.tsv"].tailer
+    tsv = workdir / "dvclive/plots/metrics/loss.tsv"
+    assert tailer.offset == tsv.stat().st_size
+    for value in (0.5, 0.25):
+        live.log_metric("loss", value)
+        live.next_step()
+    # The same reader and tailer follow the file: each build read the new bytes only.
+    assert scheduler._builder is builder
+    assert builder.reader._metrics["plots/metrics/loss.tsv"].tailer is tailer
+    assert tailer.offset == tsv.stat().st_size
+    assert builder.reader.run.metrics["loss"].values.tolist() == [1.0, 0.5, 0.25]
+    assert builder.builds == 3
+
+
+def test_write_is_atomic(workdir: Path) -> None:
+    live = Live(save_dvc_exp=False)
+    live.log_metric("loss", 1.0)
+    live.next_step()
+    report = workdir / "dvclive/report.html"
+    before = report.stat().st_ino
+    with open(report, encoding="utf-8") as old:
+        live.log_metric("loss", 0.25)
+        live.make_report()
+        # The old file was replaced, not rewritten in place: the open handle still reads
+        # the complete previous page.
+        old_page = old.read()
+    assert old_page.rstrip().endswith("</html>")
+    assert '"loss":[1.0]' in old_page
+    assert report.stat().st_ino != before
+    assert '"loss":[1.0,0.25]' in report.read_text(encoding="utf-8")
+    assert [p.name for p in report.parent.iterdir() if p.name.startswith(".report.html")] == []
+
+
+def test_md_mode_writes_pngs_without_matplotlib_state(workdir: Path) -> None:
+    with Live(report="md", save_dvc_exp=False) as live:
+        live.log_metric("train/loss", 1.0)
+        live.next_step()
+        live.log_metric("train/loss", 0.5)
+        live.log_sklearn_plot("confusion_matrix", [0, 1, 1], [0, 1, 0])
+        live.log_plot("curve", [{"x": 1, "y": 2}, {"x": 2, "y": 3}], x="x", y="y")
+    text = (workdir / "dvclive/report.md").read_text(encoding="utf-8")
+    assert "![train/loss](static/train/loss.png)" in text
+    assert "(static/sklearn/confusion_matrix.png)" in text
+    assert "(static/custom/curve.png)" in text
+    for png in ("static/train/loss.png", "static/sklearn/confusion_matrix.png"):
+        assert (workdir / "dvclive" / png).read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_report_and_bad_mode(workdir: Path) -> None:
+    with Live(report=None, save_dvc_exp=False) as live:
+        live.log_metric("a", 1)
+        live.next_step()
+    assert not list((workdir / "dvclive").glob("report.*"))
+    with pytest.raises(InvalidReportModeError):
+        Live(report="pdf", save_dvc_exp=False)  # type: ignore[arg-type]
+
+
+def test_report_stack_is_imported_only_at_first_build(tmp_path: Path) -> None:
+    code = """
+import json, sys
+from dvclive_writer import Live
+live = Live(save_dvc_exp=False)
+live.log_metric("a", 1.0)
+heavy = ("dvclive_tui", "numpy", "dvc_render", "PIL", "matplotlib", "textual")
+before = sorted(m for m in sys.modules if m.startswith(heavy))
+live.next_step()
+after = sorted(m for m in sys.modules if m.startswith(heavy))
+print(json.dumps([before, after]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    before, after = json.loads(out.stdout.strip().splitlines()[-1])
+    assert before == []
+    assert "dvclive_tui.report.html" in after and "numpy" in after and "dvc_render" in after
+    assert not [m for m in after if m.startswith(("matplotlib", "textual"))]
+    assert os.path.exists(tmp_path / "dvclive" / "report.html")
