@@ -107,19 +107,22 @@ def test_folder_without_runs_is_an_error(tmp_path: Path) -> None:
     assert "no dvclive directory found" in result.output
 
 
-def test_subprocess_json_never_imports_textual(inner_layout_run: Path) -> None:
+@pytest.mark.parametrize("extra", [["--json"], []])
+def test_subprocess_never_imports_textual(inner_layout_run: Path, extra: list[str]) -> None:
     code = (
         "import sys, json\n"
         "from dvclive_tui.cli import cli\n"
-        f"cli.main(['ls', {str(inner_layout_run)!r}, '--json'], standalone_mode=False)\n"
+        f"cli.main(['ls', {str(inner_layout_run)!r}, *{extra!r}], standalone_mode=False)\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     result = _python("-c", code, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     listing, modules_line = result.stdout.rsplit("\n", 2)[0], result.stdout.splitlines()[-1]
-    assert json.loads(listing)["runs"][0]["summary"]["step"] == STEPS - 1
-    modules = set(json.loads(modules_line))
-    assert "textual" not in modules
+    if extra:
+        assert json.loads(listing)["runs"][0]["summary"]["step"] == STEPS - 1
+    else:
+        assert "train/loss" in listing
+    assert "textual" not in set(json.loads(modules_line))
 
 
 def test_default_path_is_the_current_directory(
