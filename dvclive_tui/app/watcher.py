@@ -54,7 +54,7 @@ def display_name(run_path: Path, root: Path) -> str:
     if run_path.resolve() == root:
         return root.name
     try:
-        return (Path(root.name) / run_path.resolve().relative_to(root)).as_posix()
+        return run_path.resolve().relative_to(root).as_posix()
     except ValueError:
         return run_path.name
 

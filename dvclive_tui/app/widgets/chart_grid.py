@@ -190,4 +190,4 @@ class ChartGrid(Vertical):
         self.query_one("#chart-grid-empty", Static).display = not self._order
         pager = self.query_one("#chart-grid-pager", Static)
         pager.display = self.page_count > 1
-        pager.update(f"page {self.page + 1}/{self.page_count}  [ ] to turn")
+        pager.update(f"page {self.page + 1}/{self.page_count}  n/p to turn")
