@@ -383,3 +383,24 @@ def test_unreadable_metric_file_warns_until_readable(tmp_path: Path) -> None:
     reader.poll()
     assert reader.run.warnings == {}
     assert reader.run.metrics["loss"].values.tolist() == [0.5]
+
+
+def test_tree_is_rescanned_on_folder_change_or_after_a_second(tmp_path: Path) -> None:
+    run_dir = tmp_path / "dvclive"
+    metrics = _metrics_dir(run_dir)
+    (metrics / "a.tsv").write_bytes(b"step\ta\n0\t1\n")
+    clock = FakeClock()
+    reader = RunReader(run_dir, clock=clock)
+    reader.poll()
+    # A new file whose folder mtime looks unchanged (coarse or stale NFS attributes) ...
+    stamp = metrics.stat()
+    (metrics / "b.tsv").write_bytes(b"step\tb\n0\t2\n")
+    os.utime(metrics, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    clock.advance(0.5)
+    assert "b" not in reader.poll().new_points  # ... waits for the periodic re-scan
+    clock.advance(0.6)
+    assert reader.poll().new_points == {"b": 1}
+    # A folder mtime change triggers the scan at once.
+    (metrics / "c.tsv").write_bytes(b"step\tc\n0\t3\n")
+    os.utime(metrics, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))
+    assert reader.poll().new_points == {"c": 1}
