@@ -9,6 +9,7 @@ report), ``t`` toggles the table of contents, ``escape``/``q`` closes.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import ClassVar
@@ -66,9 +67,14 @@ class ReportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The source line, the Markdown viewer and the key footer."""
-        yield Static(str(self.report_path), id="report-source", markup=False)
+        yield Static(self._describe(), id="report-source", markup=False)
         yield MarkdownViewer(self._read(), show_table_of_contents=False, open_links=False)
         yield Footer()
+
+    def _describe(self) -> str:
+        if self._scratch is not None:
+            return f"{_shown(self.source)} (rendered on the fly)"
+        return _shown(self.report_path)
 
     def action_reload(self) -> None:
         """Read (or re-render) the report again."""
@@ -89,6 +95,12 @@ class ReportScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._scratch is not None:
             self._scratch.cleanup()
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current directory when below it, else absolute."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 class ReportViewerApp(App[None]):
