@@ -8,6 +8,7 @@ repeats any chart logic.
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -113,34 +114,38 @@ class ChartFrame:
 
 
 class _Canvas:
-    """Mutable cell grid used while laying out a frame."""
+    """Mutable cell grid (code points and roles as numpy arrays) used to lay out a frame."""
 
     def __init__(self, width: int, height: int) -> None:
         self.width = width
         self.height = height
-        self.chars = [[" "] * width for _ in range(height)]
-        self.roles = [[int(Role.BLANK)] * width for _ in range(height)]
+        self.codes = np.full((height, width), ord(" "), dtype=np.uint32)
+        self.roles = np.zeros((height, width), dtype=np.int32)
 
     def put(self, row: int, col: int, text: str, role: int) -> None:
         if not 0 <= row < self.height:
             return
         text = strip_controls(text)
-        for offset, char in enumerate(text):
-            column = col + offset
-            if 0 <= column < self.width:
-                self.chars[row][column] = char
-                self.roles[row][column] = role
+        start = max(col, 0)
+        stop = min(col + len(text), self.width)
+        if stop <= start:
+            return
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        self.codes[row, start:stop] = codes[start - col : stop - col]
+        self.roles[row, start:stop] = role
 
     def runs(self) -> tuple[tuple[Run, ...], ...]:
         rows: list[tuple[Run, ...]] = []
-        for chars, roles in zip(self.chars, self.roles, strict=True):
-            row: list[Run] = []
-            start = 0
-            for index in range(1, self.width + 1):
-                if index == self.width or roles[index] != roles[start]:
-                    row.append(("".join(chars[start:index]), roles[start]))
-                    start = index
-            rows.append(tuple(row))
+        for codes, roles in zip(self.codes, self.roles, strict=True):
+            text = codes.tobytes().decode("utf-32-le")
+            bounds = [0, *(np.flatnonzero(roles[1:] != roles[:-1]) + 1).tolist(), self.width]
+            rows.append(
+                tuple(
+                    (text[start:stop], int(roles[start]))
+                    for start, stop in itertools.pairwise(bounds)
+                    if stop > start
+                )
+            )
         return tuple(rows)
 
 
@@ -249,7 +254,7 @@ def render_chart(
     if cursor is not None and x_lo <= cursor <= x_hi:
         column = plot_left + round(float(viewport.x_to_px(np.array([cursor]))[0])) // DOTS_X
         for offset in range(plot_rows):
-            if canvas.roles[plot_top + offset][column] == Role.BLANK:
+            if canvas.roles[plot_top + offset, column] == Role.BLANK:
                 canvas.put(plot_top + offset, column, "│", Role.CURSOR)
 
     if y_labels:
@@ -474,10 +479,11 @@ def _draw_plot(
         codes = braille_codes(grid)
         combined |= codes
         owner[codes != 0] = index
-    roles = [item.curve.role for item in prepared]
-    for row, col in zip(*np.nonzero(combined), strict=True):
-        canvas.chars[plot_top + row][plot_left + col] = chr(BRAILLE_BASE + int(combined[row, col]))
-        canvas.roles[plot_top + row][plot_left + col] = roles[int(owner[row, col])]
+    roles = np.array([int(Role.BLANK), *(item.curve.role for item in prepared)], dtype=np.int32)
+    lit = combined != 0
+    area = (slice(plot_top, plot_top + rows), slice(plot_left, plot_left + cols))
+    canvas.codes[area] = np.where(lit, BRAILLE_BASE + combined, canvas.codes[area])
+    canvas.roles[area] = np.where(lit, roles[owner + 1], canvas.roles[area])
 
 
 def _window(

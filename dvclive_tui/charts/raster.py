@@ -88,7 +88,8 @@ def to_pixels(
 
 def _round(values: FloatArray) -> IntArray:
     """Round half up to int64, clamped far outside any canvas."""
-    values = np.clip(values, -_LIMIT, _LIMIT)
+    np.minimum(values, _LIMIT, out=values)
+    np.maximum(values, -_LIMIT, out=values)
     values += 0.5
     np.floor(values, out=values)
     return values.astype(np.int64)

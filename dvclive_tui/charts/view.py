@@ -33,6 +33,7 @@ class XAxis(enum.StrEnum):
 
 X_AXES: tuple[str, ...] = tuple(axis.value for axis in XAxis)
 """Values accepted for ``x_axis``, in cycling order."""
+_STEP, _WALL, _RELATIVE = X_AXES
 
 
 @dataclass(frozen=True)
@@ -50,21 +51,21 @@ class ChartOptions:
 
 def effective_x_axis(series: Sequence[SeriesData], x_axis: str) -> str:
     """``x_axis``, or ``"step"`` when a time axis is asked for and a series has no timestamps."""
-    if x_axis == XAxis.STEP.value:
+    if x_axis == _STEP:
         return x_axis
     for item in series:
         if item.timestamps is None or len(item.timestamps) != len(item.steps):
-            return XAxis.STEP.value
+            return _STEP
     return x_axis
 
 
 def x_values(item: SeriesData, x_axis: str) -> FloatArray:
     """The x coordinate of every point of ``item`` on ``x_axis`` (NaN where unknown)."""
-    if x_axis == XAxis.STEP.value or item.timestamps is None:
+    if x_axis == _STEP or item.timestamps is None:
         return np.asarray(item.steps, dtype=np.float64)
     stamps = np.asarray(item.timestamps, dtype=np.float64)
     stamps = np.where(stamps < 0, np.nan, stamps)
-    if x_axis == XAxis.RELATIVE.value:
+    if x_axis == _RELATIVE:
         known = stamps[np.isfinite(stamps)]
         if len(known):
             stamps = stamps - known[0]
@@ -73,9 +74,9 @@ def x_values(item: SeriesData, x_axis: str) -> FloatArray:
 
 def x_format(x_axis: str) -> XFormat:
     """Tick label format of an x axis."""
-    if x_axis == XAxis.WALL.value:
+    if x_axis == _WALL:
         return XFormat.CLOCK
-    if x_axis == XAxis.RELATIVE.value:
+    if x_axis == _RELATIVE:
         return XFormat.DURATION
     return XFormat.NUMBER
 
@@ -161,9 +162,9 @@ def status_text(options: ChartOptions, axis: str) -> str:
         parts.append(f"EMA {options.smoothing:.2f}")
     if options.log_y:
         parts.append("log")
-    if axis != XAxis.STEP.value:
-        parts.append("wall time" if axis == XAxis.WALL.value else "relative time")
-    elif options.x_axis != XAxis.STEP.value:
+    if axis != _STEP:
+        parts.append("wall time" if axis == _WALL else "relative time")
+    elif options.x_axis != _STEP:
         parts.append("step (no timestamps)")
     if options.x_window is not None:
         parts.append("zoom·follow" if options.follow else "zoom")

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -71,13 +72,18 @@ def role_styler(widget: Widget, prefix: str) -> Callable[[int], Style]:
     return style
 
 
+_TEXT_ROLES = frozenset({int(Role.LABEL), int(Role.TITLE), int(Role.VALUE)})
+
+
 def frame_strips(frame: ChartFrame, style: Callable[[int], Style], width: int) -> list[Strip]:
     """One strip per frame row, padded to ``width`` with the blank style."""
     blank = style(int(Role.BLANK))
     strips: list[Strip] = []
     for row in frame.rows:
         segments = [Segment(text, style(role)) for text, role in row]
-        strips.append(Strip(segments).adjust_cell_length(width, blank))
+        # Plot, axis and blank runs hold one cell per character; only text is measured.
+        cells = sum(cell_len(text) if role in _TEXT_ROLES else len(text) for text, role in row)
+        strips.append(Strip(segments, cells).adjust_cell_length(width, blank))
     return strips
 
 
