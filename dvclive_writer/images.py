@@ -95,4 +95,6 @@ def log_image(live: Live, name: str, val: Any) -> None:
         _check_name(name)
         write_image(val, images_dir(live) / name)
     live._images[name] = live.step
+    if live._studio is not None:
+        live._studio.image_logged(name, live.step)
     logger.debug(f"Logged {name}: {val}")

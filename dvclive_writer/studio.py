@@ -95,6 +95,8 @@ class StudioSession:
         self.skip: set[Event] = set()
         self.latest_step = live.step if live._resume_arg else -1
         self.tails: dict[str, _HistoryTail] = {}
+        # Images logged but not yet posted (name -> step): a sync never walks all images.
+        self.pending_images: dict[str, int] = {}
         self.lock = threading.Lock()
         self.queue: queue.Queue[dict[str, Any]] | None = None
         if not config:
@@ -135,6 +137,12 @@ class StudioSession:
             self.skip.update(("data", "done"))
         return response
 
+    def image_logged(self, name: str, step: int) -> None:
+        """Note an image written at ``step`` so that the next ``data`` event carries it."""
+        if "data" not in self.skip:
+            with self.lock:
+                self.pending_images[name] = step
+
     def start(self) -> None:
         """The ``start`` event, with the experiment message and subdir when set."""
         kwargs: dict[str, Any] = {}
@@ -167,12 +175,14 @@ class StudioSession:
                         tail = self.tails.setdefault(key, _HistoryTail())
                         tail.read_new_rows(tsv)
                         plots[key] = (tail.first_index, [dict(r) for r in tail.pending])
+        with self.lock:
+            images = dict(self.pending_images)
         return {
             "step": live.step,
             "params": params,
             "metrics": metrics,
             "plots": plots,
-            "images": dict(live._images),
+            "images": images,
         }
 
     def post_data(self, data: dict[str, Any]) -> None:
@@ -204,6 +214,9 @@ class StudioSession:
             with self.lock:
                 for key, (first, count) in sent.items():
                     self.tails[key].confirm(first, count)
+                for name, step in data["images"].items():
+                    if self.pending_images.get(name) == step:
+                        del self.pending_images[name]
             self.latest_step = data["step"]
 
     def enqueue_data(self) -> None:

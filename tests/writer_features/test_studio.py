@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,8 @@ import pytest
 from PIL import Image
 
 import dvclive_writer
+
+from .conftest import git
 
 
 class _Recorder(ThreadingHTTPServer):
@@ -180,3 +183,22 @@ def test_offline_mode_posts_nothing(
     live.next_step()
     live.end()
     assert studio.received == []
+
+
+@pytest.mark.slow
+def test_payloads_with_images_match_dvclive_in_a_dvc_repo(
+    studio: _Recorder, _repo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = {}
+    for label, module in (("theirs", dvclive), ("ours", dvclive_writer)):
+        root = tmp_path / label
+        shutil.copytree(_repo_template, root, symlinks=True)
+        monkeypatch.chdir(root)
+        studio.received.clear()
+        _script(module, images=True)
+        events[label] = [_normalise(e) for e in studio.received]
+    assert events["ours"] == events["theirs"]
+    head = git("rev-parse", "HEAD", cwd=tmp_path / "ours").strip()
+    assert {e["baseline_sha"] for e in events["ours"]} == {head}
+    sent = [k for e in events["ours"] for k in e.get("plots", {}) if k.endswith(".png")]
+    assert sent == ["dvclive/plots/images/steps/0.png", "dvclive/plots/images/steps/2.png"]
