@@ -10,6 +10,7 @@ path resolves inside the run directory is the writer's own and is replaced; the 
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -30,20 +31,21 @@ def dvcyaml_content(live: Live) -> dict[str, Any]:
     ``live._plots`` maps a plot name to ``(path relative to live.dir, config dict)``;
     ``live._artifacts`` maps a name to ``{"path": ..., "type": ..., ...}``.
     """
-    base = os.path.dirname(os.path.abspath(live.dvc_file))
+    cwd = os.getcwd()
+    base = _relative(cwd, os.path.dirname(live.dvc_file), None)
     content: dict[str, Any] = {}
     if live._params:
-        content["params"] = [rel_path(live.params_file, base)]
+        content["params"] = [_relative(cwd, live.params_file, base)]
     if live._metrics or live.summary:
-        content["metrics"] = [rel_path(live.metrics_file, base)]
+        content["metrics"] = [_relative(cwd, live.metrics_file, base)]
     plots: list[Any] = []
     metrics_dir = os.path.join(live.plots_dir, METRICS_SUBFOLDER)
     if os.path.exists(metrics_dir):
-        plots.append({rel_path(metrics_dir, base): {"x": "step"}})
+        plots.append({_relative(cwd, metrics_dir, base): {"x": "step"}})
     if live._images:
-        plots.append(rel_path(os.path.join(live.plots_dir, IMAGES_SUBFOLDER), base))
+        plots.append(_relative(cwd, os.path.join(live.plots_dir, IMAGES_SUBFOLDER), base))
     for plot_path, config in live._plots.values():
-        plots.append({rel_path(os.path.join(live.dir, plot_path), base): dict(config)})
+        plots.append({_relative(cwd, os.path.join(live.dir, plot_path), base): dict(config)})
     if plots:
         content["plots"] = plots
     if live._artifacts:
@@ -52,6 +54,18 @@ def dvcyaml_content(live: Live) -> dict[str, Any]:
             artifact["path"] = rel_path(artifact["path"], base)
         content["artifacts"] = artifacts
     return content
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative(cwd: str, path: str, base: str | None) -> str:
+    """``path`` (relative to ``cwd``) relative to ``base``, POSIX; absolute if ``base`` is None.
+
+    Memoised per working directory, so a step does no path arithmetic.
+    """
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    if base is None:
+        return absolute
+    return rel_path(absolute, base)
 
 
 def write_dvcyaml(live: Live, content: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ to live.dir, plot config dict)``, in insertion order) and ``_artifacts`` (name â
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import glob
@@ -59,6 +60,7 @@ from dvclive_writer.error import (
 )
 from dvclive_writer.logger import logger
 from dvclive_writer.metrics import Metric, could_log, new_open_files
+from dvclive_writer.replace_file import ReplacedFile
 from dvclive_writer.repo_detection import find_roots, git_has_commits
 from dvclive_writer.serialize import (
     TEMP_SUFFIX,
@@ -157,6 +159,7 @@ class Live:
         self._dvcyaml = dvcyaml
         self._cache_images = cache_images
         self._open_files = new_open_files()
+        self._metrics_json = ReplacedFile()
         self._dvcyaml_written: tuple[str, dict[str, Any]] | None = None
 
         self._report_mode: str | None = report
@@ -184,6 +187,7 @@ class Live:
 
         os.makedirs(self.dir, exist_ok=True)
 
+        self._remove_stale_temporary_files()
         if self._resume:
             self._init_resume()
         else:
@@ -302,11 +306,14 @@ class Live:
                 os.remove(path)
         for path in glob.glob(os.path.join(self.dir, "**dvc.yaml")):
             os.remove(path)
-        # Temporary files left by a process killed in the middle of an atomic write.
+
+    def _remove_stale_temporary_files(self) -> None:
+        """Remove temporary files left by a process killed in the middle of an atomic write."""
         for path in glob.glob(os.path.join(glob.escape(os.fspath(self.dir)), f".*{TEMP_SUFFIX}")):
             name = os.path.basename(path)
             if name.startswith((".metrics.json.", ".params.yaml.", ".dvc.yaml.")):
-                os.remove(path)
+                with contextlib.suppress(OSError):
+                    os.remove(path)
 
     # -- properties -----------------------------------------------------------------------
 
@@ -533,7 +540,7 @@ class Live:
         if self._step is not None:
             self.summary["step"] = self.step
         data = dumps_json(self.summary, cls=NumpyEncoder).encode("utf-8")
-        atomic_write(self.metrics_file, data)
+        self._metrics_json.write(self.metrics_file, data)
 
     def make_dvcyaml(self) -> None:
         """Write (or merge into) ``dvc_file``; skipped when nothing changed since last time."""
@@ -580,7 +587,7 @@ class Live:
         if self._step is None:
             self._step = 0
         self.sync()
-        if (dvc_repo := _feature("dvc_repo")) is not None:
+        if (dvc_repo := _feature("dvc_repo")) is not None and self._may_have_dvc_root():
             dvc_repo.step_completed(self)  # HOOK dvc_repo.step_completed
         self.step += 1
 
@@ -597,10 +604,15 @@ class Live:
             self._system_monitor.end()
         self._sync(final=True)
         self._open_files.close()
+        self._metrics_json.close()
         if (dvc_repo := _feature("dvc_repo")) is not None:
             dvc_repo.on_end(self)  # HOOK dvc_repo.on_end
         if self._studio is not None:
             self._studio.finish()  # HOOK studio session: wait for posts, send "done"
+
+    def _may_have_dvc_root(self) -> bool:
+        """False when no DVC root can exist (so the per-step signal file has no home)."""
+        return bool(self._dvc_root or self._dvc_repo is not None or os.getenv(env.DVC_ROOT))
 
     def read_step(self) -> int:
         """The ``step`` recorded in ``metrics.json`` (0 if none)."""

@@ -3,7 +3,8 @@
 A row is formatted by the ``csv`` module (tab delimiter, ``os.linesep``, minimal quoting) and
 written with a single ``write`` on a file descriptor opened in append mode and kept open, so a
 step costs one system call per metric whatever the history length, and a killed process
-leaves at most its last line partial. The header is written only when the file did not exist.
+leaves at most its last line partial (a later run appending to that file ends the partial line
+first). The header is written only when the file did not exist.
 """
 
 from __future__ import annotations
@@ -66,9 +67,10 @@ class _OpenFiles:
     def _open(self, path: str, header: bytes) -> int:
         if len(self._fds) >= MAX_OPEN_FILES:
             self._close_all()
-        flags = os.O_WRONLY | os.O_APPEND
+        flags = os.O_RDWR | os.O_APPEND
         try:
             fd = os.open(path, flags)
+            _terminate_last_line(fd)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             try:
@@ -93,6 +95,13 @@ class _OpenFiles:
     def __del__(self) -> None:
         with contextlib.suppress(Exception):  # interpreter shutdown
             self._close_all()
+
+
+def _terminate_last_line(fd: int) -> None:
+    """End a partial last line (left by a killed writer) so the next row starts on its own."""
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        os.write(fd, os.linesep.encode())
 
 
 class Metric:

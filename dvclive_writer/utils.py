@@ -10,10 +10,8 @@ import os
 import re
 import shutil
 import sys
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from platform import uname
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dvclive_writer.error import InvalidDataTypeError
@@ -120,6 +118,9 @@ def run_once(func: _F) -> _F:
 @run_once
 def open_file_in_browser(file: StrPath) -> bool:
     """Open ``file`` in the web browser (once per process, as dvclive does)."""
+    import webbrowser
+    from platform import uname
+
     path = Path(file)
     url = str(path) if "Microsoft" in uname().release else path.resolve().as_uri()
     return webbrowser.open(url)

@@ -7,6 +7,7 @@ meaning: every path inside is resolved against its file's location, relative to 
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -122,7 +123,7 @@ def run_script(
     os.environ.update(env or {})
     try:
         with chdir(root):
-            live = module.Live(**{"save_dvc_exp": False, **(live_kwargs or {})})
+            live = module.Live(**{"save_dvc_exp": False, "report": None, **(live_kwargs or {})})
             for op in ops:
                 try:
                     op(live)
@@ -130,6 +131,10 @@ def run_script(
                     outcome.errors.append(type(exc).__name__)
                 else:
                     outcome.errors.append(None)
+            # A script that never calls end(): what is left once the Live is gone (as at exit).
+            del live
+            if any(root.rglob(".*.tmp")):
+                gc.collect()
     finally:
         for key, value in saved_env.items():
             if value is None:

@@ -202,7 +202,7 @@ def test_custom_dir(tmp_path: Path) -> None:
 
 
 def _first_run(live_cls: Any) -> None:
-    live = live_cls(save_dvc_exp=False)
+    live = live_cls(save_dvc_exp=False, report=None)
     live.log_param("lr", 0.1)
     for i in range(3):
         live.log_metric("train/loss", 1.0 / (i + 1))

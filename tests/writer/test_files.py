@@ -1,0 +1,139 @@
+"""History files and metrics.json: appends, many metrics, partial lines, hidden slot files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dvclive_writer import Live
+from dvclive_writer import metrics as metrics_module
+from dvclive_writer.replace_file import ReplacedFile
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hidden(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob(".*"))
+
+
+def test_more_metrics_than_open_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    count = metrics_module.MAX_OPEN_FILES + 20
+    live = Live(save_dvc_exp=False, report=None)
+    for step in range(3):
+        for i in range(count):
+            live.log_metric(f"group{i % 3}/m{i}", step)
+        live.next_step()
+    live.end()
+    for i in (0, count - 1):
+        path = tmp_path / f"dvclive/plots/metrics/group{i % 3}/m{i}.tsv"
+        assert path.read_text() == f"step\tm{i}\n0\t0\n1\t1\n2\t2\n"
+
+
+def test_partial_last_line_is_ended_before_appending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    live = Live(save_dvc_exp=False, report=None)
+    live.log_metric("m", 1)
+    live.next_step()
+    live.end()
+    path = tmp_path / "dvclive/plots/metrics/m.tsv"
+    with open(path, "a") as fobj:
+        fobj.write("1\t0.12")  # a writer killed in the middle of a row
+    live = Live(resume=True, save_dvc_exp=False, report=None)
+    live.log_metric("m", 2)
+    live.end()
+    assert path.read_text() == "step\tm\n0\t1\n1\t0.12\n0\t2\n"  # resumed at step 0
+
+
+def test_logging_after_end_reopens_and_recreates_deleted_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    live = Live(save_dvc_exp=False, report=None)
+    live.log_metric("m", 1)
+    live.next_step()
+    live.end()
+    path = tmp_path / "dvclive/plots/metrics/m.tsv"
+    live.log_metric("m", 2)
+    assert path.read_text() == "step\tm\n0\t1\n0\t2\n"
+    live.end()
+    path.unlink()
+    live.log_metric("m", 3, timestamp=True)
+    live.end()
+    header, row, _ = path.read_text().split("\n")
+    assert header == "timestamp\tstep\tm"
+    assert row.endswith("\t0\t3")
+
+
+def test_slot_files_exist_only_while_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    live = Live(save_dvc_exp=False, report=None)
+    live.log_metric("m", 1)
+    live.next_step()
+    assert len(hidden(tmp_path / "dvclive")) == 3
+    live.next_step()
+    live.end()
+    assert hidden(tmp_path) == []
+    assert json.loads((tmp_path / "dvclive/metrics.json").read_text()) == {"m": 1, "step": 1}
+
+
+def test_slot_files_are_removed_at_exit_without_end(tmp_path: Path) -> None:
+    script = (
+        "from dvclive_writer import Live\n"
+        "live = Live(save_dvc_exp=False, report=None)\n"
+        "live.log_metric('m', 1)\n"
+        "live.next_step()\n"
+        "raise SystemExit(3)\n"
+    )
+    env = {"PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, check=False)
+    assert result.returncode == 3
+    assert hidden(tmp_path) == []
+    assert json.loads((tmp_path / "dvclive/metrics.json").read_text()) == {"m": 1, "step": 0}
+
+
+def test_a_new_live_removes_slots_left_by_a_killed_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dvclive").mkdir()
+    for name in (".metrics.json.99999.0.1.tmp", ".metrics.json.99999.0.link.tmp", ".user"):
+        (tmp_path / "dvclive" / name).write_text("{")
+    live = Live(resume=True, save_dvc_exp=False, report=None)
+    live.end()
+    assert hidden(tmp_path) == [".user"]
+
+
+def test_replaced_file_survives_its_slots_being_removed(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    writer = ReplacedFile()
+    writer.write(str(target), b"1")
+    for slot in hidden(tmp_path):
+        (tmp_path / slot).unlink()
+    writer.write(str(target), b"22")  # falls back to a plain atomic replace
+    assert target.read_bytes() == b"22"
+    writer.write(str(target), b"333")  # and uses fresh slots again
+    assert target.read_bytes() == b"333"
+    assert len(hidden(tmp_path)) == 3
+    writer.close()
+    assert hidden(tmp_path) == []
+
+
+def test_replaced_file_cycles_slots_and_keeps_content_exact(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "out.json"
+    writer = ReplacedFile()
+    inodes = set()
+    for payload in (b"long content here", b"short", b"", b"x" * 10_000, b"tail"):
+        writer.write(str(target), payload)
+        assert target.read_bytes() == payload
+        inodes.add(target.stat().st_ino)
+    assert len(inodes) == 3
+    writer.close()
