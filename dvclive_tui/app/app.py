@@ -113,6 +113,7 @@ class WatchApp(App[None]):
         self._alerts = AlertTracker()
         self._rates: dict[int, StepRate] = {}
         self._poller: PollerThread | None = None
+        self._last_poll_error: str | None = None
         self._per_page = settings.charts_per_page
         self._smoothing = 0.0
         self._log_y = False
@@ -196,7 +197,10 @@ class WatchApp(App[None]):
             self._apply(changes)
 
     def on_poll_failed(self, message: PollFailed) -> None:
-        """Report a failing poll (polling goes on)."""
+        """Report a failing poll once per distinct error (polling goes on)."""
+        if message.error == self._last_poll_error:
+            return
+        self._last_poll_error = message.error
         self.notify(message.error, title="Polling failed", severity="error", markup=False)
 
     def _apply(self, changes: dict[Path, Changes]) -> None:
