@@ -142,3 +142,17 @@ async def test_nan_and_inf_values_leave_gaps() -> None:
         assert frame is not None and frame.viewport is not None
         assert frame.viewport.y_min <= 1.0 and frame.viewport.y_max >= 2.0
         assert "● m 2" in frame.text()
+
+
+async def test_clicking_the_plot_places_the_cursor() -> None:
+    app = ChartApp(loss_series(runs=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = app.query_one(Chart)
+        await pilot.pause()
+        frame = chart.frame
+        assert frame is not None and frame.viewport is not None
+        column = frame.plot_width // 2
+        await pilot.click(Chart, offset=(frame.plot_left + column, 5))
+        assert chart.cursor is not None
+        expected = frame.viewport.px_to_x(column * 2 + 0.5)
+        assert abs(chart.cursor - expected) <= 1

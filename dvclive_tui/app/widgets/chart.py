@@ -14,12 +14,14 @@ from typing import Any, ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from dvclive_tui.charts.frame import ChartFrame, Role
+from dvclive_tui.charts.raster import DOTS_X
 from dvclive_tui.charts.series import PALETTE, ColorAssigner, SeriesData
 from dvclive_tui.charts.view import (
     X_AXES,
@@ -303,6 +305,19 @@ class Chart(Widget, can_focus=True):
         """A different x axis invalidates the zoom window and the cursor."""
         self.x_window = None
         self.cursor = None
+
+    def on_click(self, event: events.Click) -> None:
+        """Put the value cursor where the plot was clicked (the mouse is optional)."""
+        frame = self._frame
+        if frame is None or frame.viewport is None:
+            return
+        column = event.x - frame.plot_left
+        if 0 <= column < frame.plot_width:
+            position = frame.viewport.px_to_x(column * DOTS_X + (DOTS_X - 1) / 2)
+            if effective_x_axis(self._series, self.x_axis) == "step":
+                position = float(round(position))
+            self.cursor = position
+            self.focus()
 
     # Actions ------------------------------------------------------------------------------
 
