@@ -161,6 +161,14 @@ class MetricSeries:
         if self._timestamps.dtype == np.int64:
             self._timestamps[start:stop] = new_ts
             return
+        low, high = int(new_ts.min()), int(new_ts.max())
+        if low >= 0:  # every row has a timestamp: the common case, without temporaries
+            if self._ts_base is None:
+                self._ts_base = low
+            base = self._ts_base
+            if low - base >= 0 and high - base < _TS_MISSING:
+                np.subtract(new_ts, base, out=self._timestamps[start:stop], casting="unsafe")
+                return
         present = new_ts >= 0
         if self._ts_base is None and present.any():
             self._ts_base = int(new_ts[present].min())
