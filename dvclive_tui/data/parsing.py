@@ -94,10 +94,11 @@ def detect_separator(first_line: bytes) -> bytes:
 def parse_metric_tsv(data: bytes) -> TsvTable:
     """Parse a whole metric history file (header optional, CRLF, nan/inf, odd cells).
 
-    Every line is parsed, the last one even without its newline. A first line whose cells
-    are not all numbers is the header (``[timestamp]\\tstep\\t<name>``); without one
-    (a file truncated in place) rows are read by their width: 3 cells are
-    ``timestamp, step, value`` and 2 are ``step, value``.
+    Every line is parsed, the last one even without its newline. A first line that names a
+    ``step`` or ``timestamp`` column, or whose step cell is no number, is the header
+    (``[timestamp]\\tstep\\t<name>``); without one (a file truncated in place) rows are
+    read by their width: 3 cells are ``timestamp, step, value`` and 2 are ``step, value``.
+    Inputs of at least :data:`FAST_PATH_MIN_BYTES` go through polars when they are regular.
     """
     try:
         return _parse_metric_tsv(data)
