@@ -130,9 +130,27 @@ def chart_spec(chart: Chart) -> dict[str, Any]:
     """The filled dvc-render template for ``chart``, with ``data.values`` left empty.
 
     The renderer is given one probe row per experiment (enough for field checks and the
-    colour domain); the real rows are sent column-wise and rebuilt in the page.
+    colour domain); the real rows are sent column-wise and rebuilt in the page. The result
+    is shared between calls: treat it as read-only.
     """
     props = chart.properties
+    key = (repr(sorted(props.items())), tuple((b.rev, *b.columns) for b in chart.blocks))
+    cached = _SPEC_CACHE.get(key)
+    if cached is None:
+        cached = _fill_spec(chart, props)
+        if len(_SPEC_CACHE) >= _SPEC_CACHE_SIZE:
+            _SPEC_CACHE.pop(next(iter(_SPEC_CACHE)))
+        _SPEC_CACHE[key] = cached
+    return cached
+
+
+#: Filled templates by (properties, experiments and their columns): a chart's spec does not
+#: change while only its data grows, so regenerations skip dvc-render's template filling.
+_SPEC_CACHE: dict[tuple[str, tuple[tuple[str, ...], ...]], dict[str, Any]] = {}
+_SPEC_CACHE_SIZE = 512
+
+
+def _fill_spec(chart: Chart, props: dict[str, Any]) -> dict[str, Any]:
     probes = [{**{k: v[0] for k, v in b.columns.items() if v}, "rev": b.rev} for b in chart.blocks]
     try:
         renderer = VegaRenderer(probes, chart.name, **props)
