@@ -509,10 +509,15 @@ def _window(
 
 
 def _x_ticks(viewport: Viewport, plot_width: int, x_format: XFormat) -> list[float]:
-    max_ticks = max(1, plot_width // 10)
     lo, hi = viewport.x_min, viewport.x_max
     if x_format is XFormat.NUMBER:
+        # Budget by the widest label the axis can have (plus room to breathe).
+        step = tk.nice_step(hi - lo, max(1, plot_width // 8))
+        widest = max(len(tk.format_number(value, step)) for value in (lo, hi))
+        max_ticks = max(1, plot_width // (widest + 4))
         return tk.nice_ticks(lo, hi, max_ticks, cover=False)
+    widest = 8 if x_format is XFormat.CLOCK else 6
+    max_ticks = max(1, plot_width // (widest + 4))
     return tk.time_ticks(lo, hi, max_ticks, wall=x_format is XFormat.CLOCK)
 
 
