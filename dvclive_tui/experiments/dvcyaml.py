@@ -14,6 +14,19 @@ DEFAULT_PARAMS_FILE = "params.yaml"
 
 
 @dataclass
+class StageSpec:
+    """One pipeline stage: where it runs and the data it depends on and produces."""
+
+    name: str
+    wdir: str
+    """Repository-relative working directory."""
+    deps: list[str] = field(default_factory=list)
+    """Dependency paths as written (relative to :attr:`wdir`)."""
+    outs: list[tuple[str, bool]] = field(default_factory=list)
+    """``(path as written, use_cache)`` of each ``outs`` entry."""
+
+
+@dataclass
 class DvcYamlSpec:
     """The parts of one ``dvc.yaml`` that matter for comparing experiments."""
 
@@ -29,10 +42,14 @@ class DvcYamlSpec:
     metrics: list[str] = field(default_factory=list)
     plots: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """``(path or plot id, properties)`` from top-level and stage ``plots``."""
-    stage_deps: list[str] = field(default_factory=list)
-    stage_outs: list[str] = field(default_factory=list)
+    stages: list[StageSpec] = field(default_factory=list)
     error: str | None = None
     """Why the file could not be used, when it could not."""
+
+
+def join(base: str, path: str) -> str:
+    """``path`` relative to ``base`` as a normalised repository-relative POSIX path."""
+    return _join(base, path)
 
 
 def _join(base: str, path: str) -> str:
@@ -73,14 +90,16 @@ def parse_dvc_yaml(path: str, content: Any) -> DvcYamlSpec:
         spec.plots.append((_join(base, entry), props))
     stages = content.get("stages")
     if isinstance(stages, dict):
-        for stage in stages.values():
+        for name, stage in stages.items():
             if isinstance(stage, dict) and "foreach" not in stage and "matrix" not in stage:
-                _add_stage(spec, base, stage)
+                _add_stage(spec, base, str(name), stage)
     return spec
 
 
-def _add_stage(spec: DvcYamlSpec, base: str, stage: dict[str, Any]) -> None:
+def _add_stage(spec: DvcYamlSpec, base: str, name: str, stage: dict[str, Any]) -> None:
     wdir = _join(base, str(stage.get("wdir", ".")))
+    stage_spec = StageSpec(name=name, wdir=wdir)
+    spec.stages.append(stage_spec)
     params = stage.get("params")
     if isinstance(params, list):
         for item in params:
@@ -91,9 +110,9 @@ def _add_stage(spec: DvcYamlSpec, base: str, stage: dict[str, Any]) -> None:
                     key_list = [str(k) for k in keys] if isinstance(keys, list) else []
                     spec.stage_params.append({_join(wdir, str(file)): key_list})
     for entry, _props in _entry_paths(stage.get("deps")):
-        spec.stage_deps.append(_join(wdir, entry))
-    for entry, _props in _entry_paths(stage.get("outs")):
-        spec.stage_outs.append(_join(wdir, entry))
+        stage_spec.deps.append(entry)
+    for entry, props in _entry_paths(stage.get("outs")):
+        stage_spec.outs.append((entry, props.get("cache", True) is not False))
     for entry, _props in _entry_paths(stage.get("metrics")):
         spec.stage_metrics.append(_join(wdir, entry))
     for entry, props in _entry_paths(stage.get("plots")):

@@ -34,7 +34,7 @@ def _file_results(results: dict[str, FileResult]) -> dict[str, Any]:
 
 
 def _timestamp(exp: Experiment) -> str | None:
-    if exp.timestamp is None or exp.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY):
+    if exp.timestamp is None or exp.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY, ExpKind.TEMP):
         return None
     return datetime.fromtimestamp(exp.timestamp).isoformat()
 
@@ -46,12 +46,12 @@ def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
         "rev": exp.rev,
         "name": name,
         "data": {
-            "rev": exp.rev,
+            "rev": "workspace" if exp.kind is ExpKind.TEMP else exp.rev,
             "timestamp": _timestamp(exp),
             "params": _file_results(exp.params),
             "metrics": metrics,
-            "deps": {},
-            "outs": {},
+            "deps": exp.data.deps,
+            "outs": exp.data.outs,
             "meta": {},
         },
         "error": None if exp.error is None else {"msg": exp.error, "type": ""},
@@ -66,11 +66,18 @@ def _executor(exp: Experiment) -> dict[str, Any] | None:
         return {"state": "queued", "name": "dvc-task", "local": local}
     if state is None or exp.kind is not ExpKind.TEMP:
         return None
-    return {
-        "state": state,
-        "name": exp.name,
-        "local": {"root": exp.rev, "log": None, "pid": exp.pid, "returncode": None},
-    }
+    return {"state": state, "name": exp.executor, "local": None}
+
+
+def _bucket(exp: Experiment) -> int:
+    """DVC lists a baseline's runs as active, successful, queued, then failed."""
+    if exp.status is ExpStatus.RUNNING:
+        return 0
+    if exp.status is ExpStatus.QUEUED:
+        return 2
+    if exp.status is ExpStatus.FAILED:
+        return 3
+    return 1
 
 
 def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
@@ -81,18 +88,24 @@ def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
         if exp.kind is ExpKind.WORKSPACE:
             result.append(exp_state(exp, None))
         elif exp.kind is ExpKind.BASELINE:
-            entry = exp_state(exp, exp.name)
-            baselines[exp.rev] = entry
-            result.append(entry)
+            baselines[exp.rev] = exp_state(exp, exp.name)
+            result.append(baselines[exp.rev])
         elif exp.kind is ExpKind.DIRECTORY:
             result.append(exp_state(exp, exp.name))
-        elif exp.baseline in baselines:
-            entry = baselines[exp.baseline]
-            ranges = entry["experiments"] or []
-            ranges.append(
-                {"revs": [exp_state(exp, exp.name)], "executor": _executor(exp), "name": exp.name}
-            )
-            entry["experiments"] = ranges
+    runs = [
+        exp
+        for exp in exps.experiments
+        if exp.kind in (ExpKind.EXPERIMENT, ExpKind.TEMP) and exp.baseline in baselines
+    ]
+    # A stable sort keeps each bucket's newest-first order from the collector.
+    for exp in sorted(runs, key=_bucket):
+        assert exp.baseline is not None
+        entry = baselines[exp.baseline]
+        ranges = entry["experiments"] or []
+        ranges.append(
+            {"revs": [exp_state(exp, exp.name)], "executor": _executor(exp), "name": exp.name}
+        )
+        entry["experiments"] = ranges
     return result
 
 

@@ -62,20 +62,22 @@ class Experiment:
     pid: int | None = None
     """Writer process of a running row, when known."""
     error: str | None = None
+    executor: str | None = None
+    """DVC executor location of a temp/queued run (``tempdir``, ``workspace``...)."""
 
     @property
     def label(self) -> str:
         """Display name: the name, else a short revision."""
         if self.name:
             return self.name
-        if self.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY, ExpKind.TEMP):
+        if self.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY):
             return self.rev
         return self.rev[:7]
 
     @property
     def short_rev(self) -> str:
         """Seven-character SHA for commits, the path or ``workspace`` otherwise."""
-        if self.kind in (ExpKind.BASELINE, ExpKind.EXPERIMENT):
+        if self.kind in (ExpKind.BASELINE, ExpKind.EXPERIMENT, ExpKind.TEMP):
             return self.rev[:7]
         return self.rev
 

@@ -23,6 +23,7 @@ from dvclive_tui.experiments.dvcyaml import (
     merge_params,
     parse_dvc_yaml,
 )
+from dvclive_tui.experiments.pipeline import deps_and_outs
 from dvclive_tui.experiments.sources import FileSource
 from dvclive_tui.experiments.yaml12 import load_yaml12
 
@@ -51,6 +52,10 @@ class RevisionData:
     metrics: dict[str, FileResult] = field(default_factory=dict)
     plots: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """``(repo-relative path, plot properties)`` from every ``dvc.yaml``."""
+    deps: dict[str, Any] = field(default_factory=dict)
+    """Stage dependencies: ``path -> {hash, size, nfiles}``."""
+    outs: dict[str, Any] = field(default_factory=dict)
+    """Stage outputs and ``.dvc`` data: ``path -> {hash, size, nfiles, use_cache, ...}``."""
     dvc_yaml_errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -198,6 +203,7 @@ def read_revision(source: FileSource, cache: ParseCache) -> RevisionData:
 
     for spec in specs:
         data.plots.extend(spec.plots)
+    data.deps, data.outs = deps_and_outs(source, specs, lambda path: cache.load(source, path))
     return data
 
 

@@ -84,6 +84,7 @@ def executor_infos(root: Path) -> dict[str, dict[str, Any]]:
     for info_path in run_dir.glob("*/*.run"):
         info = _read_json(info_path)
         if isinstance(info, dict) and isinstance(info.get("root_dir"), str):
+            info["_rev"] = info_path.stem
             infos[str(Path(info["root_dir"]).resolve())] = info
     return infos
 
@@ -100,16 +101,27 @@ def _newest_write(path: Path) -> float | None:
     return newest
 
 
-def collect_running(root: Path, cache: ParseCache, head_rev: str | None) -> list[Experiment]:
-    """Rows for every ``.dvc/tmp/exps/tmp*`` workspace (queued, running or just failed)."""
+def _temp_workdirs(root: Path) -> list[Path]:
+    """DVC's temporary workspaces: ``.dvc/tmp/exps/tmp*`` and ``…/standalone/tmp*``."""
     tmp_root = root / EXPS_TMP
-    if not tmp_root.is_dir():
+    found: list[Path] = []
+    for pattern in ("tmp*", "standalone/tmp*"):
+        found.extend(path for path in sorted(tmp_root.glob(pattern)) if path.is_dir())
+    return found
+
+
+def collect_running(root: Path, cache: ParseCache, head_rev: str | None) -> list[Experiment]:
+    """Rows for DVC's queued, running or failed runs in temporary workspaces.
+
+    The executor info (``.dvc/tmp/exps/run/<rev>/<rev>.run``) names the run, its baseline
+    and its state; a workspace without one counts as running while recently written.
+    Finished runs are left out: their results are committed experiments already.
+    """
+    if not (root / EXPS_TMP).is_dir():
         return []
     infos = executor_infos(root)
     rows: list[Experiment] = []
-    for workdir in sorted(tmp_root.glob("tmp*")):
-        if not workdir.is_dir():
-            continue
+    for workdir in _temp_workdirs(root):
         info = infos.get(str(workdir.resolve()), {})
         status_code = info.get("status")
         if isinstance(status_code, int) and status_code in _TASK_STATUS:
@@ -118,20 +130,24 @@ def collect_running(root: Path, cache: ParseCache, head_rev: str | None) -> list
             newest = _newest_write(workdir / "dvclive") or _newest_write(workdir)
             recent = newest is not None and time.time() - newest < RECENT_WRITE_S
             status = ExpStatus.RUNNING if recent else ExpStatus.DONE
+        if status is ExpStatus.DONE:
+            continue
         source = DirSource(workdir)
-        rel = workdir.relative_to(root).as_posix()
+        rev = info.get("_rev") or workdir.relative_to(root).as_posix()
         name = info.get("name")
         baseline = info.get("baseline_rev")
+        location = info.get("location")
         rows.append(
             Experiment(
-                key=rel,
+                key=str(rev),
                 kind=ExpKind.TEMP,
-                rev=rel,
+                rev=str(rev),
                 name=name if isinstance(name, str) and name else None,
                 data=read_revision(source, cache),
                 baseline=baseline if isinstance(baseline, str) else head_rev,
                 status=status,
                 source=source,
+                executor=location if isinstance(location, str) else "tempdir",
             )
         )
     return rows
@@ -184,6 +200,9 @@ class _DefaultDvcYaml(DirSource):
 
     def dvc_yaml_files(self) -> list[str]:
         return ["dvc.yaml"]
+
+    def dvc_files(self) -> list[str]:
+        return []
 
     def identity(self, path: str) -> str | None:
         if path.strip("/") == "dvc.yaml":

@@ -34,11 +34,22 @@ class FileSource(Protocol):
     def dvc_yaml_files(self) -> list[str]:
         """Every ``dvc.yaml`` in the tree (sorted, root first)."""
 
+    def dvc_files(self) -> list[str]:
+        """Every ``*.dvc`` file in the tree (data sources), in walk order."""
+
     def identity(self, path: str) -> str | None:
         """A content identity for ``path`` (blob id, or mtime+size on disk) for caching."""
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` is a file."""
+
+
+def _is_dvc_file(name: str) -> bool:
+    return name == DVC_YAML or (name.endswith(".dvc") and name != ".dvc")
+
+
+def _is_dvc_yaml(path: str) -> bool:
+    return path == DVC_YAML or path.endswith("/" + DVC_YAML)
 
 
 class TreeCache:
@@ -116,7 +127,10 @@ class GitTreeSource:
                 found.append(f"{prefix}{item.name}")
 
     def dvc_yaml_files(self) -> list[str]:
-        return list(self._find_dvc_yaml(self._tree))
+        return [path for path in self._find_dvc_yaml(self._tree) if _is_dvc_yaml(path)]
+
+    def dvc_files(self) -> list[str]:
+        return [path for path in self._find_dvc_yaml(self._tree) if not _is_dvc_yaml(path)]
 
     def _find_dvc_yaml(self, tree: pygit2.Tree) -> tuple[str, ...]:
         memo = self._cache.dvc_yaml_by_tree
@@ -127,7 +141,7 @@ class GitTreeSource:
         below: list[str] = []
         for item in tree:
             name = item.name or ""
-            if item.type == pygit2.GIT_OBJECT_BLOB and name == DVC_YAML:
+            if item.type == pygit2.GIT_OBJECT_BLOB and _is_dvc_file(name):
                 here.append(name)
             elif item.type == pygit2.GIT_OBJECT_TREE and name not in SKIPPED_DIRS:
                 sub = self._repo[item.id]
@@ -176,16 +190,24 @@ class DirSource:
             found.extend(f"{prefix}{rel}{name}" for name in filenames)
         return sorted(found)
 
-    def dvc_yaml_files(self) -> list[str]:
+    def _walk_dvc_files(self) -> list[str]:
         found: list[str] = []
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(
                 d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith(".")
             )
-            if DVC_YAML in filenames:
-                rel = os.path.relpath(os.path.join(dirpath, DVC_YAML), self.root)
-                found.append(rel.replace(os.sep, "/"))
+            for name in sorted(filenames):
+                if _is_dvc_file(name):
+                    rel = os.path.relpath(os.path.join(dirpath, name), self.root)
+                    found.append(rel.replace(os.sep, "/"))
+        return found
+
+    def dvc_yaml_files(self) -> list[str]:
+        found = [path for path in self._walk_dvc_files() if _is_dvc_yaml(path)]
         return sorted(found, key=lambda p: (p.count("/"), p))
+
+    def dvc_files(self) -> list[str]:
+        return [path for path in self._walk_dvc_files() if not _is_dvc_yaml(path)]
 
     def identity(self, path: str) -> str | None:
         try:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +123,62 @@ def test_queued_experiment_matches_dvc_exactly(tmp_path) -> None:  # type: ignor
     assert queued["revs"][0]["data"]["params"]["params.yaml"]["data"]["seed"] == 5
     rows = rb.tui_compare(repo, "--csv").stdout.splitlines()
     assert any(row.startswith("q-one,") and ",queued," in row for row in rows)
+
+
+RUNNING_STAGE = """
+import os, pathlib, time
+from dvclive import Live
+root = pathlib.Path(os.environ["DVC_ROOT"])
+with Live(report=None) as live:
+    live.log_param("seed", 1)
+    live.log_metric("loss", 0.5)
+    live.next_step()
+    (root / "started").touch()
+    while not (root / "go").exists():
+        time.sleep(0.05)
+    live.log_metric("loss", 0.25)
+"""
+
+
+def test_running_temp_experiment_and_data_sources_match_dvc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``dvc exp run --temp`` in progress (in DVC's temp workspace) and a ``.dvc`` file."""
+    repo = tmp_path / "temp"
+    rb.init_repo(repo)
+    (repo / "train.py").write_text(RUNNING_STAGE)
+    (repo / "data.csv").write_text("a,b\n1,2\n")
+    rb.run(repo, rb.DVC, "add", "-q", "data.csv")
+    (repo / "dvc.yaml").write_text(
+        "stages:\n  train:\n    cmd: python train.py\n    deps:\n    - train.py\n"
+        "    - data.csv\n    params:\n    - seed\n"
+    )
+    (repo / ".gitignore").write_text("/started\n/go\n/data.csv\n")
+    rb.git(repo, "add", "-A")
+    rb.git(repo, "commit", "-q", "-m", "pipeline")
+    env = rb.env()
+    env["PATH"] = str(Path(rb.PYTHON).parent) + os.pathsep + env.get("PATH", "")
+    proc = subprocess.Popen(
+        [rb.DVC, "exp", "run", "--temp", "-n", "in-temp"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 120
+        while not (repo / "started").exists():
+            assert proc.poll() is None and time.time() < deadline
+            time.sleep(0.05)
+        expected = rb.dvc_exp_show(repo)
+        actual = parse_json_output(rb.tui_compare(repo, "--json").stdout)
+        rows = rb.tui_compare(repo, "--csv").stdout.splitlines()
+    finally:
+        (repo / "go").touch()
+        proc.wait(timeout=120)
+    assert actual == expected
+    running = actual[1]["experiments"][0]
+    assert running["executor"]["state"] == "running" and running["name"] == "in-temp"
+    assert actual[1]["data"]["outs"]["data.csv"]["is_data_source"] is True
+    assert any(row.startswith("in-temp,") and ",running," in row for row in rows)
+    after = entries(parse_json_output(rb.tui_compare(repo, "--json").stdout))
+    finished = after[(actual[1]["rev"], "in-temp")]
+    assert finished["data"]["metrics"]["dvclive/metrics.json"]["data"]["loss"] == 0.25
