@@ -210,7 +210,7 @@ def render_chart(
     ]
 
     row = 0
-    title_rows = 1 if height >= 4 and (title or status) else 0
+    title_rows = 1 if height >= 4 and (title or status or cursor is not None) else 0
     if title_rows:
         _draw_title(canvas, title, status, cursor, x_format)
         row = 1
