@@ -149,9 +149,3 @@ def test_snapshot_sorted_selected_120x36(exps: ExperimentSet, snap_compare: Any)
         await pilot.press("s", "s", "space", "down", "space", "c")
 
     assert snap_compare(make_app(exps), terminal_size=(120, 36), run_before=prepare)
-
-
-def test_snapshot_chart_overlay_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
-    assert snap_compare(
-        make_app(exps), terminal_size=(80, 24), press=["space", "down", "space", "g"]
-    )
