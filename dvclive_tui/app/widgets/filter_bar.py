@@ -15,9 +15,15 @@ class FilterBar(Input):
 
     DEFAULT_CSS = """
     FilterBar {
-        height: 3;
-        margin: 0 1;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
         display: none;
+    }
+    FilterBar:focus {
+        border: none;
+        background: $surface-lighten-1;
     }
     """
 

@@ -46,7 +46,10 @@ class MetricTree(Tree[str]):
 
     DEFAULT_CSS = """
     MetricTree {
-        width: 30;
+        width: 30%;
+        min-width: 20;
+        max-width: 36;
+        overflow-x: hidden;
         border-right: vkey $foreground 20%;
         background: $surface;
     }
