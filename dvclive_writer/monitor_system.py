@@ -39,6 +39,9 @@ METRIC_VRAM_USAGE_PERCENT = "system/vram/usage (%)"
 METRIC_VRAM_USAGE_GB = "system/vram/usage (GB)"
 METRIC_VRAM_TOTAL_GB = "system/vram/total (GB)"
 
+# pynvml errors meaning "no NVIDIA GPU here" rather than a failure worth a warning.
+_NO_GPU_ERRORS = ("NVMLError_LibraryNotFound", "NVMLError_DriverNotLoaded", "ModuleNotFoundError")
+
 # Logged to the summary only (``plot=None``), never to a TSV.
 SUMMARY_ONLY_PREFIXES = (
     METRIC_CPU_COUNT,
@@ -103,7 +106,6 @@ class SystemMonitor:
         self._num_samples = check_num_samples(num_samples)
         self._directories = check_directories(directories_to_monitor)
         self._warn_cpu_problem = True
-        self._warn_gpu_problem = True
         self._gpu_enabled = True
         self._missing_directories: set[str] = set()
         self._shutdown = threading.Event()
@@ -199,11 +201,11 @@ class SystemMonitor:
         try:
             return gpu_metrics()
         except Exception as exc:
-            # No pynvml, no driver (NVMLError_LibraryNotFound/DriverNotLoaded), or a failing
-            # query: dvclive drops the whole sample; we keep CPU/RAM/disk and stop asking.
-            if self._warn_gpu_problem:
-                logger.warning(f"Failed to monitor GPU metrics: {exc}")
-                self._warn_gpu_problem = False
+            # dvclive drops the whole sample here; we keep CPU/RAM/disk and stop asking. A
+            # machine without an NVIDIA driver is normal (info); other failures are warned.
+            no_gpu = type(exc).__name__ in _NO_GPU_ERRORS
+            log = logger.info if no_gpu else logger.warning
+            log(f"Failed to monitor GPU metrics: {exc}")
             self._gpu_enabled = False
             return {}
 
