@@ -81,7 +81,10 @@ def report(
     with tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch:
         experiments = _experiments(run_dirs, revs, Path(scratch))
         target = output or _default_output(run_dirs, len(experiments), mode)
-        write_report(experiments, _mode(mode), target, max_points=max_points)
+        # Runs read from git live in the scratch folder: embed their images in a md report.
+        write_report(
+            experiments, _mode(mode), target, max_points=max_points, inline_images=bool(revs)
+        )
     click.echo(f"Wrote {target}", err=True)
     if view:
         from dvclive_tui.app.report_view import run_report_viewer

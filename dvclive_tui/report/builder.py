@@ -36,6 +36,7 @@ def write_report(
     refresh_seconds: int | None = None,
     cache: ChartCache | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
+    inline_images: bool = False,
 ) -> str:
     """Render ``experiments`` and write the text atomically to ``output`` (if given).
 
@@ -46,6 +47,7 @@ def write_report(
         refresh_seconds: Auto-refresh interval of a live html report (``None``: no refresh).
         cache: PNG cache kept between calls (md).
         max_points: Bound on drawn points per series (M4 decimation).
+        inline_images: Embed logged images in a md report instead of linking them.
 
     Returns:
         The report's text.
@@ -55,7 +57,7 @@ def write_report(
         text = render_html(content, refresh_seconds=refresh_seconds)
     else:
         target = output if mode == "md" else None
-        text = render_markdown(content, target, cache)
+        text = render_markdown(content, target, cache, inline_images=inline_images)
     if output is not None and mode != "notebook":
         write_atomic(output, text)
     return text

@@ -12,6 +12,7 @@ and in the PNG itself (a text chunk), so a new process skips unchanged charts to
 from __future__ import annotations
 
 import base64
+import mimetypes
 import os
 from pathlib import Path
 from urllib.parse import quote
@@ -54,8 +55,15 @@ def render_markdown(
     content: ReportContent,
     report_path: Path | None,
     cache: ChartCache | None = None,
+    *,
+    inline_images: bool = False,
 ) -> str:
-    """The Markdown text; PNGs go beside ``report_path`` (inline base64 when ``None``)."""
+    """The Markdown text; PNGs go beside ``report_path`` (inline base64 when ``None``).
+
+    Logged images are linked relative to the report, or inlined as base64 when
+    ``inline_images`` is set or ``report_path`` is ``None`` (files that will not outlive
+    the call, such as runs read from git).
+    """
     cache = cache if cache is not None else ChartCache()
     elements = [
         TableRenderer([_cells(row) for row in t.rows], t.title).generate_markdown()
@@ -65,7 +73,9 @@ def render_markdown(
         names = ", ".join(f"`{markdown_text(n)}`" for n in content.experiments)
         elements.insert(0, f"\nExperiments: {names}")
     elements.extend(_chart(chart, report_path, cache) for chart in content.metrics)
-    elements.extend(_images(group, report_path) for group in content.images)
+    multi = len(content.experiments) > 1
+    target = None if inline_images else report_path
+    elements.extend(_images(group, target, multi) for group in content.images)
     elements.extend(_chart(chart, report_path, cache) for chart in content.sklearn)
     elements.extend(_chart(chart, report_path, cache) for chart in content.custom)
     return HEADER + "\n".join(e for e in elements if e) + "\n"
@@ -100,12 +110,11 @@ def _chart(chart: Chart, report_path: Path | None, cache: ChartCache) -> str:
     return f"\n![{alt}]({quote(relative)})"
 
 
-def _images(group: ImageGroup, report_path: Path | None) -> str:
+def _images(group: ImageGroup, report_path: Path | None, multi: bool) -> str:
     lines = []
+    title = f"{group.rev}: {group.name}" if multi else group.name
     for frame in group.frames:
-        alt = markdown_text(
-            f"{group.name} ({frame.caption})" if frame.caption != group.name else group.name
-        )
+        alt = markdown_text(f"{title} ({frame.caption})" if frame.caption != group.name else title)
         if report_path is not None:
             relative = os.path.relpath(frame.path, report_path.parent)
             lines.append(f"\n![{alt}]({quote(Path(relative).as_posix())})")
@@ -114,5 +123,6 @@ def _images(group: ImageGroup, report_path: Path | None) -> str:
             data = base64.b64encode(frame.path.read_bytes()).decode()
         except OSError:
             continue
-        lines.append(f"\n![{alt}](data:image/png;base64,{data})")
+        mime = mimetypes.guess_type(frame.path.name)[0] or "image/png"
+        lines.append(f"\n![{alt}](data:{mime};base64,{data})")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from dvclive_tui.cli import cli
 from dvclive_writer import Live
@@ -130,3 +131,23 @@ def test_report_never_imports_textual(tmp_path: Path) -> None:
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     assert (tmp_path / "dvclive/report.html").is_file()
     assert (tmp_path / "dvclive/report.md").is_file()
+
+
+def test_rev_md_embeds_images_read_from_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q"], check=True)
+    with Live("dvclive", report=None, save_dvc_exp=False) as live:
+        live.log_image("sample.png", Image.new("RGB", (4, 4), (200, 0, 0)))
+        live.log_metric("acc", 0.5)
+    subprocess.run(["git", "add", "-A"], check=True)
+    subprocess.run(["git", "commit", "-qm", "run"], check=True)
+
+    code, output = invoke("--rev", "HEAD", "--md", "-o", "cmp.md")
+    assert code == 0, output
+    text = (tmp_path / "cmp.md").read_text(encoding="utf-8")
+    assert "Experiments: `workspace`, `HEAD`" in text
+    assert "![HEAD: sample.png](data:image/png;base64," in text
+    assert "![workspace: sample.png](data:image/png;base64," in text
+    assert (tmp_path / "static/acc.png").is_file()
