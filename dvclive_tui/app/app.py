@@ -24,7 +24,7 @@ from dvclive_tui.app.panes.charts import ChartsPane
 from dvclive_tui.app.panes.media import ImagesPane, PlotsPane
 from dvclive_tui.app.panes.tables import TablesPane
 from dvclive_tui.app.panes.update import Update
-from dvclive_tui.app.run_stats import StepRate, current_step
+from dvclive_tui.app.run_stats import StepRate, current_step, header_facts
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.app.screens.warnings import WarningsScreen
 from dvclive_tui.app.text import sanitize
@@ -231,9 +231,9 @@ class WatchApp(App[None]):
             self._refresh_panes(Update.everything(self.runs, self.query_text))
 
     def _refresh_header(self) -> None:
-        runs = self.runs
-        warnings = sum(len(run.warnings) for run in runs)
-        self.query_one(RunHeader).show(runs, self._rates, warnings)
+        with self.watcher.lock:
+            facts = header_facts(self.runs, self._rates)
+        self.query_one(RunHeader).show(facts)
 
     def _tick(self) -> None:
         self.query_one(RunHeader).refresh()
@@ -352,7 +352,9 @@ class WatchApp(App[None]):
 
     def action_warnings(self) -> None:
         """Show the file warnings panel."""
-        self.push_screen(WarningsScreen(self.runs))
+        with self.watcher.lock:
+            screen = WarningsScreen(self.runs)
+        self.push_screen(screen)
 
     def action_reload(self) -> None:
         """Poll and re-discover now."""

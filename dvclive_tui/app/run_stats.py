@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import collections
 import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,17 +32,68 @@ def current_step(run: Run) -> int | None:
 
 def elapsed(run: Run, now: float) -> float | None:
     """Seconds from the first write to now (to the last write once the run is over)."""
-    if run.started is None:
+    return _elapsed(run.started, run.last_write, run.status, now)
+
+
+def _elapsed(
+    started: float | None, last_write: float | None, status: RunStatus, now: float
+) -> float | None:
+    if started is None:
         return None
     end = now
-    if run.status in (RunStatus.FINISHED, RunStatus.STALLED) and run.last_write is not None:
-        end = run.last_write
-    return max(0.0, end - run.started)
+    if status in (RunStatus.FINISHED, RunStatus.STALLED) and last_write is not None:
+        end = last_write
+    return max(0.0, end - started)
 
 
 def write_age(run: Run, now: float) -> float | None:
     """Seconds since the newest write seen in the run's directory."""
     return None if run.last_write is None else max(0.0, now - run.last_write)
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    """What the header shows about the primary run, copied out of the model under its lock.
+
+    The time-dependent figures (:meth:`elapsed`, :meth:`age`) are computed at render time.
+    """
+
+    name: str
+    status: RunStatus
+    step: int | None
+    started: float | None
+    last_write: float | None
+    rate: float | None
+    """Steps per second, when known."""
+    others: int
+    """How many more runs are watched."""
+    warnings: int
+    """File warnings over all runs."""
+
+    def elapsed(self, now: float) -> float | None:
+        """Seconds from the first write to ``now`` (to the last write once over)."""
+        return _elapsed(self.started, self.last_write, self.status, now)
+
+    def age(self, now: float) -> float | None:
+        """Seconds since the newest write."""
+        return None if self.last_write is None else max(0.0, now - self.last_write)
+
+
+def header_facts(runs: Sequence[Run], rates: Mapping[int, StepRate]) -> HeaderFacts | None:
+    """Facts about ``runs[0]`` (``None`` while no run is known)."""
+    if not runs:
+        return None
+    run = runs[0]
+    return HeaderFacts(
+        name=run.name,
+        status=run.status,
+        step=current_step(run),
+        started=run.started,
+        last_write=run.last_write,
+        rate=steps_per_second(run, rates.get(id(run))),
+        others=len(runs) - 1,
+        warnings=sum(len(item.warnings) for item in runs),
+    )
 
 
 def timestamp_rate(run: Run) -> float | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.style import Style
@@ -10,9 +10,9 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
-from dvclive_tui.app import run_stats
+from dvclive_tui.app.run_stats import HeaderFacts
 from dvclive_tui.app.text import format_duration, sanitize
-from dvclive_tui.data.model import Run, RunStatus
+from dvclive_tui.data.model import RunStatus
 
 _STATUS_STYLE: dict[RunStatus, str] = {
     RunStatus.RUNNING: "run-header--running",
@@ -84,59 +84,53 @@ class RunHeader(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
         self._waiting_for = waiting_for
-        self._runs: list[Run] = []
-        self._rates: dict[int, run_stats.StepRate] = {}
-        self._warnings = 0
+        self._facts: HeaderFacts | None = None
 
-    def show(
-        self,
-        runs: Sequence[Run],
-        rates: dict[int, run_stats.StepRate],
-        warnings: int,
-    ) -> None:
-        """Update what the header describes and redraw it."""
-        self._runs = list(runs)
-        self._rates = rates
-        self._warnings = warnings
+    @property
+    def facts(self) -> HeaderFacts | None:
+        """What the header currently describes."""
+        return self._facts
+
+    def show(self, facts: HeaderFacts | None) -> None:
+        """Describe ``facts`` (``None``: waiting for a run) and redraw."""
+        self._facts = facts
         self.refresh()
 
     def _style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)
 
     def render(self) -> RenderResult:
-        """One line of text; the warning badge sits at the right end."""
+        """One line: status, name, warning badge, step, elapsed, speed, last write."""
         text = Text(no_wrap=True, overflow="ellipsis")
         label = self._style("run-header--label")
-        if not self._runs:
+        facts = self._facts
+        if facts is None:
             text.append("… ", self._style("run-header--waiting"))
             text.append(f"waiting for a run in {sanitize(self._waiting_for)}", label)
             return text
-        run = self._runs[0]
         now = self._clock()
-        status_style = self._style(_STATUS_STYLE[run.status])
-        text.append(f"{_STATUS_ICON[run.status]} ", status_style)
-        text.append(sanitize(run.name), self._style("run-header--name"))
-        if len(self._runs) > 1:
-            text.append(f" +{len(self._runs) - 1}", label)
+        status_style = self._style(_STATUS_STYLE[facts.status])
+        text.append(f"{_STATUS_ICON[facts.status]} ", status_style)
+        text.append(sanitize(facts.name), self._style("run-header--name"))
+        if facts.others:
+            text.append(f" +{facts.others}", label)
         text.append("  ")
-        text.append(run.status.value, status_style)
-        if self._warnings:
+        text.append(facts.status.value, status_style)
+        if facts.warnings:
             text.append("  ")
-            text.append(f" ⚠ {self._warnings} ", self._style("run-header--warning"))
-        step = run_stats.current_step(run)
-        if step is not None:
+            text.append(f" ⚠ {facts.warnings} ", self._style("run-header--warning"))
+        if facts.step is not None:
             text.append("  step ", label)
-            text.append(str(step))
-        elapsed = run_stats.elapsed(run, now)
+            text.append(str(facts.step))
+        elapsed = facts.elapsed(now)
         if elapsed is not None:
             text.append("  elapsed ", label)
             text.append(format_duration(elapsed))
-        rate = run_stats.steps_per_second(run, self._rates.get(id(run)))
-        if rate is not None and run.status is RunStatus.RUNNING:
+        if facts.rate is not None and facts.status is RunStatus.RUNNING:
             text.append("  ")
-            text.append(f"{rate:.3g}")
+            text.append(f"{facts.rate:.3g}")
             text.append(" step/s", label)
-        age = run_stats.write_age(run, now)
+        age = facts.age(now)
         if age is not None:
             text.append("  wrote ", label)
             text.append(f"{format_duration(age)} ago")
