@@ -25,6 +25,7 @@ def write_run(folder: Path, *, steps: int = 40, images: bool = True) -> Path:
         for step in range(steps):
             live.log_metric("train/loss", float(np.exp(-step / 10) + rng.normal(0, 0.02)))
             live.log_metric("val/acc", float(1 - np.exp(-step / 12) * 0.8))
+            live.log_metric("system/cpu/usage (%)", float(50 + 10 * np.sin(step)))
             if images and step % 10 == 0:
                 pixels = np.zeros((16, 16, 3), dtype=np.uint8)
                 pixels[:, :, 0] = step * 6

@@ -73,3 +73,16 @@ def test_raster_is_exact_with_gaps_and_a_zoom_window() -> None:
     np.testing.assert_array_equal(
         rasterize(x, y, viewport, decimate=True), rasterize(x, y, viewport, decimate=False)
     )
+
+
+def test_raster_is_exact_for_curves_that_turn_back_in_x() -> None:
+    """Precision-recall style data: x goes back and forth, M4 groups consecutive runs."""
+    rng = np.random.default_rng(4)
+    x = np.concatenate((np.linspace(0, 1, 4000), np.linspace(1, 0, 4000))) + rng.normal(
+        0, 0.002, 8000
+    )
+    y = np.cumsum(rng.normal(size=8000))
+    viewport = Viewport(float(x.min()), float(x.max()), float(y.min()), float(y.max()), 120, 80)
+    np.testing.assert_array_equal(
+        rasterize(x, y, viewport, decimate=True), rasterize(x, y, viewport, decimate=False)
+    )

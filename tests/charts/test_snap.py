@@ -36,9 +36,11 @@ def test_snap_prints_every_part_of_the_dashboard(
     assert lines[0].startswith(
         ("dvclive  ✓ finished  ·  step 39", "dvclive  ● running  ·  step 39")
     )
-    for section in ("Metrics", "Params", "Summary", "Plots", "Images"):
+    for section in ("Metrics", "System", "Params", "Summary", "Plots", "Images"):
         assert any(line.startswith(section + " ─") for line in lines), section
     assert "train/loss" in output and "val/acc" in output
+    system_at = next(i for i, line in enumerate(lines) if line.startswith("System ─"))
+    assert "system/cpu/usage (%)" in "\n".join(lines[system_at:])
     assert any(0x2800 < ord(char) <= 0x28FF for char in output)  # braille charts
     assert "optimizer.name" in output and "adam" in output  # flattened params
     assert "optimizer.lr" in output and "0.001" in output
