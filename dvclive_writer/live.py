@@ -74,6 +74,7 @@ from dvclive_writer.utils import (
     NumpyEncoder,
     StrPath,
     env2bool,
+    existing_parent,
     inside_notebook,
     open_file_in_browser,
     set_in,
@@ -385,13 +386,17 @@ class Live:
 
         metric = self._metrics.get(name)
         keys = metric.summary_keys if metric else os.path.normpath(name).split(os.path.sep)
-        # Computed first: a clash with an existing scalar raises before anything is written.
-        summary = set_in(self.summary, keys, val)
+        # A new key is added on a copy computed first (funcy's set_in, as dvclive): a clash
+        # with an existing scalar raises before anything is written.
+        parent = existing_parent(self.summary, keys)
+        summary = self.summary if parent is not None else set_in(self.summary, keys, val)
         if metric is None:
             metric = self._metrics[name] = Metric(name, self.plots_dir, self._open_files)
         metric.step = self.step
         if plot:
             metric.dump(val, timestamp=timestamp)
+        if parent is not None:
+            parent[keys[-1]] = val
         self.summary = summary
         logger.debug("Logged %s: %s", name, val)
 

@@ -23,8 +23,22 @@ from dvclive_writer.utils import is_numpy_scalar
 SUBFOLDER = "metrics"
 SUFFIXES = (".csv", ".tsv")
 
+
+def _max_open_files() -> int:
+    """Half the soft descriptor limit, between 64 and 4096."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):  # pragma: no cover - non-POSIX
+        return 256
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    return max(64, min(4096, soft // 2))
+
+
 #: At most this many history files stay open; beyond that, all are closed and reopened lazily.
-MAX_OPEN_FILES = 256
+MAX_OPEN_FILES = _max_open_files()
 
 
 def could_log(val: object) -> bool:

@@ -91,6 +91,22 @@ def set_in(coll: Any, path: list[str], value: Any) -> Any:
     return copied
 
 
+def existing_parent(coll: dict[str, Any], path: list[str]) -> dict[str, Any] | None:
+    """The dict holding ``path``'s last key if the whole key path already exists, else None.
+
+    Replacing an existing key in place never changes a dict's size, so a thread serialising
+    the summary at the same time stays safe; new keys go through :func:`set_in`.
+    """
+    node: Any = coll
+    for key in path[:-1]:
+        node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    if isinstance(node, dict) and path[-1] in node:
+        return node
+    return None
+
+
 def rel_path(path: StrPath, root: StrPath) -> str:
     """``path`` relative to ``root`` in POSIX form (``path`` is made absolute first)."""
     return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()

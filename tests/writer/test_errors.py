@@ -229,3 +229,20 @@ def test_huge_int_overflow_is_the_same_error(
         dvclive.Live(save_dvc_exp=False).log_metric("big", 10**400)
     with pytest.raises(OverflowError):
         Live(save_dvc_exp=False).log_metric("big", 10**400)
+
+
+@pytest.mark.parametrize(("existing", "error"), [([1], TypeError), ("text", AttributeError)])
+def test_nested_name_under_a_hand_set_value_raises_like_dvclive(
+    existing: Any, error: type[Exception], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    theirs = dvclive.Live(save_dvc_exp=False, dir="theirs")
+    theirs.summary["a"] = existing
+    with pytest.raises(error) as theirs_info:
+        theirs.log_metric("a/b", 1)
+    live = Live(save_dvc_exp=False, report=None, dir="ours")
+    live.summary["a"] = existing
+    with pytest.raises(error) as ours_info:
+        live.log_metric("a/b", 1)
+    assert str(ours_info.value) == str(theirs_info.value)
+    assert not (tmp_path / "ours/plots").exists()
