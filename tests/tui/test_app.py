@@ -158,6 +158,7 @@ async def test_help_overlay_lists_bindings(workdir: Path, clock: Clock) -> None:
         assert titles[:2] == ["Everywhere", "Focused chart"]
         everywhere = dict((d, k) for k, d in app.help_sections()[0][1])
         assert everywhere["Filter"] == "/" and everywhere["Log-y all"] == "L"
+        assert everywhere["Charts / System / Tables / Images / Plots"] == "1 2 3 4 5"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -10,13 +10,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """``(keys, description)`` of each described binding (one row per action)."""
-    rows: dict[str, tuple[list[str], str]] = {}
+    """``(keys, description)`` rows: one per action, actions differing only in arguments
+    (``show_tab('charts')``, ``show_tab('plots')``) share a row."""
+    rows: dict[str, tuple[list[str], list[str]]] = {}
     for item in bindings:
         if isinstance(item, Binding):
             binding = item
@@ -25,10 +27,19 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         else:
             binding = Binding(item[0], item[1], item[2])
         description = binding.description or binding.action.replace("_", " ")
-        keys = [binding.key_display or key for key in binding.key.split(",")]
-        entry = rows.setdefault(binding.action, ([], description))
+        keys = (
+            [binding.key_display]
+            if binding.key_display
+            else [format_key(key.strip()) for key in binding.key.split(",")]
+        )
+        entry = rows.setdefault(binding.action.split("(")[0], ([], []))
         entry[0].extend(key.strip() for key in keys)
-    return [(" ".join(dict.fromkeys(keys)), description) for keys, description in rows.values()]
+        if description not in entry[1]:
+            entry[1].append(description)
+    return [
+        (" ".join(dict.fromkeys(keys)), " / ".join(descriptions))
+        for keys, descriptions in rows.values()
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -69,7 +80,7 @@ class HelpScreen(ModalScreen[None]):
                     padding=(0, 1),
                     expand=True,
                 )
-                table.add_column("keys", style="bold", no_wrap=True, width=16)
+                table.add_column("keys", style="bold", no_wrap=True, width=11)
                 table.add_column("action", ratio=1)
                 for keys, description in rows:
                     table.add_row(keys, description)
