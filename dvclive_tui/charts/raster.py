@@ -7,6 +7,7 @@ included) and packed into braille code points (U+2800 + dot bits).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,26 +40,32 @@ class Viewport:
     height_px: int
 
     def x_to_px(self, x: FloatArray) -> FloatArray:
-        """Float pixel column of data x (column 0 at ``x_min``, last at ``x_max``)."""
-        span = self.x_max - self.x_min
-        if span <= 0:
+        """Float pixel column of data x (column 0 at ``x_min``, last at ``x_max``).
+
+        Works on halved values so that spans wider than the float range do not overflow.
+        """
+        half_span = self.x_max * 0.5 - self.x_min * 0.5
+        scale = (self.width_px - 1) / half_span if half_span > 0 else math.inf
+        if not math.isfinite(scale):  # empty or subnormal span: a flat line in the middle
             return np.full(len(x), (self.width_px - 1) / 2)
-        result: FloatArray = (x - self.x_min) * ((self.width_px - 1) / span)
+        result: FloatArray = (x * 0.5 - self.x_min * 0.5) * scale
         return result
 
     def y_to_px(self, y: FloatArray) -> FloatArray:
         """Float pixel row of data y (row 0 at ``y_max``, the top)."""
-        span = self.y_max - self.y_min
-        if span <= 0:
+        half_span = self.y_max * 0.5 - self.y_min * 0.5
+        scale = (self.height_px - 1) / half_span if half_span > 0 else math.inf
+        if not math.isfinite(scale):
             return np.full(len(y), (self.height_px - 1) / 2)
-        result: FloatArray = (self.y_max - y) * ((self.height_px - 1) / span)
+        result: FloatArray = (self.y_max * 0.5 - y * 0.5) * scale
         return result
 
     def px_to_x(self, column: float) -> float:
         """Data x of a (float) pixel column."""
         if self.width_px <= 1:
             return self.x_min
-        return self.x_min + column * (self.x_max - self.x_min) / (self.width_px - 1)
+        half_span = self.x_max * 0.5 - self.x_min * 0.5
+        return self.x_min + 2 * (column * half_span / (self.width_px - 1))
 
 
 def to_pixels(

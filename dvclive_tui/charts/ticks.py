@@ -79,6 +79,8 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 5, *, cover: bool = True) 
         lo, hi = hi, lo
     if hi == lo:
         return [lo]
+    if not math.isfinite(hi - lo):
+        return [lo, hi]  # a span beyond float range has no nice step
     step = nice_step(hi - lo, max_ticks)
     while True:
         if cover:
@@ -92,6 +94,8 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 5, *, cover: bool = True) 
         if not cover or last - first <= max(2, max_ticks):
             break
         step = _next_nice(step)
+    if last - first > 1000 or not math.isfinite(step):  # pragma: no cover - defensive
+        return [lo, hi]
     return [_clean(index * step, step) for index in range(first, last + 1)]
 
 
@@ -220,6 +224,8 @@ def format_number(value: float, step: float | None = None) -> str:
     if step is None or step <= 0 or not math.isfinite(step):
         return format_value(value)
     magnitude = abs(value)
+    if magnitude >= 1e15 or step >= 1e15:
+        return f"{value:.3g}".replace("e+", "e")
     for scale, suffix in _SI:
         if magnitude >= scale and step >= scale / 1000:
             decimals = max(0, -math.floor(math.log10(step / scale) + 1e-9))
@@ -243,10 +249,10 @@ def format_value(value: float) -> str:
 
 def format_log_tick(exponent: float) -> str:
     """Label of a log-axis tick given as a base-10 exponent (``0.01``, ``1``, ``1e6``)."""
-    value = 10.0**exponent
     if abs(exponent - round(exponent)) < 1e-9:
         whole = round(exponent)
-        if -3 <= whole <= 4:
-            return f"{value:g}"
-        return f"1e{whole}"
-    return f"{value:.3g}"
+        return f"{10.0**whole:g}" if -3 <= whole <= 4 else f"1e{whole}"
+    try:
+        return f"{10.0**exponent:.3g}"
+    except OverflowError:
+        return f"1e{exponent:.1f}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +141,25 @@ def test_colours_are_stable_distinct_and_explicit_ones_win() -> None:
     assert ColorAssigner().assign([series("x::m", color=11)]) == [11 % len(PALETTE)]
     # Across charts (fresh assigners), a run keeps its colour.
     assert ColorAssigner().assign([series("run-a::other")]) == [first[0]]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1.7e308, -1.7e308, 0.0],
+        [1e-320, 2e-320, 3e-320],
+        [5.0, 5.0 + 1e-15, 5.0],
+        [1e300, 1e300],
+        [math.inf, -math.inf, math.nan],
+    ],
+)
+@pytest.mark.parametrize("log_y", [False, True])
+def test_extreme_values_never_crash(values: list[float], log_y: bool) -> None:
+    y = np.array(values)
+    x = np.arange(len(y), dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = render_chart([Curve("m", x, y, 0, legend="1")], 40, 10, log_y=log_y)
+        wide = render_chart([Curve("m", y, x, 0)], 40, 10)
+    assert len(frame.text().splitlines()) == 10
+    assert len(wide.text().splitlines()) == 10
