@@ -59,6 +59,7 @@ def compare(
     no_workspace: bool,
 ) -> None:
     """Compare DVC experiments of this repository and dvclive DIRS side by side."""
+    from dvclive_tui.experiments.collect import UnknownRevision
     from dvclive_tui.experiments.load import NothingToCompare, load_experiments
 
     if sum((as_json, as_csv, as_md)) > 1:
@@ -75,6 +76,8 @@ def compare(
         exps = load_experiments(Path.cwd(), dirs, selection)
     except NothingToCompare as exc:
         raise NothingToCompareError(str(exc)) from None
+    except UnknownRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="--rev") from None
     if as_json:
         from dvclive_tui.experiments.exp_show import dumps, exp_show_data
 

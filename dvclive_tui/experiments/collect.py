@@ -40,6 +40,10 @@ class NotAGitRepository(Exception):
     """Raised when the path is not inside a git repository."""
 
 
+class UnknownRevision(ValueError):
+    """A ``--rev`` that git cannot resolve to a commit."""
+
+
 @dataclass
 class RepoReader:
     """An open repository plus the caches shared by every revision read from it."""
@@ -124,6 +128,9 @@ def baseline_revs(reader: RepoReader, selection: Selection) -> list[str]:
     revs = list(selection.revs)
     if not (revs or selection.all_branches or selection.all_tags or selection.all_commits):
         revs = ["HEAD"]
+    for rev in revs:
+        if reader.commit(rev) is None:
+            raise UnknownRevision(f"unknown git revision {rev!r}")
     results = _n_commits(reader, revs, selection.num)
     if selection.all_commits:
         results.extend(_all_commits(reader))

@@ -96,22 +96,18 @@ class GitTreeSource:
 
     def read(self, path: str) -> bytes | None:
         entry = self._entry(path)
-        if entry is None or entry.type != pygit2.GIT_OBJECT_BLOB:
+        if not isinstance(entry, pygit2.Blob):
             return None
-        blob = self._repo[entry.id]
-        assert isinstance(blob, pygit2.Blob)
-        return blob.data
+        return entry.data
 
     def is_dir(self, path: str) -> bool:
         entry = self._entry(path)
         return entry is not None and entry.type == pygit2.GIT_OBJECT_TREE
 
     def files_under(self, path: str) -> list[str]:
-        entry = self._entry(path)
-        if entry is None or entry.type != pygit2.GIT_OBJECT_TREE:
+        tree = self._entry(path)
+        if not isinstance(tree, pygit2.Tree):
             return []
-        tree = self._repo[entry.id]
-        assert isinstance(tree, pygit2.Tree)
         prefix = path.strip("/")
         found: list[str] = []
         self._walk(tree, prefix + "/" if prefix and prefix != "." else "", found)
@@ -119,11 +115,9 @@ class GitTreeSource:
 
     def _walk(self, tree: pygit2.Tree, prefix: str, found: list[str]) -> None:
         for item in tree:
-            if item.type == pygit2.GIT_OBJECT_TREE:
-                sub = self._repo[item.id]
-                assert isinstance(sub, pygit2.Tree)
-                self._walk(sub, f"{prefix}{item.name}/", found)
-            elif item.type == pygit2.GIT_OBJECT_BLOB:
+            if isinstance(item, pygit2.Tree):
+                self._walk(item, f"{prefix}{item.name}/", found)
+            elif isinstance(item, pygit2.Blob):
                 found.append(f"{prefix}{item.name}")
 
     def dvc_yaml_files(self) -> list[str]:
@@ -141,12 +135,11 @@ class GitTreeSource:
         below: list[str] = []
         for item in tree:
             name = item.name or ""
-            if item.type == pygit2.GIT_OBJECT_BLOB and _is_dvc_file(name):
+            if isinstance(item, pygit2.Tree):
+                if name not in SKIPPED_DIRS:
+                    below.extend(f"{name}/{path}" for path in self._find_dvc_yaml(item))
+            elif _is_dvc_file(name):
                 here.append(name)
-            elif item.type == pygit2.GIT_OBJECT_TREE and name not in SKIPPED_DIRS:
-                sub = self._repo[item.id]
-                assert isinstance(sub, pygit2.Tree)
-                below.extend(f"{name}/{path}" for path in self._find_dvc_yaml(sub))
         result = tuple(here + below)
         memo[tree.id] = result
         return result

@@ -92,6 +92,20 @@ def test_no_git_and_no_directory_says_what_is_missing(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_unknown_revision_is_a_usage_error(exps_repo: ExperimentsRepo) -> None:
+    result = rb.tui_compare(exps_repo.path, "--json", "--rev", "no-such-branch", check=False)
+    assert result.returncode == 2
+    assert "unknown git revision 'no-such-branch'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rev_selects_baselines(exps_repo: ExperimentsRepo) -> None:
+    document = json.loads(rb.tui_compare(exps_repo.path, "--json", "--rev", "other").stdout)
+    assert [entry["rev"] for entry in document] == ["workspace", exps_repo.other]
+    assert document[1]["name"] == "other"
+    assert [r["name"] for r in document[1]["experiments"]] == ["o-exp"]
+
+
 def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     result = rb.run(tmp_path, rb.TUI, "compare", "--csv", "nope", check=False)
     assert result.returncode == 2 and "does not exist" in result.stderr
