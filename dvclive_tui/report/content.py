@@ -263,6 +263,23 @@ def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
             for row in rows:
                 keys.update(dict.fromkeys(k for k in row if k != "rev"))
             safe = _safe_keys(keys)
+            ys = _y_list(plot.config)
+            if len(ys) > 1:  # several y columns: one series per column, as dvc plots them
+                config = config or _multi_y_config(plot.config, rows, name, ys)
+                x = plot.config.x or next(iter(keys), "x")
+                for y in ys:
+                    label = y if len(experiments) == 1 else f"{experiment.name}::{y}"
+                    blocks.append(
+                        Block(
+                            rev=label,
+                            columns={
+                                field_key(x): [_plain(row.get(x)) for row in rows],
+                                MULTI_Y_FIELD: [_plain(row.get(y)) for row in rows],
+                            },
+                        )
+                    )
+                total += len(rows) * len(ys)
+                continue
             config = config or _resolved_config(plot.config, rows, name, safe)
             total += len(rows)
             blocks.append(
@@ -278,6 +295,30 @@ def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
             )
         )
     return charts
+
+
+MULTI_Y_FIELD = "value"
+"""Field holding the y values of a plot with several y columns (one block per column)."""
+
+
+def _y_list(config: PlotConfig) -> list[str]:
+    if isinstance(config.y, list):
+        return [str(y) for y in config.y]
+    return [config.y] if config.y else []
+
+
+def _multi_y_config(
+    config: PlotConfig, rows: list[dict[str, Any]], name: str, ys: list[str]
+) -> PlotConfig:
+    x = config.x or next((k for k in (rows[0] if rows else {}) if k != "rev"), "x")
+    return PlotConfig(
+        template=config.template or "linear",
+        x=field_key(x),
+        y=MULTI_Y_FIELD,
+        title=plain_text(config.title or name),
+        x_label=_label(config.x_label or (x if x != field_key(x) else None)),
+        y_label=_label(config.y_label or ", ".join(ys)),
+    )
 
 
 def _resolved_config(

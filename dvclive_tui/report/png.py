@@ -97,7 +97,7 @@ class _Canvas:
         revs = [b.rev for b in chart.blocks]
         if len(revs) > 1:
             top = self._legend(revs, top)
-        self.left, self.top, self.right, self.bottom = 72, top + 6, width - 20, height - 48
+        self.left, self.top, self.right, self.bottom = 72, top + 18, width - 20, height - 48
 
     def text(
         self,

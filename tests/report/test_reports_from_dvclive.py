@@ -114,3 +114,13 @@ def test_md_does_not_redraw_unchanged_charts(run_copy: Path) -> None:
     assert builder.cache.drawn == first + 1
     changed = [p for p, stamp in stamps.items() if p.stat().st_mtime_ns != stamp]
     assert changed == [run_copy / "static/val/acc.png"]
+
+
+def test_plot_with_several_y_columns_draws_one_series_each(run_copy: Path) -> None:
+    from dvclive_tui.report.content import collect
+
+    content = collect([Experiment("workspace", load_run(run_copy))])
+    (losses,) = content.custom
+    assert [b.rev for b in losses.blocks] == ["train", "val"]
+    assert losses.blocks[1].columns["value"] == [1.2, 0.6, 0.39999999999999997, 0.3]
+    assert losses.config.x_label == "Epoch" and losses.config.y_label == "train, val"
