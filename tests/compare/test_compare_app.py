@@ -44,7 +44,8 @@ def labels(screen: CompareScreen) -> list[str]:
 
 
 def column_labels(screen: CompareScreen) -> list[str]:
-    return [str(column.label) for column in screen.table.columns.values()]
+    """Column keys as shown on the header's second line."""
+    return [str(column.label).split("\n")[-1] for column in screen.table.columns.values()]
 
 
 async def test_sort_by_cursor_column(exps: ExperimentSet) -> None:

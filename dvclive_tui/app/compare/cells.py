@@ -39,7 +39,15 @@ def marker_text(selected: bool, starred: bool, color: str | None) -> Text:
     return text
 
 
-def header_text(column: Column) -> Text:
-    """Metrics headers in the accent style, params headers plain."""
+def header_text(column: Column, *, first_of_file: bool) -> Text:
+    """Two header lines: the file's name (first column of its group), then the key.
+
+    Metrics keys are bold, params keys italic; the key drops its ``file:`` prefix since
+    the group line names the file.
+    """
     style = "bold" if column.group == "metrics" else "italic"
-    return Text(sanitize(column.label), style=style)
+    group = column.file.rsplit("/", 1)[-1]
+    text = Text(sanitize(group) if first_of_file else "", style="dim")
+    text.append("\n")
+    text.append(sanitize(column.path), style=style)
+    return text

@@ -71,7 +71,9 @@ class CompareScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder='filter: lr >= 0.001 and opt == "adam"  |  exp-*', id="filter")
-        yield DataTable(id="exp-table", cursor_type="cell", zebra_stripes=True, fixed_columns=2)
+        yield DataTable(
+            id="exp-table", cursor_type="cell", zebra_stripes=True, fixed_columns=2, header_height=2
+        )
         yield Static("", id="status-line", markup=False)
         yield Footer()
 
@@ -101,8 +103,11 @@ class CompareScreen(Screen[None]):
         table.add_column(" ", key="__marker", width=2)
         for base in SHOWN_BASE:
             table.add_column(base, key=f"base:{base}")
+        previous_file: str | None = None
         for column in self._columns:
-            table.add_column(header_text(column), key=column.key)
+            first = column.file != previous_file
+            previous_file = column.file
+            table.add_column(header_text(column, first_of_file=first), key=column.key)
         for exp in self._rows:
             table.add_row(*self._row_cells(exp), key=exp.key)
         if old_row is not None:
