@@ -143,3 +143,31 @@ def test_running_workspace_experiment_is_running(tmp_path: Path) -> None:
     rows = csv_rows(rb.tui_compare(repo, "--csv").stdout)
     assert rows["live-one"]["status"] == "done"  # saved: now a committed experiment
     assert rows["workspace"]["status"] == "done"
+
+
+async def test_tui_on_real_repo_overlays_curves_from_git_objects(
+    exps_repo: ExperimentsRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dvclive_tui.app.compare.app import CompareApp
+    from dvclive_tui.app.compare.charts_screen import ChartsScreen
+    from dvclive_tui.app.widgets.chart_grid import ChartGrid
+    from dvclive_tui.experiments.load import load_experiments
+
+    monkeypatch.chdir(exps_repo.path)
+    app = CompareApp(load_experiments(exps_repo.path), live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        keys = [exp.label for exp in screen.view.rows]  # type: ignore[attr-defined]
+        for name in ("e-fast", "e-slow"):
+            screen.table.move_cursor(row=keys.index(name))  # type: ignore[attr-defined]
+            await pilot.press("space")
+        await pilot.press("g")
+        await pilot.pause()
+        charts = app.screen
+        assert isinstance(charts, ChartsScreen)
+        chart = charts.query_one(ChartGrid).chart("train/loss")
+        assert chart is not None
+        by_label = {series.label: series for series in chart.series}
+        assert set(by_label) == {"e-fast", "e-slow"}
+        assert len(by_label["e-slow"].steps) == 4 and len(by_label["e-fast"].steps) == 3
+        assert by_label["e-slow"].values[0] == pytest.approx(0.01)
