@@ -60,7 +60,7 @@ _STYLE = """
   .chart { min-width: 320px; }
   .note { color: #777; font-size: 0.85em; }
   .images > div { margin: 0.5em 0; }
-  .images img { max-width: 100%; image-rendering: pixelated; }
+  .images img { max-width: 100%; min-width: 48px; image-rendering: pixelated; }
 </style>
 """
 

@@ -36,7 +36,7 @@ class ChartCache:
         """How many PNGs were drawn (for tests and benchmarks)."""
 
     def is_current(self, path: Path, digest: str) -> bool:
-        if self.digests.get(path) == digest:
+        if self.digests.get(path) == digest and path.is_file():
             return True
         if path.is_file() and png_digest(str(path)) == digest:
             self.digests[path] = digest
@@ -78,7 +78,23 @@ def render_markdown(
     elements.extend(_images(group, target, multi) for group in content.images)
     elements.extend(_chart(chart, report_path, cache) for chart in content.sklearn)
     elements.extend(_chart(chart, report_path, cache) for chart in content.custom)
+    if report_path is not None:
+        keep = {report_path.parent / chart_png_path(chart) for chart in content.charts}
+        prune_stale_pngs(report_path.parent / "static", keep)
     return HEADER + "\n".join(e for e in elements if e) + "\n"
+
+
+def prune_stale_pngs(static: Path, keep: set[Path]) -> list[Path]:
+    """Delete chart PNGs this renderer wrote earlier (they carry its digest) that the
+    report no longer shows, e.g. metrics of a previous run. Other files are left alone."""
+    removed: list[Path] = []
+    if not static.is_dir():
+        return removed
+    for png in static.rglob("*.png"):
+        if png not in keep and png_digest(str(png)) is not None:
+            png.unlink(missing_ok=True)
+            removed.append(png)
+    return removed
 
 
 def _cell(value: object) -> object:

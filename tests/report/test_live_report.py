@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from dvclive_writer import Live
 from dvclive_writer.error import InvalidReportModeError
@@ -168,3 +169,17 @@ print(json.dumps([before, after]))
     assert "dvclive_tui.report.html" in after and "numpy" in after and "dvc_render" in after
     assert not [m for m in after if m.startswith(("matplotlib", "textual"))]
     assert os.path.exists(tmp_path / "dvclive" / "report.html")
+
+
+def test_md_report_of_a_new_run_drops_the_old_runs_charts(workdir: Path) -> None:
+    with Live(report="md", save_dvc_exp=False) as live:
+        live.log_metric("old", 1.0)
+        live.next_step()
+    static = workdir / "dvclive/static"
+    assert (static / "old.png").is_file()
+    Image.new("RGB", (2, 2)).save(static / "mine.png")  # not a chart of ours: kept
+
+    with Live(report="md", save_dvc_exp=False) as live:
+        live.log_metric("new", 1.0)
+        live.next_step()
+    assert sorted(p.name for p in static.iterdir()) == ["mine.png", "new.png"]
