@@ -62,8 +62,9 @@ class Confusion:
     counts: npt.NDArray[np.int64]
 
     def normalized(self) -> FloatArray:
-        """Each column (one x value, the actual class) divided by its total."""
-        totals = self.counts.sum(axis=0, keepdims=True)
+        """Each row (one y value) divided by its total, as dvc's ``confusion_normalized``
+        template does (``percent_of_y``)."""
+        totals = self.counts.sum(axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             rates: FloatArray = np.where(totals > 0, self.counts / np.maximum(totals, 1), 0.0)
         return rates

@@ -49,13 +49,14 @@ def test_confusion_matrix_counts_match_sklearn(run_plots: dict[str, PlotData]) -
     assert first_row.split()[1:] == [str(v) for v in expected[0]]
 
 
-def test_normalized_confusion_rates_sum_to_one_per_actual_class(
+def test_normalized_confusion_rates_sum_to_one_per_row_like_dvc(
     run_plots: dict[str, PlotData],
 ) -> None:
     frame = render_plot(run_plots["cm"], 60, 10, normalized=True)
     rows = [line.split() for line in frame.text().splitlines()[3:6]]
     rates = np.array([[float(value) for value in row[1:]] for row in rows])
-    np.testing.assert_allclose(rates.sum(axis=0), 1.0, atol=0.02)
+    # dvc-render's confusion_normalized divides each count by its y (row) total.
+    np.testing.assert_allclose(rates.sum(axis=1), 1.0, atol=0.02)
     assert "(normalized)" in frame.text().splitlines()[0]
 
 

@@ -1,8 +1,9 @@
 """A pane that draws one sklearn or custom plot by its dvc template.
 
-Confusion matrices become a heat grid with counts (``n`` toggles rates normalised per actual
-class); ROC, precision-recall, DET, calibration and custom x/y plots use the chart renderer;
-bar templates draw text bars. The drawing itself is headless (:mod:`dvclive_tui.charts.plots`).
+Confusion matrices become a heat grid with counts; ``n`` toggles rates normalised per row, as
+dvc's ``confusion_normalized`` template does. ROC, precision-recall, DET, calibration and
+custom x/y plots use the chart renderer; bar templates draw text bars. The drawing itself is
+headless (:mod:`dvclive_tui.charts.plots`).
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ class PlotView(Widget, can_focus=True):
     """Draws a :class:`~dvclive_tui.data.model.PlotData` by its template."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "toggle_normalized", "Normalize", tooltip="Counts or rates per class"),
+        Binding("n", "toggle_normalized", "Normalize", tooltip="Counts or rates per row"),
     ]
     """
     | Key(s) | Description |
     | :- | :- |
-    | n | Confusion matrix: toggle counts and rates normalised per actual class. |
+    | n | Confusion matrix: toggle counts and rates normalised per row (predicted class). |
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -87,7 +88,7 @@ class PlotView(Widget, can_focus=True):
     """
 
     normalized: reactive[bool] = reactive(False)
-    """Confusion matrix: show rates per actual class instead of counts."""
+    """Confusion matrix: show rates per row (dvc's ``percent_of_y``) instead of counts."""
 
     def __init__(
         self,
