@@ -293,7 +293,8 @@ def render_confusion(
         return canvas.frame()
     values: FloatArray = grid.normalized() if normalized else grid.counts.astype(np.float64)
     texts = [[f"{v:.2f}" if normalized else f"{int(v)}" for v in row] for row in values]
-    peak = float(values.max()) if values.size else 0.0
+    # Like dvc: rates on a fixed 0..1 colour scale, counts on the observed range.
+    peak = 1.0 if normalized else (float(values.max()) if values.size else 0.0)
     cell = max(
         max(len(label) for label in grid.x_labels), max(len(t) for row in texts for t in row)
     )
