@@ -8,7 +8,6 @@ Everything is read in-process with pygit2; DVC is never imported.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -326,12 +325,3 @@ def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:
     )
     workspace_run(reader.root, exp)
     return exp
-
-
-def find_repo_root(start: Path) -> Path | None:
-    """The working tree root of the git repository containing ``start``, if any."""
-    found = pygit2.discover_repository(str(start))
-    if found is None:
-        return None
-    path = Path(found)
-    return path.parent if path.name == ".git" else Path(os.fspath(path))

@@ -34,8 +34,6 @@ class DvcYamlSpec:
     """The ``dvc.yaml`` path relative to the repository root."""
     stage_params: list[dict[str, list[str]]] = field(default_factory=list)
     """Stage params deps as ``{file: [key paths]}`` (an empty list tracks the whole file)."""
-    stage_default_params: list[str] = field(default_factory=list)
-    """Stage params given as bare keys of the default ``params.yaml`` (repo-relative)."""
     params: list[str] = field(default_factory=list)
     """Top-level ``params`` files."""
     stage_metrics: list[str] = field(default_factory=list)

@@ -9,7 +9,6 @@ entries whose ``rev`` is the directory.
 from __future__ import annotations
 
 import json
-import math
 from datetime import date, datetime
 from typing import Any
 
@@ -120,8 +119,3 @@ def _default(value: Any) -> Any:
 def dumps(data: Any) -> str:
     """JSON text like DVC's ``ui.write_json`` (NaN/Infinity kept as tokens)."""
     return json.dumps(data, default=_default, allow_nan=True)
-
-
-def is_finite_number(value: Any) -> bool:
-    """A finite real number (bools excluded)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -55,8 +55,6 @@ class Experiment:
     status: ExpStatus = ExpStatus.DONE
     source: FileSource | None = None
     """Where the files of this row can be read (lazy loading of series, plots, images)."""
-    root: str = ""
-    """Prefix of every path of this row inside :attr:`source` (``""`` for repo rows)."""
     extra_revs: list[str] = field(default_factory=list)
     """Older commits of a multi-commit experiment (checkpoint-era), newest first."""
     pid: int | None = None
@@ -102,14 +100,6 @@ class ExperimentSet:
 
     def by_key(self) -> dict[str, Experiment]:
         return {exp.key: exp for exp in self.experiments}
-
-    def children(self, baseline: Experiment) -> list[Experiment]:
-        """Committed experiments of ``baseline``, in display order."""
-        return [
-            exp
-            for exp in self.experiments
-            if exp.kind is ExpKind.EXPERIMENT and exp.baseline == baseline.rev
-        ]
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:

@@ -11,7 +11,6 @@ file parse it once.
 from __future__ import annotations
 
 import json
-import math
 import posixpath
 import tomllib
 from dataclasses import dataclass, field
@@ -205,13 +204,3 @@ def read_revision(source: FileSource, cache: ParseCache) -> RevisionData:
         data.plots.extend(spec.plots)
     data.deps, data.outs = deps_and_outs(source, specs, lambda path: cache.load(source, path))
     return data
-
-
-def is_number(value: Any) -> bool:
-    """A real number (not a bool), NaN included."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def is_nan(value: Any) -> bool:
-    """Whether ``value`` is a float NaN."""
-    return isinstance(value, float) and math.isnan(value)

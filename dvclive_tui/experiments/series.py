@@ -36,8 +36,6 @@ def dvclive_dirs(exp: Experiment) -> list[str]:
     for path in exp.metrics:
         if path.endswith("metrics.json"):
             base = posixpath.dirname(path)
-            if exp.root and base.startswith(exp.root):
-                base = base[len(exp.root) :].lstrip("/")
             if base not in found and source is not None and source.is_dir(base or "."):
                 found.append(base)
     return found

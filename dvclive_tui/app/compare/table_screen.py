@@ -16,7 +16,7 @@ from dvclive_tui.app.compare.cells import header_text, marker_text, status_text,
 from dvclive_tui.app.text import sanitize
 from dvclive_tui.charts.series import PALETTE
 from dvclive_tui.experiments.model import Experiment
-from dvclive_tui.experiments.table import BASE_COLUMNS, Column, cell
+from dvclive_tui.experiments.table import Column, cell
 from dvclive_tui.experiments.view import TableView, ViewError
 
 #: Base columns shown by the table (``typ`` is left to the exports).
@@ -307,6 +307,3 @@ class CompareScreen(Screen[None]):
         keys = {exp.key for exp in experiments}
         self.selected = [key for key in self.selected if key in keys]
         self.rebuild()
-
-
-__all__ = ["BASE_COLUMNS", "CompareScreen"]
