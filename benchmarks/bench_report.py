@@ -17,7 +17,10 @@ plus params and a summary, then times:
 
 Targets: ours <= 1 s and <= 3 MB.
 
-Part 2 (per-step cost, 10 metrics + ``next_step()``, median of 40 steps near step 4000) reuses
+Part 2: report.md for 10 metrics x 4000 steps, ours (first build, a rebuild with nothing
+changed, a rebuild after one metric grew) against dvclive's md report (matplotlib).
+
+Part 3 (per-step cost, 10 metrics + ``next_step()``, median of 40 steps near step 4000) reuses
 ``benchmarks/bench_writer.py``: dvclive with its default settings (no report) against ours
 with ours' default (``report="html"``, rebuilt at most every 5 s). The cost of one report
 build at step 4000 is printed too, with its share of 5 s of training (the rate limit).
@@ -152,6 +155,52 @@ def bench_report(full: bool) -> None:
     print(f"targets (<= 1 s, <= 3 MB): {'met' if verdict else 'NOT met'}")
 
 
+def bench_markdown() -> None:
+    """report.md for 10 metrics x 4000 steps: ours (first build, unchanged, one metric
+    changed) against dvclive's matplotlib-based md report, which redraws every PNG."""
+    import dvclive
+    from dvclive.report import make_report
+
+    from dvclive_tui.report.builder import ReportBuilder
+
+    logging.getLogger("dvclive").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="bench-report-md-") as tmp:
+        run_dir = Path(tmp) / "dvclive"
+        write_histories(run_dir, 4000)
+        for path in list((run_dir / "plots" / "metrics").rglob("*.tsv"))[10:]:
+            path.unlink()
+        builder = ReportBuilder(run_dir, "md")
+        timings = []
+        for change in (None, None, "val/metric_0.tsv"):
+            if change is not None:
+                with open(run_dir / "plots" / "metrics" / change, "a", encoding="utf-8") as fobj:
+                    fobj.write("4000\t0.5\n")
+            start = time.perf_counter()
+            builder.build()
+            timings.append(time.perf_counter() - start)
+        drawn = builder.cache.drawn
+        old = os.getcwd()
+        os.chdir(tmp)
+        try:
+            live = dvclive.Live("dvclive", resume=True, report="md", save_dvc_exp=False)
+            make_report(live)  # warm: imports matplotlib
+            start = time.perf_counter()
+            make_report(live)
+            theirs = time.perf_counter() - start
+        finally:
+            os.chdir(old)
+    print("\nreport.md, 10 metrics x 4000 steps, seconds")
+    print(f"ours, first build (draws 10 PNGs)         {timings[0]:>7.3f}")
+    print(f"ours, rebuild, nothing changed (0 PNGs)   {timings[1]:>7.3f}")
+    print(f"ours, rebuild, one metric grew (1 PNG)    {timings[2]:>7.3f}")
+    print(f"PNGs drawn in total: {drawn}")
+    print(f"dvclive md report (matplotlib, warm)      {theirs:>7.3f}")
+    print(
+        f"ratios dvclive/ours: {theirs / timings[0]:.1f}x (first), "
+        f"{theirs / timings[2]:.1f}x (one metric changed)"
+    )
+
+
 def bench_writer_steps() -> None:
     import bench_writer
 
@@ -189,6 +238,7 @@ def main() -> None:
     parser.add_argument("--skip-writer", action="store_true", help="skip the per-step part")
     args = parser.parse_args()
     bench_report(args.full)
+    bench_markdown()
     if not args.skip_writer:
         bench_writer_steps()
 
