@@ -124,3 +124,17 @@ def test_plot_with_several_y_columns_draws_one_series_each(run_copy: Path) -> No
     assert [b.rev for b in losses.blocks] == ["train", "val"]
     assert losses.blocks[1].columns["value"] == [1.2, 0.6, 0.39999999999999997, 0.3]
     assert losses.config.x_label == "Epoch" and losses.config.y_label == "train, val"
+
+
+def test_cli_regenerates_both_reports_of_a_dvclive_run(run_copy: Path) -> None:
+    from click.testing import CliRunner
+
+    from dvclive_tui.cli import cli
+
+    for flag in ("--html", "--md"):
+        result = CliRunner().invoke(cli, ["report", str(run_copy), flag])
+        assert result.exit_code == 0, result.output
+    page = (run_copy / "report.html").read_text(encoding="utf-8")
+    assert len(chart_names(page)) == len(METRICS) + len(SKLEARN) + len(CUSTOM)
+    text = (run_copy / "report.md").read_text(encoding="utf-8")
+    assert text.count("](static/") == len(METRICS) + len(SKLEARN) + len(CUSTOM)
