@@ -75,6 +75,13 @@ class RepoReader:
             return None
         return peeled if isinstance(peeled, pygit2.Commit) else None
 
+    def is_ignored(self, path: str) -> bool:
+        """Whether git ignores ``path`` (a folder ends with ``/``)."""
+        try:
+            return bool(self.repo.path_is_ignored(path))
+        except (pygit2.GitError, ValueError):
+            return False
+
     def read_commit(self, commit: pygit2.Commit) -> GitTreeSource:
         return GitTreeSource(self.trees, commit.tree)
 
@@ -313,7 +320,7 @@ def _queued(
 
 
 def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:
-    source = DirSource(reader.root)
+    source = DirSource(reader.root, ignored=reader.is_ignored)
     exp = Experiment(
         key="workspace",
         kind=ExpKind.WORKSPACE,

@@ -8,6 +8,7 @@ Paths are POSIX and relative to the repository root.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -152,8 +153,10 @@ class GitTreeSource:
 class DirSource:
     """The files of a directory on disk (the workspace, or a DVC temporary workspace)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, ignored: Callable[[str], bool] | None = None) -> None:
         self.root = root
+        self._ignored = ignored
+        """``ignored(relative dir)``: skip git-ignored folders (DVC data) when searching."""
 
     def _path(self, path: str) -> Path:
         path = path.strip("/")
@@ -184,16 +187,34 @@ class DirSource:
         return sorted(found)
 
     def _walk_dvc_files(self) -> list[str]:
+        """DVC files below the root; git-ignored folders (DVC-tracked data, often huge)
+        are only looked into one level deep, which still finds an ignored dvclive
+        folder's own ``dvc.yaml``."""
         found: list[str] = []
+        ignored = self._ignored
         for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(
-                d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith(".")
-            )
+            rel_dir = os.path.relpath(dirpath, self.root).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            kept: list[str] = []
+            for name in sorted(dirnames):
+                if name in SKIPPED_DIRS or name.startswith("."):
+                    continue
+                if ignored is not None and ignored(f"{prefix}{name}/"):
+                    found.extend(self._shallow(f"{prefix}{name}"))
+                else:
+                    kept.append(name)
+            dirnames[:] = kept
             for name in sorted(filenames):
                 if _is_dvc_file(name):
-                    rel = os.path.relpath(os.path.join(dirpath, name), self.root)
-                    found.append(rel.replace(os.sep, "/"))
+                    found.append(f"{prefix}{name}")
         return found
+
+    def _shallow(self, rel_dir: str) -> list[str]:
+        try:
+            names = sorted(os.listdir(self.root / rel_dir))
+        except OSError:
+            return []
+        return [f"{rel_dir}/{name}" for name in names if _is_dvc_file(name)]
 
     def dvc_yaml_files(self) -> list[str]:
         found = [path for path in self._walk_dvc_files() if _is_dvc_yaml(path)]

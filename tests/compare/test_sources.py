@@ -1,0 +1,42 @@
+"""Finding ``dvc.yaml`` files in the workspace and in commits (real git repositories)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dvclive_tui.experiments.collect import RepoReader
+from dvclive_tui.experiments.sources import DirSource
+from tests.compare import repo_builder as rb
+
+
+def test_workspace_search_skips_deep_ignored_data_but_finds_ignored_dvclive(
+    tmp_path: Path,
+) -> None:
+    rb.git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("/data\n/dvclive\n")
+    for folder in ("data/deep/er", "dvclive", "sub"):
+        (tmp_path / folder).mkdir(parents=True)
+    for path in ("dvc.yaml", "data/deep/er/dvc.yaml", "dvclive/dvc.yaml", "sub/dvc.yaml"):
+        (tmp_path / path).write_text("metrics:\n- metrics.json\n")
+    (tmp_path / "sub" / "data.csv.dvc").write_text("outs:\n- path: data.csv\n")
+    reader = RepoReader.open(tmp_path)
+    source = DirSource(reader.root, ignored=reader.is_ignored)
+    assert source.dvc_yaml_files() == ["dvc.yaml", "dvclive/dvc.yaml", "sub/dvc.yaml"]
+    assert source.dvc_files() == ["sub/data.csv.dvc"]
+
+
+def test_commit_tree_search_finds_nested_dvc_files(tmp_path: Path) -> None:
+    rb.git(tmp_path, "init", "-q")
+    for path in ("dvc.yaml", "a/b/dvc.yaml", ".dvc/config", "a/x.dvc"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}\n")
+    rb.git(tmp_path, "add", "-A")
+    rb.git(tmp_path, "commit", "-q", "-m", "files")
+    reader = RepoReader.open(tmp_path)
+    commit = reader.commit("HEAD")
+    assert commit is not None
+    source = reader.read_commit(commit)
+    assert source.dvc_yaml_files() == ["dvc.yaml", "a/b/dvc.yaml"]
+    assert source.dvc_files() == ["a/x.dvc"]
+    assert source.read("a/b/dvc.yaml") == b"{}\n" and source.read("a/nope") is None
+    assert source.files_under("a") == ["a/b/dvc.yaml", "a/x.dvc"]
