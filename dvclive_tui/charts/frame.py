@@ -169,6 +169,7 @@ def render_chart(
     cursor: float | None = None,
     show_legend: bool = True,
     decimate: bool = True,
+    integer_x: bool = False,
 ) -> ChartFrame:
     """Lay out a chart of ``curves`` in ``width`` x ``height`` cells.
 
@@ -185,6 +186,7 @@ def render_chart(
         cursor: Data x of the value cursor, or ``None``.
         show_legend: Show legend rows (label, colour, value) when there is room.
         decimate: M4-decimate before rasterising (only turned off to measure it).
+        integer_x: x only takes whole values (steps): no fractional tick labels.
     """
     width = max(0, width)
     height = max(0, height)
@@ -269,7 +271,15 @@ def render_chart(
     axis_top = plot_top + plot_rows
     if axis_rows:
         _draw_x_axis(
-            canvas, viewport, axis_top, axis_rows, axis_col, plot_left, plot_width, x_format
+            canvas,
+            viewport,
+            axis_top,
+            axis_rows,
+            axis_col,
+            plot_left,
+            plot_width,
+            x_format,
+            integer_x,
         )
     _draw_legend(canvas, legend_lines, axis_top + axis_rows)
     return ChartFrame(
@@ -508,13 +518,17 @@ def _window(
     return x, y
 
 
-def _x_ticks(viewport: Viewport, plot_width: int, x_format: XFormat) -> list[float]:
+def _x_ticks(
+    viewport: Viewport, plot_width: int, x_format: XFormat, integer_x: bool
+) -> list[float]:
     lo, hi = viewport.x_min, viewport.x_max
     if x_format is XFormat.NUMBER:
         # Budget by the widest label the axis can have (plus room to breathe).
         step = tk.nice_step(hi - lo, max(1, plot_width // 8))
         widest = max(len(tk.format_number(value, step)) for value in (lo, hi))
         max_ticks = max(1, plot_width // (widest + 4))
+        if integer_x and math.isfinite(hi - lo):
+            max_ticks = max(1, min(max_ticks, math.floor(hi - lo)))
         return tk.nice_ticks(lo, hi, max_ticks, cover=False)
     widest = 8 if x_format is XFormat.CLOCK else 6
     max_ticks = max(1, plot_width // (widest + 4))
@@ -530,8 +544,9 @@ def _draw_x_axis(
     plot_left: int,
     plot_width: int,
     x_format: XFormat,
+    integer_x: bool,
 ) -> None:
-    ticks = _x_ticks(viewport, plot_width, x_format)
+    ticks = _x_ticks(viewport, plot_width, x_format, integer_x)
     step = _tick_step(ticks)
     columns = [
         plot_left + round(float(viewport.x_to_px(np.array([value]))[0])) // DOTS_X

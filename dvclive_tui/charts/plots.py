@@ -206,7 +206,8 @@ def _render_xy(plot: PlotData, width: int, height: int, title: str) -> ChartFram
         curves.append(Curve(field, xs, ys, color=index, lines=not scatter, legend=legend))
     if fixed and len(curves) == 1:
         curves = []
-    axes = f"{config.y_label or ', '.join(fields)} vs {config.x_label or x_field}"
+    y_title = config.y_label or ", ".join(fields)
+    axes = f"{y_title} vs {config.x_label or x_field}" if y_title else ""
     if len(title) + 2 + len(axes) > width:
         axes = ""
     return render_chart(

@@ -193,4 +193,5 @@ def render_series_chart(
         log_y=options.log_y,
         x_format=x_format(axis),
         cursor=options.cursor,
+        integer_x=axis == _STEP,
     )

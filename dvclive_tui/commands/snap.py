@@ -125,6 +125,11 @@ def _last_step(run: Run) -> int | None:
     return step if isinstance(step, int) else None
 
 
+def _seconds(seconds: float) -> str:
+    """``0s``, ``42s``, ``1m30s``, ``2h5m``."""
+    return format_duration(max(1.0, seconds) * 1000) if seconds >= 0.5 else "0s"
+
+
 def _header(run: Run, width: int, now: float) -> Text:
     parts = [_STATUS_MARK.get(run.status, run.status.value)]
     step = _last_step(run)
@@ -132,9 +137,9 @@ def _header(run: Run, width: int, now: float) -> Text:
         parts.append(f"step {step}")
     if run.started is not None:
         end = run.last_write if run.status is RunStatus.FINISHED and run.last_write else now
-        parts.append(f"elapsed {format_duration(max(0.0, end - run.started) * 1000)}")
+        parts.append(f"elapsed {_seconds(end - run.started)}")
     if run.last_write is not None:
-        parts.append(f"last write {format_duration(max(0.0, now - run.last_write) * 1000)} ago")
+        parts.append(f"last write {_seconds(now - run.last_write)} ago")
     header = Text(no_wrap=True, overflow="ellipsis")
     header.append(strip_controls(run.name), style="bold")
     header.append("  " + "  ·  ".join(parts))

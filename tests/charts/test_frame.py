@@ -163,3 +163,10 @@ def test_extreme_values_never_crash(values: list[float], log_y: bool) -> None:
         wide = render_chart([Curve("m", y, x, 0)], 40, 10)
     assert len(frame.text().splitlines()) == 10
     assert len(wide.text().splitlines()) == 10
+
+
+def test_step_axes_never_get_fractional_ticks() -> None:
+    item = SeriesData("r::m", "m", np.arange(3, dtype=np.int64), np.array([1.0, 0.7, 0.5]))
+    frame = render_series_chart([item], 70, 12, ChartOptions(title="m"))
+    labels = frame.text().splitlines()[-2].split()
+    assert labels == ["0", "1", "2"]
