@@ -242,6 +242,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
     repo = reader.repo
     if repo.head_is_unborn:
         result.warnings.append("the git repository has no commits yet")
+        result.no_commits = True
         if selection.include_workspace:
             result.experiments.append(_workspace(reader, None))
         return result

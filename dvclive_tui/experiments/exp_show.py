@@ -84,6 +84,8 @@ def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = []
     baselines: dict[str, dict[str, Any]] = {}
     for exp in exps.experiments:
+        if exps.no_commits and exp.kind is ExpKind.WORKSPACE:
+            continue  # dvc prints nothing for a repository without commits
         if exp.kind is ExpKind.WORKSPACE:
             result.append(exp_state(exp, None))
         elif exp.kind is ExpKind.BASELINE:

@@ -96,6 +96,8 @@ class ExperimentSet:
     experiments: list[Experiment] = field(default_factory=list)
     repo_root: str | None = None
     """The git repository root, when the comparison is in one."""
+    no_commits: bool = False
+    """The repository has no commit yet (``dvc exp show`` then prints ``[]``)."""
     warnings: list[str] = field(default_factory=list)
 
     def by_key(self) -> dict[str, Experiment]:

@@ -171,3 +171,9 @@ async def test_tui_on_real_repo_overlays_curves_from_git_objects(
         assert set(by_label) == {"e-fast", "e-slow"}
         assert len(by_label["e-slow"].steps) == 4 and len(by_label["e-fast"].steps) == 3
         assert by_label["e-slow"].values[0] == pytest.approx(0.01)
+
+
+def test_repository_without_commits_prints_what_dvc_prints(tmp_path: Path) -> None:
+    rb.git(tmp_path, "init", "-q")
+    rb.run(tmp_path, rb.DVC, "init", "-q")
+    assert json.loads(rb.tui_compare(tmp_path, "--json").stdout) == rb.dvc_exp_show(tmp_path)
