@@ -7,7 +7,7 @@ import math
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dvclive_tui.charts.ticks import (
@@ -29,6 +29,7 @@ def is_nice_step(step: float) -> bool:
 finite = st.floats(-1e9, 1e9, allow_nan=False)
 
 
+@settings(deadline=None)
 @given(finite, finite, st.integers(1, 12))
 def test_nice_ticks_cover_the_data_with_a_nice_step(a: float, b: float, count: int) -> None:
     lo, hi = min(a, b), max(a, b)
