@@ -114,7 +114,7 @@ class _OpenFiles:
 def _terminate_last_line(fd: int) -> None:
     """End a partial last line (left by a killed writer) so the next row starts on its own."""
     size = os.fstat(fd).st_size
-    if size and os.pread(fd, 1, size - 1) != b"\n":
+    if size and hasattr(os, "pread") and os.pread(fd, 1, size - 1) != b"\n":
         os.write(fd, os.linesep.encode())
 
 

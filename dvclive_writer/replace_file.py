@@ -51,7 +51,7 @@ class ReplacedFile:
         self._names: list[str] = []
         self._directory: str | None = None
         self._next = 0
-        self._links_work = True
+        self._links_work = hasattr(os, "pwrite")  # not on Windows: plain atomic replace
         self._id = next(_instances)
         self._finalizer = weakref.finalize(self, _remove_slots, self._fds, self._names)
 
@@ -87,7 +87,7 @@ class ReplacedFile:
         except FileExistsError:
             os.unlink(link)
             os.link(self._names[slot], link)
-        os.rename(link, target)
+        os.replace(link, target)
         self._next = (slot + 1) % SLOTS
 
     def _open_slots(self, directory: str, name: str) -> None:
