@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -120,23 +121,29 @@ def test_user_edit_to_own_dvcyaml_survives_a_resumed_run(
     }
 
 
-def test_registries_drive_plots_and_artifacts_in_dvclive_order(
+def test_plots_and_artifacts_in_dvclive_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from PIL import Image
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "init"], cwd=tmp_path, check=True)
     monkeypatch.chdir(tmp_path)
-    live = Live(save_dvc_exp=False)
+    (tmp_path / "model.pt").write_text("weights")
+    live = Live(save_dvc_exp=False, report=None)
     live.log_metric("m", 1)
-    live._images["a.png"] = object()
-    live._plots["cm"] = ("plots/sklearn/cm.json", {"template": "confusion", "x": "actual"})
-    live._plots["c"] = ("plots/custom/c.json", {"template": "linear", "x": "x", "y": "y"})
-    live._artifacts["model"] = {"path": "model.pt", "type": "model"}
+    live.log_image("a.png", Image.new("RGB", (4, 4)))
+    live.log_sklearn_plot("confusion_matrix", [0, 1], [0, 1], name="cm")
+    live.log_plot("c", [{"x": 1, "y": 2}], x="x", y="y")
+    live.log_artifact("model.pt", type="model", cache=False)
     live.make_dvcyaml()
     assert (tmp_path / "dvclive/dvc.yaml").read_text() == (
         "metrics:\n- metrics.json\n"
         "plots:\n"
         "- plots/metrics:\n    x: step\n"
         "- plots/images\n"
-        "- plots/sklearn/cm.json:\n    template: confusion\n    x: actual\n"
+        "- plots/sklearn/cm.json:\n    template: confusion\n    x: actual\n    y: predicted\n"
+        "    title: Confusion Matrix\n    x_label: True Label\n    y_label: Predicted Label\n"
         "- plots/custom/c.json:\n    template: linear\n    x: x\n    y: y\n"
         "artifacts:\n  model:\n    path: ../model.pt\n    type: model\n"
     )
