@@ -1,10 +1,11 @@
 """The ``Live`` report hook: rate-limited regeneration of ``report.html`` / ``report.md``.
 
 ``Live`` calls :func:`make_report` on every sync while its report mode is set. During
-training the report is rebuilt at most once per :data:`MIN_INTERVAL_S` (so the per-step
-cost stays flat however fast steps come), always at ``end()`` and on an explicit
-``Live.make_report()``. The html report carries an auto-refresh tag only while the run is
-live; the final build at ``end()`` drops it.
+training the report is rebuilt at most once per :data:`MIN_INTERVAL_S`, or less often when a
+build is slow (:data:`OVERHEAD_FACTOR`), so the per-step cost stays flat however fast steps
+come; it is always rebuilt at ``end()`` and on an explicit ``Live.make_report()``. The
+html report carries an auto-refresh tag only while the run is live; the final build at
+``end()`` drops it.
 
 The renderers live in :mod:`dvclive_tui.report` (numpy, dvc-render, Pillow); they are
 imported on the first actual build, never when ``dvclive_writer`` or ``Live`` is loaded.
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 #: Minimum seconds between two regenerations during training.
 MIN_INTERVAL_S = 5.0
 
+#: A rebuild that took ``t`` seconds delays the next one by at least ``t * OVERHEAD_FACTOR``
+#: (at most 5% of the training time goes to the report, however large the run).
+OVERHEAD_FACTOR = 20.0
+
 _ATTRIBUTE = "_report_scheduler"
 
 
@@ -42,6 +47,8 @@ class ReportScheduler:
         self.clock = clock
         self.min_interval = min_interval
         self.last_build: float | None = None
+        self.interval = min_interval
+        """Current spacing of rebuilds: ``min_interval``, or longer when builds are slow."""
         self.builds = 0
         """Reports rendered so far."""
         self.skipped = 0
@@ -52,13 +59,14 @@ class ReportScheduler:
     def update(self, *, final: bool = False, force: bool = False) -> None:
         """Rebuild now if due (``final``/``force`` always rebuild)."""
         now = self.clock()
-        due = (
-            final or force or self.last_build is None or now - self.last_build >= self.min_interval
-        )
+        due = final or force or self.last_build is None or now - self.last_build >= self.interval
         if not due:
             self.skipped += 1
             return
         self._build(final=final)
+        took = self.clock() - now
+        # Keep report building under 1/OVERHEAD_FACTOR of training time for huge runs.
+        self.interval = max(self.min_interval, took * OVERHEAD_FACTOR)
         self.last_build = now
         self.builds += 1
 

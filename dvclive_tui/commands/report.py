@@ -83,7 +83,12 @@ def report(
         target = output or _default_output(run_dirs, len(experiments), mode)
         # Runs read from git live in the scratch folder: embed their images in a md report.
         write_report(
-            experiments, _mode(mode), target, max_points=max_points, inline_images=bool(revs)
+            experiments,
+            _mode(mode),
+            target,
+            max_points=max_points,
+            inline_images=bool(revs),
+            snapshot=True,
         )
     click.echo(f"Wrote {target}", err=True)
     if view:

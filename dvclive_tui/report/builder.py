@@ -37,6 +37,7 @@ def write_report(
     cache: ChartCache | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
     inline_images: bool = False,
+    snapshot: bool = False,
 ) -> str:
     """Render ``experiments`` and write the text atomically to ``output`` (if given).
 
@@ -48,13 +49,14 @@ def write_report(
         cache: PNG cache kept between calls (md).
         max_points: Bound on drawn points per series (M4 decimation).
         inline_images: Embed logged images in a md report instead of linking them.
+        snapshot: A one-off html report from files (not the writer's live/final one).
 
     Returns:
         The report's text.
     """
     content = collect(experiments, max_points=max_points)
     if mode == "html":
-        text = render_html(content, refresh_seconds=refresh_seconds)
+        text = render_html(content, refresh_seconds=refresh_seconds, snapshot=snapshot)
     else:
         target = output if mode == "md" else None
         text = render_markdown(content, target, cache, inline_images=inline_images)

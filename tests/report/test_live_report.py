@@ -183,3 +183,23 @@ def test_md_report_of_a_new_run_drops_the_old_runs_charts(workdir: Path) -> None
         live.log_metric("new", 1.0)
         live.next_step()
     assert sorted(p.name for p in static.iterdir()) == ["mine.png", "new.png"]
+
+
+def test_slow_builds_space_out_the_next_ones(workdir: Path) -> None:
+    readings = iter([0.0, 1.0, 10.0, 20.0, 20.1, 24.0, 25.0, 25.1])
+
+    def clock() -> float:  # each rebuild reads the clock before and after building
+        return next(readings)
+
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, clock=clock)
+    outcomes = []
+    for _ in range(5):
+        live.log_metric("loss", 1.0)
+        before = scheduler.builds
+        live.next_step()
+        outcomes.append(scheduler.builds > before)
+    # t=0 built in 1 s: the next build waits 20 s (5% budget), not 5 s; t=20 built in 0.1 s:
+    # back to the 5 s minimum.
+    assert outcomes == [True, False, True, False, True]
+    assert scheduler.interval == 5.0
