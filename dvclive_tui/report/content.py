@@ -212,6 +212,8 @@ def _metric_charts(experiments: Sequence[Experiment], max_points: int) -> list[C
     for name in names:
         label = name.rsplit("/", 1)[-1]
         y = field_key(label)
+        if y == "step":  # a metric named "step" must not overwrite the x column
+            y = MULTI_Y_FIELD
         present = [(e.name, e.run.metrics[name]) for e in experiments if name in e.run.metrics]
         series = [(rev, m.steps.astype(np.float64), m.values) for rev, m in present if len(m)]
         blocks = []

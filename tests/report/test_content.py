@@ -110,3 +110,13 @@ def test_vendored_scripts_are_safe_to_inline() -> None:
         assert "<!--" not in source
     for licence in ("LICENSE.vega", "LICENSE.vega-lite", "LICENSE.vega-embed"):
         assert "Redistribution and use" in static.joinpath(licence).read_text(encoding="utf-8")
+
+
+def test_a_metric_named_step_keeps_its_own_column() -> None:
+    run = Run(path=Path("/nowhere"), name="r")
+    run.metrics["step"] = series("step", 3)
+    (chart,) = collect([Experiment("workspace", run)]).metrics
+    (block,) = chart.blocks
+    assert block.columns["step"] == [0, 1, 2]
+    assert block.columns["value"] == compact(run.metrics["step"].values)
+    assert chart.config.y_label == "step"
