@@ -85,3 +85,17 @@ async def test_single_image_and_empty_states(tmp_path: Path) -> None:
         assert view.selected_step is None
         await pilot.press("left", "right")
         assert "▀" in line_text(view, 1)
+
+
+async def test_scrubber_knob_tracks_the_frame(tmp_path: Path) -> None:
+    app = ImageApp(write_frames(tmp_path / "steps", [0, 1, 2]))
+    async with app.run_test(size=(21, 10)) as pilot:
+        view = app.query_one(ImageView)
+        await pilot.pause()
+        assert line_text(view, 9) == "━" * 20 + "●"
+        await pilot.press("home")
+        await pilot.pause()
+        assert line_text(view, 9) == "●" + "━" * 20
+        await pilot.press("right")
+        await pilot.pause()
+        assert line_text(view, 9) == "━" * 10 + "●" + "━" * 10

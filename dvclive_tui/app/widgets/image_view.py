@@ -42,12 +42,17 @@ class ImageView(Widget, can_focus=True):
     | End | Newest frame (and follow new ones). |
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"imageview--label", "imageview--placeholder"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "imageview--label",
+        "imageview--placeholder",
+        "imageview--scrubber",
+    }
     """
     | Class | Description |
     | :- | :- |
-    | `imageview--label` | The frame label (name, step, position). |
+    | `imageview--label` | The frame label (name, step, position) and the scrubber's knob. |
     | `imageview--placeholder` | "no image" and "loading" messages. |
+    | `imageview--scrubber` | The scrubber track under per-step images. |
     """
 
     DEFAULT_CSS = """
@@ -64,6 +69,9 @@ class ImageView(Widget, can_focus=True):
     }
     ImageView > .imageview--placeholder {
         color: $foreground 60%;
+    }
+    ImageView > .imageview--scrubber {
+        color: $foreground 30%;
     }
     """
 
@@ -197,7 +205,9 @@ class ImageView(Widget, can_focus=True):
             message = "no image" if self._series is None else f"{self._series.name}: no image yet"
             strips.append(Strip([Segment(message[:width], note_style)]))
         else:
-            image = render_image(path, width, max(1, height - 1), background=_rgb(base))
+            scrubber = len(self._frames) > 1 and height >= 4
+            image_rows = max(1, height - 1 - int(scrubber))
+            image = render_image(path, width, image_rows, background=_rgb(base))
             label = self.frame_label
             if image is None:
                 image = self._last_good
@@ -211,9 +221,25 @@ class ImageView(Widget, can_focus=True):
                 pad = [Segment(" " * left, base)] if left else []
                 for row in image.segment_rows():
                     strips.append(Strip([*pad, *row]))
+            if scrubber:
+                strips.extend(Strip.blank(width, base) for _ in range(1 + image_rows - len(strips)))
+                strips.append(self._scrubber(width, label_style + Style(underline=False)))
         self._strips = [strip.adjust_cell_length(width, base) for strip in strips[: max(0, height)]]
         self._cache_key = key
         return self._strips
+
+    def _scrubber(self, width: int, knob: Style) -> Strip:
+        """A track with a knob at the shown frame's position: ``━━━━●━━━━━``."""
+        track = self.get_component_rich_style("imageview--scrubber")
+        position = round(self.frame_index / (len(self._frames) - 1) * (width - 1))
+        return Strip(
+            [
+                Segment("━" * position, track),
+                Segment("●", knob),
+                Segment("━" * (width - 1 - position), track),
+            ],
+            width,
+        )
 
     def _retry(self) -> None:
         self._cache_key = None
