@@ -113,6 +113,14 @@ def _chart(chart: Chart, report_path: Path | None, cache: ChartCache) -> str:
     if not any(len(block) for block in chart.blocks):
         return ""
     alt = markdown_text(chart.config.title or chart.name)
+    try:
+        return _chart_link(chart, alt, report_path, cache)
+    except (ValueError, TypeError, OverflowError, OSError) as error:
+        # One odd plot must not take the whole report down.
+        return f"\n*{alt}: cannot draw this chart ({markdown_text(error)})*"
+
+
+def _chart_link(chart: Chart, alt: str, report_path: Path | None, cache: ChartCache) -> str:
     if report_path is None:
         data = base64.b64encode(render_png(chart)).decode()
         cache.drawn += 1

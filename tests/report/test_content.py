@@ -120,3 +120,33 @@ def test_a_metric_named_step_keeps_its_own_column() -> None:
     assert block.columns["step"] == [0, 1, 2]
     assert block.columns["value"] == compact(run.metrics["step"].values)
     assert chart.config.y_label == "step"
+
+
+@pytest.mark.parametrize(
+    "template", ["linear", "simple", "scatter", "confusion", "bar_horizontal", "no-such"]
+)
+def test_odd_plots_never_break_a_report(template: str) -> None:
+    from dvclive_tui.data.model import PlotConfig, PlotData
+    from dvclive_tui.report.markdown import render_markdown
+
+    run = Run(path=Path("/nowhere"), name="r")
+    run.metrics["loss"] = series("loss", 5)
+    odd = {
+        "huge": [{"x": 1e308, "y": 1}, {"x": -1e308, "y": 2}],
+        "text": [{"x": "a", "y": "b"}],
+        "gaps": [{"x": 1, "y": None}, {"x": 2, "y": "nan"}, {"x": 3}],
+    }
+    for name, rows in odd.items():
+        config = PlotConfig(template=template, x="x", y="y")
+        run.plots[name] = PlotData(
+            name=name, kind="custom", path=f"{name}.json", config=config, rows=rows
+        )
+    content = collect([Experiment("workspace", run)])
+    assert chart_names(render_html(content)) == [
+        "static/loss",
+        "custom/gaps",
+        "custom/huge",
+        "custom/text",
+    ]
+    text = render_markdown(content, None)
+    assert text.count("![") + text.count("cannot draw this chart") == 4
