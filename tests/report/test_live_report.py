@@ -70,7 +70,7 @@ def test_regeneration_is_rate_limited(workdir: Path) -> None:
         live.log_metric("loss", 1 / (step + 1))
         live.next_step()
         clock.now += 0.1
-    # Built at t=0, then whenever 5 s passed: t=5.0 and t=10.0 are reached at steps 50, 100.
+    # Built at t=0 (step 0) and t=5.0 (step 50); every other sync was within 5 s of a build.
     assert scheduler.builds == 2
     assert scheduler.skipped == 98
     assert REFRESH in report.read_text(encoding="utf-8")
