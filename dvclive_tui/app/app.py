@@ -16,7 +16,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane, Tabs
 
 from dvclive_tui.app.alerts import AlertTracker
 from dvclive_tui.app.messages import PollFailed, RunsChanged
@@ -252,8 +252,14 @@ class WatchApp(App[None]):
     # -- actions ------------------------------------------------------------------------
 
     def action_show_tab(self, tab: str) -> None:
-        """Switch to a tab."""
-        self.query_one(TabbedContent).active = tab
+        """Switch to a tab (and focus its first widget)."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != tab:
+            # Drop focus first: a focused widget in the pane being hidden would otherwise be
+            # refocused by Textual, and that focus would switch the tab back.
+            self.screen.set_focus(None)
+            tabs.active = tab
+            self.call_after_refresh(self._focus_active_pane)
 
     def action_help(self) -> None:
         """Show every key binding."""
@@ -291,9 +297,11 @@ class WatchApp(App[None]):
         active = self.query_one(TabbedContent).active
         pane = self.query_one(f"#{active}", TabPane)
         for widget in pane.query("*"):
-            if widget.focusable and widget.display:
+            if widget.focusable and all(node.display for node in widget.ancestors_with_self):
                 widget.focus()
                 return
+        # Nothing to focus in the pane (an empty state): keep focus out of hidden panes.
+        self.query_one(TabbedContent).query_one(Tabs).focus()
 
     def _grids(self) -> list[ChartGrid]:
         return list(self.query(ChartGrid))

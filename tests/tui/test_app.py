@@ -44,13 +44,16 @@ def notifications(app: WatchApp) -> list[str]:
 
 
 async def test_tabs_switch_with_number_keys(workdir: Path, clock: Clock) -> None:
-    write_run(workdir / "dvclive")
+    write_run(workdir / "dvclive", steps=3, images=True, plots=True, system=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
         assert app.active_tab == "charts"
         for key, tab in [("3", "tables"), ("4", "images"), ("5", "plots"), ("2", "system")]:
             await pilot.press(key)
+            await pilot.pause()
             assert app.active_tab == tab
+            assert app.focused is not None
+            assert tab in [node.id for node in app.focused.ancestors]
         await pilot.press("1")
         assert app.active_tab == "charts"
 
