@@ -177,3 +177,30 @@ def test_repository_without_commits_prints_what_dvc_prints(tmp_path: Path) -> No
     rb.git(tmp_path, "init", "-q")
     rb.run(tmp_path, rb.DVC, "init", "-q")
     assert json.loads(rb.tui_compare(tmp_path, "--json").stdout) == rb.dvc_exp_show(tmp_path)
+
+
+async def test_tui_error_cell_shows_the_message(
+    exps_repo: ExperimentsRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static
+
+    from dvclive_tui.app.compare.app import CompareApp
+    from dvclive_tui.app.compare.charts_screen import ChartsScreen
+    from dvclive_tui.experiments.load import load_experiments
+
+    monkeypatch.chdir(exps_repo.path)
+    app = CompareApp(load_experiments(exps_repo.path), live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        rows = [exp.label for exp in screen.view.rows]  # type: ignore[attr-defined]
+        labels = [str(c.label).split("\n")[-1] for c in screen.table.columns.values()]  # type: ignore[attr-defined]
+        screen.table.move_cursor(row=rows.index("bad"), column=labels.index("acc"))  # type: ignore[attr-defined]
+        await pilot.pause()
+        status = str(screen.query_one("#status-line", Static).render())
+        assert "! unable to read: 'dvclive/metrics.json', JSON file structure is corrupted" in (
+            status
+        )
+        assert str(screen.table.get_cell_at(screen.table.cursor_coordinate)) == "!"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChartsScreen)

@@ -175,6 +175,11 @@ class CompareScreen(Screen[None]):
     def _highlighted(self) -> None:
         self._update_status()
 
+    @on(DataTable.CellSelected)
+    def _cell_selected(self) -> None:
+        """Enter on a row (the table consumes the key) opens the charts."""
+        self.action_charts()
+
     @on(DataTable.HeaderSelected)
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
         self.table.move_cursor(column=event.column_index)
