@@ -32,15 +32,18 @@ SLOTS = 3
 _instances = itertools.count()
 
 
-def _remove_slots(fds: list[int], names: list[str]) -> None:
+def _remove_slots(fds: list[int], names: list[str], owner: list[int]) -> None:
+    """Close the slots; unlink them only in the process that created them (not a fork)."""
     for fd in fds:
         with contextlib.suppress(OSError):
             os.close(fd)
-    for name in names:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
+    if owner and owner[0] == os.getpid():
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
     fds.clear()
     names.clear()
+    owner.clear()
 
 
 class ReplacedFile:
@@ -53,7 +56,8 @@ class ReplacedFile:
         self._next = 0
         self._links_work = hasattr(os, "pwrite")  # not on Windows: plain atomic replace
         self._id = next(_instances)
-        self._finalizer = weakref.finalize(self, _remove_slots, self._fds, self._names)
+        self._owner: list[int] = []  # pid of the process that created the slots
+        self._finalizer = weakref.finalize(self, _remove_slots, self._fds, self._names, self._owner)
 
     def write(self, path: str, data: bytes) -> None:
         """Replace ``path``'s content with ``data`` atomically."""
@@ -71,8 +75,8 @@ class ReplacedFile:
     def _write_slot(self, path: str, data: bytes) -> None:
         target = os.path.abspath(path)
         directory, name = os.path.split(target)
-        if directory != self._directory:
-            self.close()
+        if directory != self._directory or (self._owner and self._owner[0] != os.getpid()):
+            self.close()  # moved, or a forked child: its own slots, the parent's stay
         if not self._names:
             self._open_slots(directory, name)
         slot = self._next
@@ -94,6 +98,7 @@ class ReplacedFile:
         os.makedirs(directory, exist_ok=True)
         self._directory = directory
         self._next = 0
+        self._owner.append(os.getpid())
         for slot in range(SLOTS):
             slot_name = os.path.join(
                 directory, f".{name}.{os.getpid()}.{self._id}.{slot}{TEMP_SUFFIX}"
@@ -103,5 +108,5 @@ class ReplacedFile:
 
     def close(self) -> None:
         """Remove the hidden slots (the target keeps its last content)."""
-        _remove_slots(self._fds, self._names)
+        _remove_slots(self._fds, self._names, self._owner)
         self._directory = None

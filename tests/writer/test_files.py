@@ -137,3 +137,29 @@ def test_replaced_file_cycles_slots_and_keeps_content_exact(tmp_path: Path) -> N
         inodes.add(target.stat().st_ino)
     assert len(inodes) == 3
     writer.close()
+
+
+def test_a_forked_child_uses_its_own_slots(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "out.json"
+    writer = ReplacedFile()
+    writer.write(str(target), b"parent 1")
+    parent_slots = hidden(tmp_path)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        code = 0
+        try:
+            writer.write(str(target), b"child")
+            writer.close()
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert target.read_bytes() == b"child"
+    assert hidden(tmp_path) == parent_slots
+    writer.write(str(target), b"parent 2")
+    assert target.read_bytes() == b"parent 2"
+    writer.close()
+    assert hidden(tmp_path) == []
