@@ -226,13 +226,25 @@ def queued_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str | None, pyg
     return found
 
 
-def _exp_range(repo: pygit2.Repository, head: pygit2.Commit, baseline: str) -> list[str]:
+def _history(reader: RepoReader, head: pygit2.Commit, baseline: str) -> list[Experiment]:
     """Older commits of an experiment branch, down to (not including) its baseline."""
-    older: list[str] = []
+    older: list[Experiment] = []
     commit = head
     while commit.parent_ids and str(commit.parent_ids[0]) != baseline and len(older) < 1000:
         commit = commit.parents[0]
-        older.append(str(commit.id))
+        source = reader.read_commit(commit)
+        older.append(
+            Experiment(
+                key=str(commit.id),
+                kind=ExpKind.EXPERIMENT,
+                rev=str(commit.id),
+                name=None,
+                data=read_revision(source, reader.parsed),
+                timestamp=float(commit.commit_time),
+                baseline=baseline,
+                source=source,
+            )
+        )
     return older
 
 
@@ -284,7 +296,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
                     timestamp=float(exp_commit.commit_time),
                     baseline=baseline,
                     source=source,
-                    extra_revs=_exp_range(repo, exp_commit, baseline),
+                    history=_history(reader, exp_commit, baseline),
                 )
             )
         children.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)

@@ -103,9 +103,8 @@ def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
         assert exp.baseline is not None
         entry = baselines[exp.baseline]
         ranges = entry["experiments"] or []
-        ranges.append(
-            {"revs": [exp_state(exp, exp.name)], "executor": _executor(exp), "name": exp.name}
-        )
+        revs = [exp_state(exp, exp.name)] + [exp_state(old, None) for old in exp.history]
+        ranges.append({"revs": revs, "executor": _executor(exp), "name": exp.name})
         entry["experiments"] = ranges
     return result
 

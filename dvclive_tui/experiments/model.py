@@ -55,8 +55,8 @@ class Experiment:
     status: ExpStatus = ExpStatus.DONE
     source: FileSource | None = None
     """Where the files of this row can be read (lazy loading of series, plots, images)."""
-    extra_revs: list[str] = field(default_factory=list)
-    """Older commits of a multi-commit experiment (checkpoint-era), newest first."""
+    history: list[Experiment] = field(default_factory=list)
+    """Older commits of a multi-commit experiment (checkpoint era), newest first."""
     pid: int | None = None
     """Writer process of a running row, when known."""
     error: str | None = None

@@ -182,3 +182,23 @@ def test_running_temp_experiment_and_data_sources_match_dvc(tmp_path) -> None:  
     after = entries(parse_json_output(rb.tui_compare(repo, "--json").stdout))
     finished = after[(actual[1]["rev"], "in-temp")]
     assert finished["data"]["metrics"]["dvclive/metrics.json"]["data"]["loss"] == 0.25
+
+
+def test_multi_commit_experiment_lists_every_commit_like_dvc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A checkpoint-era experiment branch (two commits over the baseline), made with git."""
+    repo = tmp_path / "multi"
+    rb.init_repo(repo)
+    baseline = rb.git(repo, "rev-parse", "HEAD")
+    rb.git(repo, "checkout", "-q", "-b", "scratch")
+    for seed in (3, 4):
+        (repo / "params.yaml").write_text(f"seed: {seed}\ntrain:\n  lr: 0.1\n")
+        rb.git(repo, "commit", "-q", "-am", f"dvc: commit experiment seed {seed}")
+    head = rb.git(repo, "rev-parse", "HEAD")
+    rb.git(repo, "checkout", "-q", "main")
+    rb.git(repo, "update-ref", f"refs/exps/{baseline[:2]}/{baseline[2:]}/two-step", head)
+    rb.git(repo, "branch", "-q", "-D", "scratch")
+    expected = rb.dvc_exp_show(repo)
+    actual = parse_json_output(rb.tui_compare(repo, "--json").stdout)
+    assert actual == expected
+    revs = actual[1]["experiments"][0]["revs"]
+    assert [rev["name"] for rev in revs] == ["two-step", None]
