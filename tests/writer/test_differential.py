@@ -186,6 +186,14 @@ def test_dvcyaml_disabled(dvcyaml: Any, tmp_path: Path) -> None:
     assert not list(ours.root.rglob("dvc.yaml"))
 
 
+@pytest.mark.parametrize("dvcyaml", [False, None])
+def test_explicit_make_dvcyaml_when_disabled(dvcyaml: Any, tmp_path: Path) -> None:
+    ops = [param("p", 1), metric("m", 1), next_step, make_dvcyaml, end]
+    theirs, ours = run_both(tmp_path, ops, live_kwargs={"dvcyaml": dvcyaml})
+    assert_same(theirs, ours)
+    assert (ours.root / "dvclive" / "dvc.yaml").is_file()
+
+
 def test_dvcyaml_explicit_path(tmp_path: Path) -> None:
     ops = [param("p", 1), metric("m", 1), next_step, end]
     kwargs = {"dvcyaml": "sub/dvc.yaml"}
