@@ -9,7 +9,6 @@ pane, which redraws only what changed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -370,20 +369,10 @@ class WatchApp(App[None]):
             self.watcher.rediscover()
         self.poll_now()
 
-    @on(MetricTree.MetricChosen)
-    def _metric_chosen(self, event: MetricTree.MetricChosen) -> None:
-        for grid in self._grids():
-            if grid.focus_metric(event.metric):
-                return
-
     @property
     def active_tab(self) -> str:
         """Id of the tab shown."""
         return self.query_one(TabbedContent).active
-
-    def chart_grids(self) -> Sequence[ChartGrid]:
-        """The chart grids (charts tab, then system tab)."""
-        return self._grids()
 
 
 def _one_line(error: BaseException) -> str:

@@ -91,7 +91,11 @@ def demo(
             Settings(paths=(folder,), interval=interval, theme=theme, color_system=color_system)
         )
     finally:
+        failed = process.poll() not in (None, 0)
         stop_trainer(process)
+        if failed:
+            log = (folder / "trainer.log").read_text(errors="replace").strip().splitlines()
+            click.echo(f"The simulated trainer failed: {log[-1] if log else 'no output'}", err=True)
         if keep:
             click.echo(f"The demo run is kept in {run_dir}")
         else:

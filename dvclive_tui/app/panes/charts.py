@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
@@ -79,6 +80,11 @@ class ChartsPane(Horizontal):
             return
         self.metric_tree.show([self._entry(name) for name in shown])
         self.grid.show(shown, self._series, dirty)
+
+    @on(MetricTree.MetricChosen)
+    def _metric_chosen(self, event: MetricTree.MetricChosen) -> None:
+        event.stop()
+        self.grid.focus_metric(event.metric)
 
     def set_empty_message(self, message: str) -> None:
         """Change the line shown while there is no metric."""
