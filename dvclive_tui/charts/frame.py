@@ -51,6 +51,8 @@ class Role(enum.IntEnum):
     """Legend values."""
     SERIES = 16
     """``SERIES + i`` is palette colour ``i``."""
+    DIM_SERIES = 48
+    """``DIM_SERIES + i`` is palette colour ``i`` faded (raw data behind a smoothed line)."""
 
 
 def series_role(color: int) -> int:
@@ -81,11 +83,15 @@ class Curve:
     """Join points with lines (``False``: scatter)."""
     legend: str | None = None
     """Text after the label in the legend (latest value, AUC...); ``None``: no entry."""
+    dim: bool = False
+    """Drawn faded and under the other curves (raw values behind a smoothed line)."""
 
     @property
     def role(self) -> int:
         """Cell role of the curve."""
-        return int(Role.REFERENCE) if self.color < 0 else series_role(self.color)
+        if self.color < 0:
+            return int(Role.REFERENCE)
+        return int(Role.DIM_SERIES) + self.color if self.dim else series_role(self.color)
 
 
 Run = tuple[str, int]
@@ -476,24 +482,34 @@ def _draw_plot(
 ) -> None:
     rows = viewport.height_px // DOTS_Y
     cols = viewport.width_px // DOTS_X
-    combined = np.zeros((rows, cols), dtype=np.int64)
-    owner = np.full((rows, cols), -1, dtype=np.int64)
-    order = sorted(range(len(prepared)), key=lambda index: prepared[index].curve.color >= 0)
-    for index in order:
-        item = prepared[index]
+    # Two layers: reference lines and faded raw data below, the series on top. A cell
+    # shows the dots of one layer only, so faded dots never thicken a series' line.
+    layers: dict[bool, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+    for top in (False, True):
+        layers[top] = (
+            np.zeros((rows, cols), dtype=np.int64),
+            np.full((rows, cols), -1, dtype=np.int64),
+        )
+    for index, item in enumerate(prepared):
         x, y = _window(item.x, item.y, x_lo, x_hi)
         if len(x) == 0:
             continue
         clean = item.clean and len(x) == len(item.x)
         grid = rasterize(x, y, viewport, lines=item.curve.lines, decimate=decimate, clean=clean)
         codes = braille_codes(grid)
-        combined |= codes
-        owner[codes != 0] = index
+        layer_codes, layer_owner = layers[item.curve.color >= 0 and not item.curve.dim]
+        layer_codes |= codes
+        layer_owner[codes != 0] = index
+    top_codes, top_owner = layers[True]
+    low_codes, low_owner = layers[False]
+    on_top = top_codes != 0
+    codes = np.where(on_top, top_codes, low_codes)
+    owners = np.where(on_top, top_owner, low_owner)
     roles = np.array([int(Role.BLANK), *(item.curve.role for item in prepared)], dtype=np.int32)
-    lit = combined != 0
+    lit = codes != 0
     area = (slice(plot_top, plot_top + rows), slice(plot_left, plot_left + cols))
-    canvas.codes[area] = np.where(lit, BRAILLE_BASE + combined, canvas.codes[area])
-    canvas.roles[area] = np.where(lit, roles[owner + 1], canvas.roles[area])
+    canvas.codes[area] = np.where(lit, BRAILLE_BASE + codes, canvas.codes[area])
+    canvas.roles[area] = np.where(lit, roles[owners + 1], canvas.roles[area])
 
 
 def _window(

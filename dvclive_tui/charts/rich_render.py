@@ -35,6 +35,8 @@ def role_style(role: int) -> Style:
             for cold, hot in zip(_HEAT_COLD, _HEAT_HOT, strict=True)
         )
         return Style(color="white", bgcolor=Color.from_rgb(red, green, blue))
+    if role >= int(Role.DIM_SERIES):
+        return Style(color=PALETTE[(role - int(Role.DIM_SERIES)) % len(PALETTE)], dim=True)
     return Style(color=PALETTE[(role - int(Role.SERIES)) % len(PALETTE)])
 
 

@@ -47,6 +47,8 @@ class ChartOptions:
     x_window: tuple[float, float] | None = None
     follow: bool = True
     cursor: float | None = None
+    show_raw: bool = True
+    """When smoothing, draw the raw values faded behind the smoothed line."""
 
 
 def effective_x_axis(series: Sequence[SeriesData], x_axis: str) -> str:
@@ -118,8 +120,12 @@ def build_curves(
     cache = smoothing or SmoothingCache()
     curves: list[Curve] = []
     for item, color in zip(series, palette, strict=True):
+        x = x_values(item, axis)
         y = cache.smoothed(item, options.smoothing)
-        curves.append(Curve(item.label, x_values(item, axis), y, color, legend=_latest(y) or "–"))
+        if options.smoothing > 0 and options.show_raw:
+            raw = np.asarray(item.values, dtype=np.float64)
+            curves.append(Curve(item.label, x, raw, color, legend=None, dim=True))
+        curves.append(Curve(item.label, x, y, color, legend=_latest(y) or "–"))
     return curves, axis
 
 

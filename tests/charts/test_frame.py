@@ -170,3 +170,16 @@ def test_step_axes_never_get_fractional_ticks() -> None:
     frame = render_series_chart([item], 70, 12, ChartOptions(title="m"))
     labels = frame.text().splitlines()[-2].split()
     assert labels == ["0", "1", "2"]
+
+
+def test_smoothing_draws_faded_raw_values_under_the_smoothed_line() -> None:
+    rng = np.random.default_rng(9)
+    item = SeriesData("r::m", "m", np.arange(300), rng.normal(size=300), color=3)
+    smooth = render_series_chart([item], 70, 16, ChartOptions(title="m", smoothing=0.9))
+    roles = {role for row in smooth.rows for _, role in row}
+    assert int(Role.DIM_SERIES) + 3 in roles and int(Role.SERIES) + 3 in roles
+    assert smooth.text().count("● m") == 1  # one legend entry per series
+    plain = render_series_chart(
+        [item], 70, 16, ChartOptions(title="m", smoothing=0.9, show_raw=False)
+    )
+    assert int(Role.DIM_SERIES) + 3 not in {role for row in plain.rows for _, role in row}

@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -40,6 +41,8 @@ DEFAULT_SMOOTHING = 0.6
 """Strength ``toggle_smoothing`` switches on when no other was chosen."""
 SERIES_CLASSES = 8
 """Number of ``chart--series-N`` component classes."""
+RAW_OPACITY = 0.35
+"""Opacity of the raw values drawn behind a smoothed line."""
 
 
 def role_styler(widget: Widget, prefix: str) -> Callable[[int], Style]:
@@ -59,15 +62,20 @@ def role_styler(widget: Widget, prefix: str) -> Callable[[int], Style]:
         int(Role.VALUE): widget.get_component_rich_style(f"{prefix}--value"),
     }
 
+    _, background = widget.background_colors
+
     def style(role: int) -> Style:
         found = cache.get(role)
         if found is None:
-            index = (role - int(Role.SERIES)) % SERIES_CLASSES
+            dim = role >= int(Role.DIM_SERIES)
+            first = int(Role.DIM_SERIES) if dim else int(Role.SERIES)
+            index = (role - first) % SERIES_CLASSES
             name = f"{prefix}--series-{index}"
-            if widget.get_component_styles(name).has_rule("color"):
-                found = widget.get_component_rich_style(name)
-            else:
-                found = base + Style(color=PALETTE[index % len(PALETTE)])
+            styles = widget.get_component_styles(name)
+            color = styles.color if styles.has_rule("color") else Color.parse(PALETTE[index])
+            if dim:
+                color = background.blend(color, RAW_OPACITY)
+            found = base + Style(color=color.rich_color)
             cache[role] = found
         return found
 
