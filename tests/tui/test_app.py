@@ -335,3 +335,29 @@ def test_waiting_names_do_not_render_absolute_paths(tmp_path: Path, clock: Clock
 async def _press_all(pilot: Pilot[None], *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
+
+
+async def test_image_scrubber_position_survives_new_frames(workdir: Path, clock: Clock) -> None:
+    from PIL import Image
+
+    from dvclive_tui.app.widgets.image_view import ImageView
+
+    run = write_run(workdir / "dvclive", steps=4, images=True)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        view = app.query_one(ImageView)
+        view.focus()
+        await pilot.press("home")
+        assert view.selected_step == 0
+        Image.new("RGB", (8, 8)).save(run / "plots" / "images" / "samples" / "4.png")
+        clock.advance(2)
+        app.poll_now()
+        await pilot.pause()
+        assert view.frame_label == "samples · step 0 (1/5)"
+        await pilot.press("end")
+        Image.new("RGB", (8, 8)).save(run / "plots" / "images" / "samples" / "5.png")
+        clock.advance(2)
+        app.poll_now()
+        await pilot.pause()
+        assert view.selected_step == 5
