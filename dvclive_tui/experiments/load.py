@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
 from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader, Selection, collect_repo
 from dvclive_tui.experiments.model import ExperimentSet
 from dvclive_tui.experiments.readers import ParseCache
@@ -26,7 +27,8 @@ def _label(path: Path, cwd: Path) -> str:
 def load_experiments(
     cwd: Path, dirs: Sequence[Path] = (), selection: Selection | None = None
 ) -> ExperimentSet:
-    """Experiments of the git repository around ``cwd`` (if any) and rows for ``dirs``.
+    """Experiments of the git repository around ``cwd`` (if any) and rows for ``dirs``
+    (each a dvclive directory or a folder of them).
 
     Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
     """
@@ -45,6 +47,14 @@ def load_experiments(
         result = ExperimentSet()
         cache = ParseCache()
     for path in dirs:
-        resolved = path.resolve()
-        result.experiments.append(directory_row(resolved, cache, _label(resolved, cwd)))
+        for run_dir in expand_run_dirs(path.resolve()):
+            result.experiments.append(directory_row(run_dir, cache, _label(run_dir, cwd)))
     return result
+
+
+def expand_run_dirs(path: Path) -> list[Path]:
+    """``path`` itself when it is a dvclive directory, else the runs found below it
+    (the data layer's discovery); ``path`` alone when nothing is found (an empty row)."""
+    if is_dvclive_dir(path):
+        return [path]
+    return discover_runs(path) or [path]

@@ -35,6 +35,9 @@ _TASK_STATUS = {
     6: ExpStatus.DONE,
 }
 
+#: Files of a plain directory are keyed as if it were a repository's ``dvclive`` folder.
+DIRECTORY_PREFIX = "dvclive"
+
 #: A temp workspace without executor info counts as running while written this recently.
 RECENT_WRITE_S = 120.0
 
@@ -158,8 +161,9 @@ def directory_row(path: Path, cache: ParseCache, label: str) -> Experiment:
 
     The directory's own ``dvc.yaml`` decides what is read when it has one; otherwise the
     dvclive defaults ``params.yaml``, ``metrics.json`` and ``plots/metrics`` are used.
-    Params and metrics files are keyed ``<label>/<file>`` (``dvclive/metrics.json``), like
-    the same files of a git revision; plot paths stay relative to the directory.
+    Params and metrics files are keyed ``dvclive/<file>`` whatever the folder is called, so
+    the columns of several directories line up with each other and with experiments
+    written to the default ``dvclive`` folder; plot paths stay relative to the directory.
     """
     source = DirSource(path)
     data = read_revision(source, cache)
@@ -172,8 +176,8 @@ def directory_row(path: Path, cache: ParseCache, label: str) -> Experiment:
     newest = _newest_write(path)
     if newest is not None and time.time() - newest < 10.0:
         status = ExpStatus.RUNNING
-    data.params = {f"{label}/{key}": value for key, value in data.params.items()}
-    data.metrics = {f"{label}/{key}": value for key, value in data.metrics.items()}
+    data.params = {f"{DIRECTORY_PREFIX}/{key}": value for key, value in data.params.items()}
+    data.metrics = {f"{DIRECTORY_PREFIX}/{key}": value for key, value in data.metrics.items()}
     return Experiment(
         key=str(path),
         kind=ExpKind.DIRECTORY,

@@ -82,7 +82,8 @@ def test_plain_directory_outside_git(tmp_path: Path) -> None:
     assert rows["run1"]["lr"] == "0.3"
     assert rows["run1"]["loss"] == str(1.0 / 3)
     as_json = json.loads(rb.run(tmp_path / "outside", rb.TUI, "compare", "--json", "run1").stdout)
-    assert as_json[0]["data"]["params"]["run1/params.yaml"]["data"] == {"lr": 0.3}
+    assert as_json[0]["rev"] == "run1"
+    assert as_json[0]["data"]["params"]["dvclive/params.yaml"]["data"] == {"lr": 0.3}
 
 
 def test_no_git_and_no_directory_says_what_is_missing(tmp_path: Path) -> None:
@@ -204,3 +205,12 @@ async def test_tui_error_cell_shows_the_message(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ChartsScreen)
+
+
+def test_folder_of_runs_gives_one_row_per_run(tmp_path: Path) -> None:
+    from tests.compare.factory import write_run
+
+    for name, lr in (("a", 0.1), ("b", 0.2)):
+        write_run(tmp_path / "runs" / name, {"lr": lr}, [1.0, 0.5], [0.1, 0.2])
+    rows = csv_rows(rb.run(tmp_path, rb.TUI, "compare", "--csv", "runs").stdout)
+    assert rows["runs/a/dvclive"]["lr"] == "0.1" and rows["runs/b/dvclive"]["lr"] == "0.2"

@@ -93,5 +93,5 @@ def test_directory_row_without_dvc_yaml_uses_dvclive_defaults(tmp_path: Path) ->
     write_run(run, {"lr": 0.25}, [1.0], [0.5])
     (run / "dvc.yaml").unlink()
     row = directory_row(run / "dvclive", ParseCache(), "plain/dvclive")
-    assert row.params["plain/dvclive/params.yaml"].data == {"lr": 0.25}
-    assert row.metrics["plain/dvclive/metrics.json"].data["acc"] == 0.5
+    assert row.params["dvclive/params.yaml"].data == {"lr": 0.25}
+    assert row.metrics["dvclive/metrics.json"].data["acc"] == 0.5
