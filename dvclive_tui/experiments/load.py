@@ -24,6 +24,39 @@ def _label(path: Path, cwd: Path) -> str:
         return str(path)
 
 
+class ExperimentLoader:
+    """Collects the comparison again and again (live refresh), reusing what cannot change:
+    the open repository, the ``dvc.yaml`` search per tree and files parsed per blob id."""
+
+    def __init__(
+        self, cwd: Path, dirs: Sequence[Path] = (), selection: Selection | None = None
+    ) -> None:
+        self.cwd = cwd
+        self.dirs = list(dirs)
+        self.selection = selection or Selection()
+        try:
+            self._reader: RepoReader | None = RepoReader.open(cwd)
+        except NotAGitRepository:
+            self._reader = None
+        if self._reader is None and not self.dirs:
+            raise NothingToCompare(
+                f"{cwd} is not in a git repository; run inside one or pass dvclive directories"
+            )
+        self._cache = self._reader.parsed if self._reader is not None else ParseCache()
+
+    def __call__(self) -> ExperimentSet:
+        """Every row, read now."""
+        if self._reader is not None:
+            result = collect_repo(self._reader, self.selection)
+        else:
+            result = ExperimentSet()
+        for path in self.dirs:
+            for run_dir in expand_run_dirs(path.resolve()):
+                row = directory_row(run_dir, self._cache, _label(run_dir, self.cwd))
+                result.experiments.append(row)
+        return result
+
+
 def load_experiments(
     cwd: Path, dirs: Sequence[Path] = (), selection: Selection | None = None
 ) -> ExperimentSet:
@@ -32,24 +65,7 @@ def load_experiments(
 
     Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
     """
-    try:
-        reader = RepoReader.open(cwd)
-    except NotAGitRepository:
-        reader = None
-    if reader is None and not dirs:
-        raise NothingToCompare(
-            f"{cwd} is not in a git repository; run inside one or pass dvclive directories"
-        )
-    if reader is not None:
-        result = collect_repo(reader, selection or Selection())
-        cache = reader.parsed
-    else:
-        result = ExperimentSet()
-        cache = ParseCache()
-    for path in dirs:
-        for run_dir in expand_run_dirs(path.resolve()):
-            result.experiments.append(directory_row(run_dir, cache, _label(run_dir, cwd)))
-    return result
+    return ExperimentLoader(cwd, dirs, selection)()
 
 
 def expand_run_dirs(path: Path) -> list[Path]:

@@ -88,10 +88,9 @@ class CompareApp(App[None]):
     def _default_loader(
         selection: Selection | None, dirs: Sequence[Path]
     ) -> Callable[[], ExperimentSet]:
-        from dvclive_tui.experiments.load import load_experiments
+        from dvclive_tui.experiments.load import ExperimentLoader
 
-        cwd = Path.cwd()
-        return lambda: load_experiments(cwd, dirs, selection)
+        return ExperimentLoader(Path.cwd(), dirs, selection)
 
     def on_mount(self) -> None:
         view = TableView.build(self.experiments.experiments)
