@@ -161,16 +161,20 @@ class PollerThread(threading.Thread):
         self._stopped = threading.Event()
 
     def run(self) -> None:
-        """Poll until stopped; a failing poll is retried at the next tick."""
-        while not self._stopped.wait(self._interval):
+        """Poll at once, then every interval until stopped; a failed poll is retried."""
+        while not self._stopped.is_set():
+            started = time.monotonic()
             try:
                 changed = self._watcher.poll()
             except Exception as error:  # the next tick retries; never kill the dashboard
                 if self._on_error is not None:
                     self._on_error(error)
-                continue
-            if changed:
-                self._notify()
+            else:
+                if changed:
+                    self._notify()
+            spent = time.monotonic() - started
+            # Keep the cadence, but always rest a little so slow polls cannot spin a core.
+            self._stopped.wait(max(self._interval / 4, self._interval - spent))
 
     def stop(self) -> None:
         """Ask the thread to finish after the current poll."""
