@@ -224,7 +224,7 @@ def bench_writer_steps() -> None:
     print(f"dvclive (default: no report)      {theirs['4000']:>8.3f}")
     print(f"ours (default: report.html)       {median:>8.3f}   dvclive/ours = {ratio:.0f}x")
     print(f"ours, mean over the same window   {statistics.fmean(samples):>8.3f}")
-    print(f"ours, first step (loads the report stack) {first:>8.1f}")
+    print(f"ours, first step (first report build, imports warm) {first:>8.1f}")
     print(
         f"one report rebuild at step 4000: {build_ms:.1f} ms, at most once per 5 s "
         f"= {build_ms / 5000 * 100:.2f}% of training time"
