@@ -211,7 +211,7 @@ def bench_writer_steps() -> None:
     with bench_writer.workdir():
         live = dvclive_writer.Live()  # our defaults: report="html"
         assert live._report_mode == "html"
-        first = bench_writer.one_step(live, 0.5)  # includes importing the report stack
+        first = bench_writer.one_step(live, 0.5)  # the first report build
         bench_writer.run_until(live, 4000 - bench_writer.WINDOW, lambda step: None)
         samples = [bench_writer.one_step(live, 0.5) for _ in range(bench_writer.WINDOW)]
         median = statistics.median(samples)
