@@ -231,6 +231,14 @@ def bench_writer_steps() -> None:
     )
     print(f"target (>= 100x): {'met' if ratio >= 100 else 'NOT met'}")
 
+    first_step = "from dvclive_writer import Live; live = Live(report={}); "
+    first_step += "live.log_metric('a', 1.0); live.next_step()"
+    without = bench_writer.process_seconds(first_step.format("None"))
+    with_html = bench_writer.process_seconds(first_step.format("'html'"))
+    print("\nwhole process: import, Live(), one metric, one next_step; median of 7, seconds")
+    print(f"report=None   {without:>7.3f}")
+    print(f"report='html' {with_html:>7.3f}   (+{with_html - without:.3f} s: the report stack)")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
