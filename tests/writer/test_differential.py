@@ -202,9 +202,10 @@ def test_dvcyaml_explicit_path(tmp_path: Path) -> None:
     assert (ours.root / "sub" / "dvc.yaml").is_file()
 
 
-def test_custom_dir(tmp_path: Path) -> None:
-    ops = [metric("a/b", 1), next_step, end]
-    theirs, ours = run_both(tmp_path, ops, live_kwargs={"dir": "out/run1"})
+@pytest.mark.parametrize("directory", ["out/run1", Path("out") / "run1"])
+def test_custom_dir(directory: Any, tmp_path: Path) -> None:
+    ops = [param("p", 1), metric("a/b", 1), next_step, end]
+    theirs, ours = run_both(tmp_path, ops, live_kwargs={"dir": directory})
     assert_same(theirs, ours)
     assert (ours.root / "out/run1/plots/metrics/a/b.tsv").is_file()
 
