@@ -6,6 +6,7 @@ Measures, in one run (best of N, milliseconds):
   headless frame, then as rich segments (what a terminal gets);
 - ``widget``: the real :class:`~dvclive_tui.app.widgets.chart.Chart` building its cached
   strips inside a running Textual app (the cost paid on the event loop per redraw);
+- ``+EMA``: the same with smoothing 0.6 (smoothed line plus faded raw values);
 - ``no-M4``: the same chart with decimation turned off (anchor for the M4 gain);
 - ``Sparkline``: Textual's built-in sparkline renderable on the same data and size.
 
@@ -57,12 +58,17 @@ class BenchApp(App[None]):
         yield Chart("loss")
 
 
-async def widget_ms(data: SeriesData, repeat: int) -> float:
-    """Time the Chart widget building all its strips (cache invalidated each time)."""
+async def widget_ms(data: SeriesData, repeat: int, smoothing: float = 0.0) -> float:
+    """Time the Chart widget building all its strips (cache invalidated each time).
+
+    With ``smoothing``, the EMA is computed once (it is cached per data version) and every
+    redraw draws the smoothed line plus the faded raw values.
+    """
     app = BenchApp()
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
         chart = app.query_one(Chart)
         chart.set_series([data])
+        chart.smoothing = smoothing
         await pilot.pause()
 
         def redraw() -> None:
@@ -97,10 +103,11 @@ def measure(count: int, console: Console, options: ConsoleOptions) -> None:
     chart_ms = best_ms(frame, repeat)
     rich_ms = best_ms(with_rich, repeat)
     widget = asyncio.run(widget_ms(data, repeat))
+    smoothed = asyncio.run(widget_ms(data, repeat, smoothing=0.6))
     raw_ms = best_ms(raw, 3 if count <= 100_000 else 1)
     spark_ms = best_ms(sparkline, 3 if count <= 100_000 else 1)
     print(
-        f"{count:>9,} {chart_ms:7.2f} {rich_ms:7.2f} {widget:7.2f} {raw_ms:8.2f} "
+        f"{count:>9,} {chart_ms:7.2f} {rich_ms:7.2f} {widget:7.2f} {smoothed:7.2f} {raw_ms:8.2f} "
         f"{spark_ms:10.2f}   {raw_ms / chart_ms:12.1f}x {spark_ms / widget:16.1f}x"
     )
 
@@ -112,7 +119,7 @@ def main() -> None:
         options = console.options.update(width=WIDTH, height=HEIGHT)
         print(f"one series, {WIDTH}x{HEIGHT} cells, best of N (ms)")
         print(
-            f"{'points':>9} {'chart':>7} {'+rich':>7} {'widget':>7} {'no-M4':>8} "
+            f"{'points':>9} {'chart':>7} {'+rich':>7} {'widget':>7} {'+EMA':>7} {'no-M4':>8} "
             f"{'Sparkline':>10}    no-M4/chart  Sparkline/widget"
         )
         for count in SIZES:

@@ -25,6 +25,7 @@ from dvclive_tui.charts.raster import (
     Viewport,
     braille_codes,
     rasterize,
+    round_px,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -490,12 +491,24 @@ def _draw_plot(
             np.zeros((rows, cols), dtype=np.int64),
             np.full((rows, cols), -1, dtype=np.int64),
         )
+    columns: dict[int, npt.NDArray[np.int64]] = {}  # curves sharing x (raw + smoothed)
     for index, item in enumerate(prepared):
         x, y = _window(item.x, item.y, x_lo, x_hi)
         if len(x) == 0:
             continue
         clean = item.clean and len(x) == len(item.x)
-        grid = rasterize(x, y, viewport, lines=item.curve.lines, decimate=decimate, clean=clean)
+        shared = columns.get(id(x)) if clean else None
+        if clean and shared is None:
+            shared = columns[id(x)] = round_px(viewport.x_to_px(x))
+        grid = rasterize(
+            x,
+            y,
+            viewport,
+            lines=item.curve.lines,
+            decimate=decimate,
+            clean=clean,
+            x_pixels=shared,
+        )
         codes = braille_codes(grid)
         layer_codes, layer_owner = layers[item.curve.color >= 0 and not item.curve.dim]
         layer_codes |= codes

@@ -48,7 +48,10 @@ class Viewport:
         scale = (self.width_px - 1) / half_span if half_span > 0 else math.inf
         if not math.isfinite(scale):  # empty or subnormal span: a flat line in the middle
             return np.full(len(x), (self.width_px - 1) / 2)
-        result: FloatArray = (x * 0.5 - self.x_min * 0.5) * scale
+        with np.errstate(over="ignore"):  # far outside: inf, clamped by round_px
+            result: FloatArray = x * 0.5
+            result -= self.x_min * 0.5
+            result *= scale
         return result
 
     def y_to_px(self, y: FloatArray) -> FloatArray:
@@ -57,7 +60,10 @@ class Viewport:
         scale = (self.height_px - 1) / half_span if half_span > 0 else math.inf
         if not math.isfinite(scale):
             return np.full(len(y), (self.height_px - 1) / 2)
-        result: FloatArray = (self.y_max * 0.5 - y * 0.5) * scale
+        with np.errstate(over="ignore"):
+            result: FloatArray = y * -0.5
+            result += self.y_max * 0.5
+            result *= scale
         return result
 
     def px_to_x(self, column: float) -> float:
@@ -69,7 +75,12 @@ class Viewport:
 
 
 def to_pixels(
-    x: FloatArray, y: FloatArray, viewport: Viewport, *, clean: bool = False
+    x: FloatArray,
+    y: FloatArray,
+    viewport: Viewport,
+    *,
+    clean: bool = False,
+    x_pixels: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray | None]:
     """Map points to rounded pixels, dropping non-finite ones.
 
@@ -78,6 +89,7 @@ def to_pixels(
         y: Data y.
         viewport: Data rectangle and canvas size.
         clean: The caller knows every value is finite (skips the checks).
+        x_pixels: Already mapped columns of ``x`` (curves sharing x, when ``clean``).
 
     Returns:
         ``(px, py, parts)``: a point's part id changes after every dropped point, so lines
@@ -90,11 +102,13 @@ def to_pixels(
             parts = np.cumsum(~finite, dtype=np.int64)[finite]
             x = x[finite]
             y = y[finite]
-    return _round(viewport.x_to_px(x)), _round(viewport.y_to_px(y)), parts
+    if x_pixels is None or parts is not None:
+        x_pixels = round_px(viewport.x_to_px(x))
+    return x_pixels, round_px(viewport.y_to_px(y)), parts
 
 
-def _round(values: FloatArray) -> IntArray:
-    """Round half up to int64, clamped far outside any canvas."""
+def round_px(values: FloatArray) -> IntArray:
+    """Round float pixels half up to int64, clamped far outside any canvas (in place)."""
     np.minimum(values, _LIMIT, out=values)
     np.maximum(values, -_LIMIT, out=values)
     values += 0.5
@@ -252,6 +266,7 @@ def rasterize(
     lines: bool = True,
     decimate: bool = True,
     clean: bool = False,
+    x_pixels: IntArray | None = None,
 ) -> BoolArray:
     """Rasterise one series onto the viewport's pixel canvas.
 
@@ -262,8 +277,9 @@ def rasterize(
         lines: Join consecutive points (``False``: scatter dots).
         decimate: Use M4 before drawing lines.
         clean: Every value is known to be finite.
+        x_pixels: Already mapped columns of ``x`` (see :func:`to_pixels`).
     """
-    px, py, parts = to_pixels(x, y, viewport, clean=clean)
+    px, py, parts = to_pixels(x, y, viewport, clean=clean, x_pixels=x_pixels)
     if lines:
         cols, rows = line_pixels(
             px, py, parts, viewport.width_px, viewport.height_px, decimate=decimate

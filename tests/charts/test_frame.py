@@ -183,3 +183,13 @@ def test_smoothing_draws_faded_raw_values_under_the_smoothed_line() -> None:
         [item], 70, 16, ChartOptions(title="m", smoothing=0.9, show_raw=False)
     )
     assert int(Role.DIM_SERIES) + 3 not in {role for row in plain.rows for _, role in row}
+
+
+def test_points_far_outside_a_zoom_window_do_not_overflow() -> None:
+    x = np.array([0.0, 1.0, 2.0, 3.0, 1e308])
+    y = np.array([0.0, 1.0, -1e308, 1.0, 1e308])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = render_chart([Curve("m", x, y, 0)], 40, 10, x_range=(0.5, 1.5))
+    assert frame.viewport is not None
+    assert any(0x2800 < ord(char) <= 0x28FF for char in frame.text())
