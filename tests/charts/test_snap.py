@@ -108,3 +108,19 @@ def test_piped_output_is_plain_and_never_loads_textual(run_dir: Path) -> None:
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100  # default width when not a terminal
     assert lines[0].startswith(str(run_dir))
+
+
+def test_a_terminal_gets_palette_colours_and_heat_backgrounds(run_dir: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from dvclive_tui.commands.snap import print_run
+    from dvclive_tui.data.reader import load_run
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, force_terminal=True, color_system="truecolor")
+    print_run(console, load_run(run_dir), 100)
+    output = buffer.getvalue()
+    assert "\x1b[38;2;230;159;0m" in output  # Okabe-Ito orange: the first metric chart
+    assert "48;2;" in output  # confusion matrix heat cells (background colours)
