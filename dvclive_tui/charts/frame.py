@@ -187,7 +187,7 @@ def render_chart(
         title: Chart title (first row, when there is room).
         status: Extra state shown after the title (smoothing, log...).
         x_range: Visible x window; ``None`` fits all data.
-        y_range: Fixed y range; ``None`` fits the visible data (padded, nice ticks).
+        y_range: Fixed y range; ``None`` fits the visible data, widened to nice ticks.
         log_y: Log-scale y; non-positive values are dropped.
         x_format: How x tick labels are written.
         cursor: Data x of the value cursor, or ``None``.
