@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import sys
 from importlib import metadata
-from typing import Any
+from typing import NoReturn
 
 import click
 
@@ -76,9 +76,27 @@ def cli() -> None:
     """Watch and compare DVCLive training runs from a terminal."""
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Run the CLI; usage errors exit with status 2 and one readable line."""
-    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="dvclive-tui")
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the CLI. Any error exits non-zero with one readable line on stderr, no traceback."""
+    args = argv if argv is not None else sys.argv[1:]
+    try:
+        result = cli.main(args=args, prog_name="dvclive-tui", standalone_mode=False)
+    except click.ClickException as error:
+        click.echo(_one_line(error), err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("dvclive-tui: aborted", err=True)
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _one_line(error: click.ClickException) -> str:
+    """``dvclive-tui watch: error: No such option: --bogus (see --help)`` style message."""
+    message = " ".join(error.format_message().split())
+    if isinstance(error, click.UsageError):
+        where = error.ctx.command_path if error.ctx is not None else "dvclive-tui"
+        return f"{where}: error: {message} (see {where} --help)"
+    return f"dvclive-tui: error: {message}"
 
 
 if __name__ == "__main__":  # pragma: no cover
