@@ -156,3 +156,15 @@ async def test_clicking_the_plot_places_the_cursor() -> None:
         assert chart.cursor is not None
         expected = frame.viewport.px_to_x(column * 2 + 0.5)
         assert abs(chart.cursor - expected) <= 1
+
+
+async def test_invalid_view_state_is_normalised() -> None:
+    app = ChartApp(loss_series(runs=1))
+    async with app.run_test(size=(60, 16)):
+        chart = app.query_one(Chart)
+        chart.smoothing = 5.0
+        assert chart.smoothing == 0.99
+        chart.smoothing = -1
+        assert chart.smoothing == 0.0
+        chart.x_axis = "furlongs"
+        assert chart.x_axis == "step"

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from dvclive_tui.charts.frame import ChartFrame, Role
 from dvclive_tui.charts.raster import DOTS_X
 from dvclive_tui.charts.series import PALETTE, ColorAssigner, SeriesData
+from dvclive_tui.charts.smoothing import MAX_WEIGHT
 from dvclive_tui.charts.view import (
     X_AXES,
     ChartOptions,
@@ -308,6 +309,14 @@ class Chart(Widget, can_focus=True):
             return 1.0
         plot_width = self._frame.plot_width if self._frame and self._frame.plot_width else 40
         return max((window[1] - window[0]) / plot_width, 1e-12)
+
+    def validate_smoothing(self, smoothing: float) -> float:
+        """Clamp the EMA strength to ``0 .. 0.99``."""
+        return min(max(float(smoothing), 0.0), MAX_WEIGHT)
+
+    def validate_x_axis(self, x_axis: str) -> str:
+        """Unknown axes fall back to ``"step"``."""
+        return x_axis if x_axis in X_AXES else X_AXES[0]
 
     def watch_x_axis(self) -> None:
         """A different x axis invalidates the zoom window and the cursor."""
