@@ -309,14 +309,24 @@ class _Prepared:
     y: FloatArray
     clean: bool
     """Every x and y is finite."""
+    x_bounds: tuple[float, float] | None = None
+    """Smallest and largest x, when clean."""
+    y_bounds: tuple[float, float] | None = None
+    """Smallest and largest y, when clean."""
 
     def x_extent(self) -> tuple[float, float] | None:
-        x = self.x if self.clean else self.x[np.isfinite(self.x) & np.isfinite(self.y)]
+        if self.clean:
+            return self.x_bounds
+        x = self.x[np.isfinite(self.x) & np.isfinite(self.y)]
         return (float(x.min()), float(x.max())) if len(x) else None
 
+    def covers(self, x_lo: float, x_hi: float) -> bool:
+        """Whether every point lies inside ``[x_lo, x_hi]`` (known without a pass)."""
+        return self.x_bounds is not None and x_lo <= self.x_bounds[0] and self.x_bounds[1] <= x_hi
+
     def y_extent(self, x_lo: float, x_hi: float, whole: bool) -> tuple[float, float] | None:
-        if whole and self.clean:
-            y = self.y
+        if self.clean and (whole or self.covers(x_lo, x_hi)):
+            return self.y_bounds
         else:
             keep = (self.x >= x_lo) & (self.x <= x_hi)
             if not self.clean:
@@ -335,8 +345,15 @@ def _prepare(curve: Curve, log_y: bool) -> _Prepared:
             y = y[keep]
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.log10(y)
-    clean = bool(np.isfinite(x).all() and np.isfinite(y).all())
-    return _Prepared(curve, x, y, clean)
+    if not len(x):
+        return _Prepared(curve, x, y, clean=False)
+    # Min and max are needed anyway; NaN or inf in them means the data is not clean.
+    x_bounds = (float(x.min()), float(x.max()))
+    y_bounds = (float(y.min()), float(y.max()))
+    clean = all(math.isfinite(value) for value in (*x_bounds, *y_bounds))
+    if not clean:
+        return _Prepared(curve, x, y, clean=False)
+    return _Prepared(curve, x, y, clean=True, x_bounds=x_bounds, y_bounds=y_bounds)
 
 
 def _tick_step(values: Sequence[float]) -> float:
@@ -493,7 +510,7 @@ def _draw_plot(
         )
     columns: dict[int, npt.NDArray[np.int64]] = {}  # curves sharing x (raw + smoothed)
     for index, item in enumerate(prepared):
-        x, y = _window(item.x, item.y, x_lo, x_hi)
+        x, y = (item.x, item.y) if item.covers(x_lo, x_hi) else _window(item.x, item.y, x_lo, x_hi)
         if len(x) == 0:
             continue
         clean = item.clean and len(x) == len(item.x)

@@ -108,11 +108,10 @@ def to_pixels(
 
 
 def round_px(values: FloatArray) -> IntArray:
-    """Round float pixels half up to int64, clamped far outside any canvas (in place)."""
+    """Round float pixels to int64 (half to even), clamped far outside any canvas (in place)."""
     np.minimum(values, _LIMIT, out=values)
     np.maximum(values, -_LIMIT, out=values)
-    values += 0.5
-    np.floor(values, out=values)
+    np.rint(values, out=values)
     return values.astype(np.int64)
 
 

@@ -7,6 +7,7 @@ so both draw a metric the same way.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -140,11 +141,19 @@ def data_extent(curves: Sequence[Curve]) -> tuple[float, float] | None:
     """Smallest and largest finite x over ``curves``."""
     lows: list[float] = []
     highs: list[float] = []
+    seen: set[int] = set()
     for curve in curves:
-        x = curve.x[np.isfinite(curve.x)]
-        if len(x):
-            lows.append(float(x.min()))
-            highs.append(float(x.max()))
+        if id(curve.x) in seen or not len(curve.x):
+            continue  # a smoothed line and its raw values share x
+        seen.add(id(curve.x))
+        low, high = float(curve.x.min()), float(curve.x.max())
+        if not (math.isfinite(low) and math.isfinite(high)):
+            x = curve.x[np.isfinite(curve.x)]
+            if not len(x):
+                continue
+            low, high = float(x.min()), float(x.max())
+        lows.append(low)
+        highs.append(high)
     return (min(lows), max(highs)) if lows else None
 
 
