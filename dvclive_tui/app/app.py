@@ -33,6 +33,7 @@ from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.filter_bar import FilterBar
 from dvclive_tui.app.widgets.metric_tree import MetricTree
 from dvclive_tui.app.widgets.run_header import RunHeader
+from dvclive_tui.app.widgets.runs_table import RunsTable
 from dvclive_tui.charts.view import X_AXES
 from dvclive_tui.data.model import Changes, Run, RunStatus
 from dvclive_tui.settings import Settings
@@ -141,7 +142,7 @@ class WatchApp(App[None]):
                     id="system-pane",
                 )
             with TabPane("3 Tables", id="tables"):
-                yield TablesPane(id="tables-pane")
+                yield TablesPane(self.settings.clock, id="tables-pane")
             with TabPane("4 Images", id="images"):
                 yield ImagesPane(id="images-pane")
             with TabPane("5 Plots", id="plots"):
@@ -236,6 +237,8 @@ class WatchApp(App[None]):
 
     def _tick(self) -> None:
         self.query_one(RunHeader).refresh()
+        with self.watcher.lock:
+            self.query_one(RunsTable).show(self.runs)
 
     def _waiting_message(self) -> str:
         runs = self.runs

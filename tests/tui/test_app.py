@@ -18,6 +18,7 @@ from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.kv_table import KeyValueTable
 from dvclive_tui.app.widgets.metric_tree import MetricTree
 from dvclive_tui.app.widgets.run_header import RunHeader
+from dvclive_tui.app.widgets.runs_table import RunsTable
 from dvclive_tui.data.model import RunStatus
 from dvclive_tui.settings import Settings
 from tests.tui.conftest import Clock
@@ -311,6 +312,12 @@ async def test_several_runs_overlay_in_one_chart(workdir: Path, clock: Clock) ->
         assert [s.color for s in chart.series] == [0, 1]
         assert [len(s.steps) for s in chart.series] == [5, 8]
         assert "+1" in header_text(app)
+        runs = app.query_one(RunsTable)
+        rows = [[str(cell) for cell in runs.get_row_at(i)] for i in range(runs.row_count)]
+        assert [row[1:4] for row in rows] == [
+            ["a/dvclive", "running", "4"],
+            ["b/dvclive", "running", "7"],
+        ]
 
 
 @pytest.mark.parametrize("tab", ["images", "plots"])

@@ -29,7 +29,8 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_watch_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run_cli("watch", "no-such-dir", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["Error: no such directory: no-such-dir"]
+    [line] = result.stderr.strip().splitlines()
+    assert line.endswith("no such directory: no-such-dir")
     assert "Traceback" not in result.stderr
 
 
@@ -38,7 +39,8 @@ def test_watch_bad_flag_exits_2(tmp_path: Path, flag: list[str]) -> None:
     result = run_cli("watch", *flag, cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("Error:")
+    [line] = result.stderr.strip().splitlines()
+    assert "--interval" in line or "--color-system" in line or "--bogus" in line
 
 
 def test_watch_unknown_theme_exits_2(tmp_path: Path) -> None:

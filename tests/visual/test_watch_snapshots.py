@@ -50,6 +50,12 @@ def test_two_runs_overlaid(snap_compare: SnapCompare, here: Path) -> None:
     assert snap_compare(app_for("."), terminal_size=LARGE)
 
 
+def test_two_runs_tables(snap_compare: SnapCompare, here: Path) -> None:
+    write_run(here / "baseline" / "dvclive", steps=40, seed=1)
+    write_run(here / "tuned" / "dvclive", steps=25, seed=2)
+    assert snap_compare(app_for("."), terminal_size=SMALL, press=["3"])
+
+
 def test_system_tab(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "dvclive", steps=30, system=True)
     assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["2"])

@@ -1,0 +1,62 @@
+"""One row per watched run: colour, status, step, elapsed time, last write, warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from dvclive_tui.app.run_stats import current_step, elapsed, write_age
+from dvclive_tui.app.text import format_duration, sanitize
+from dvclive_tui.charts.series import PALETTE
+from dvclive_tui.data.model import Run
+
+COLUMNS = ("", "run", "status", "step", "elapsed", "wrote", "warnings")
+
+
+class RunsTable(DataTable[Text]):
+    """Every watched run at a glance (the header describes only the first)."""
+
+    DEFAULT_CSS = """
+    RunsTable { height: auto; max-height: 8; }
+    """
+
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._clock = clock
+        self._rows: list[tuple[str, str, str, str, str, str]] = []
+
+    def on_mount(self) -> None:
+        """Add the columns."""
+        for column in COLUMNS:
+            self.add_column(Text(column), key=column or "colour")
+
+    def show(self, runs: Sequence[Run]) -> None:
+        """Refill the rows when anything shown changed."""
+        now = self._clock()
+        rows = [
+            (
+                sanitize(run.name),
+                run.status.value,
+                _text(current_step(run)),
+                format_duration(elapsed(run, now)) if run.started is not None else "",
+                f"{format_duration(write_age(run, now))} ago" if run.last_write else "",
+                str(len(run.warnings)) if run.warnings else "",
+            )
+            for run in runs
+        ]
+        if rows == self._rows:
+            return
+        self._rows = rows
+        cursor = self.cursor_row
+        self.clear()
+        for index, row in enumerate(rows):
+            swatch = Text("●", style=PALETTE[index % len(PALETTE)])
+            self.add_row(swatch, *(Text(cell) for cell in row), key=f"run-{index}")
+        if rows:
+            self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
