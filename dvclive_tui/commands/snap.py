@@ -171,7 +171,7 @@ def _print_metrics(console: Console, run: Run, width: int) -> None:
             name = strip_controls(series.name)
             data = SeriesData(
                 key=f"{run.name}::{series.name}",
-                label=name,
+                label=strip_controls(run.name),
                 steps=series.steps,
                 values=series.values,
                 timestamps=series.timestamps,
