@@ -211,6 +211,8 @@ class WatchApp(App[None]):
             self._alerts.prime(fresh)
             for alert in self._alerts.check([run for run in runs if run not in fresh], changes):
                 self.notify(alert.message, title=alert.title, severity=alert.severity, markup=False)
+                if alert.severity != "information":
+                    self.bell()  # reaches a terminal in another tmux pane or tab
             for run in runs:
                 self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))
             self._refresh_panes(Update.from_changes(runs, self.query_text, changes))
