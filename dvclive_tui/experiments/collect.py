@@ -16,7 +16,8 @@ import pygit2
 from pygit2.enums import SortMode
 
 from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
-from dvclive_tui.experiments.readers import ParseCache, read_revision
+from dvclive_tui.experiments.read_cache import ReadCache
+from dvclive_tui.experiments.readers import ParseCache, RevisionData, read_revision
 from dvclive_tui.experiments.running import collect_running, workspace_run
 from dvclive_tui.experiments.sources import DirSource, GitTreeSource, TreeCache
 
@@ -51,9 +52,22 @@ class RepoReader:
     root: Path
     trees: TreeCache = field(init=False)
     parsed: ParseCache = field(default_factory=ParseCache)
+    commits: ReadCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.trees = TreeCache(self.repo)
+        self.commits = ReadCache(Path(self.repo.path) / "dvclive-tui" / "commits.json")
+        self.parsed.store = self.commits
+
+    def commit_data(self, commit: pygit2.Commit) -> RevisionData:
+        """What ``dvc exp show`` reports for ``commit`` (from the cache when known)."""
+        sha = str(commit.id)
+        cached = self.commits.get(sha)
+        if cached is not None:
+            return cached
+        data = read_revision(self.read_commit(commit), self.parsed)
+        self.commits.put(sha, data)
+        return data
 
     @classmethod
     def open(cls, path: Path) -> RepoReader:
@@ -239,7 +253,7 @@ def _history(reader: RepoReader, head: pygit2.Commit, baseline: str) -> list[Exp
                 kind=ExpKind.EXPERIMENT,
                 rev=str(commit.id),
                 name=None,
-                data=read_revision(source, reader.parsed),
+                data=reader.commit_data(commit),
                 timestamp=float(commit.commit_time),
                 baseline=baseline,
                 source=source,
@@ -275,7 +289,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
                 kind=ExpKind.BASELINE,
                 rev=baseline,
                 name=names.get(baseline),
-                data=read_revision(reader.read_commit(commit), reader.parsed),
+                data=reader.commit_data(commit),
                 timestamp=float(commit.commit_time),
                 source=reader.read_commit(commit),
             )
@@ -292,7 +306,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
                     kind=ExpKind.EXPERIMENT,
                     rev=str(oid),
                     name=exp_name,
-                    data=read_revision(source, reader.parsed),
+                    data=reader.commit_data(exp_commit),
                     timestamp=float(exp_commit.commit_time),
                     baseline=baseline,
                     source=source,
@@ -303,6 +317,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
         result.experiments.extend(children)
         result.experiments.extend(_queued(reader, baseline, queued.get(baseline, [])))
     result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
+    reader.commits.save()
     return result
 
 
@@ -321,7 +336,7 @@ def _queued(
                 kind=ExpKind.EXPERIMENT,
                 rev=str(oid),
                 name=name,
-                data=read_revision(source, reader.parsed),
+                data=reader.commit_data(commit),
                 timestamp=float(commit.commit_time),
                 baseline=baseline,
                 status=ExpStatus.QUEUED,

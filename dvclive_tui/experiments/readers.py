@@ -14,7 +14,7 @@ import json
 import posixpath
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from dvclive_tui.experiments.dvcyaml import (
     DEFAULT_PARAMS_FILE,
@@ -24,7 +24,6 @@ from dvclive_tui.experiments.dvcyaml import (
 )
 from dvclive_tui.experiments.pipeline import deps_and_outs
 from dvclive_tui.experiments.sources import FileSource
-from dvclive_tui.experiments.yaml12 import load_yaml12
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,23 @@ class RevisionData:
     dvc_yaml_errors: dict[str, str] = field(default_factory=dict)
 
 
-class ParseCache:
-    """Parsed files keyed by ``(content identity, format)``, shared across revisions."""
+class FileStore(Protocol):
+    """Where parsed files persist between runs (see ``read_cache.ReadCache``)."""
 
-    def __init__(self) -> None:
+    def get_file(self, key: str) -> Any:
+        """The parsed value, or a sentinel that is neither data nor :class:`FileError`."""
+
+    def put_file(self, key: str, value: Any) -> None:
+        """Remember a parsed value (data or :class:`FileError`)."""
+
+
+class ParseCache:
+    """Parsed files keyed by ``(content identity, format)``, shared across revisions,
+    optionally backed by a persistent :class:`FileStore`."""
+
+    def __init__(self, store: FileStore | None = None) -> None:
         self._items: dict[tuple[str, str], Any] = {}
+        self.store = store
 
     def load(self, source: FileSource, path: str) -> Any:
         """Load ``path`` by its suffix; returns the data or a :class:`FileError`."""
@@ -71,6 +82,12 @@ class ParseCache:
         key = (identity, kind) if identity is not None else None
         if key is not None and key in self._items:
             return self._items[key]
+        store_key = f"{kind}:{identity}"
+        if key is not None and self.store is not None:
+            stored = self.store.get_file(store_key)
+            if isinstance(stored, FileError) or _is_data(stored):
+                self._items[key] = stored
+                return stored
         raw = source.read(path)
         result: Any
         if raw is None:
@@ -79,7 +96,13 @@ class ParseCache:
             result = decode(raw, path, kind)
         if key is not None:
             self._items[key] = result
+            if self.store is not None:
+                self.store.put_file(store_key, result)
         return result
+
+
+def _is_data(value: Any) -> bool:
+    return isinstance(value, dict | list | str | int | float | bool) or value is None
 
 
 def _format_of(path: str) -> str:
@@ -102,6 +125,8 @@ def decode(raw: bytes, path: str, kind: str) -> Any:
             return tomllib.loads(raw.decode("utf-8")) or {}
         if kind == "py":
             return FileError("ParseError", f"unable to read: '{path}', Python params unsupported")
+        from dvclive_tui.experiments.yaml12 import load_yaml12  # PyYAML only when needed
+
         return load_yaml12(raw) or {}
     except Exception:
         label = {"json": "JSON", "toml": "TOML"}.get(kind, "YAML")

@@ -228,4 +228,4 @@ class DirSource:
             stat = self._path(path).stat()
         except OSError:
             return None
-        return f"{stat.st_mtime_ns}:{stat.st_size}"
+        return f"{self.root / path}:{stat.st_mtime_ns}:{stat.st_size}"

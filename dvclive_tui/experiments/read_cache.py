@@ -1,0 +1,175 @@
+"""A persistent cache of what was read from each commit and each parsed file.
+
+Commits never change, so once a revision's params, metrics, plot declarations, deps and
+outs are read they can be reused by every later run (``dvc exp show`` keeps a similar
+cache in ``.dvc/tmp/exps/cache``). Parsed params/metrics/``dvc.yaml`` files are kept too,
+keyed by content identity (blob id, or path + mtime + size on disk), so a warm run of
+``compare --json`` parses nothing and does not even import the YAML library. The file
+lives in the git directory (``.git/dvclive-tui/commits.json``), outside the working tree.
+Only data that survives a JSON round trip unchanged (types included) is cached; anything
+else is simply re-read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData
+
+#: Bump when what is read from a commit (or how) changes.
+FORMAT = 2
+
+_MISSING = object()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Deep equality that also requires equal types (``1`` is not ``1.0``; NaN is NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:
+    return {
+        path: {"error": [result.error.type, result.error.msg]}
+        if result.error is not None
+        else {"data": result.data}
+        for path, result in results.items()
+    }
+
+
+def _results_from_json(data: dict[str, Any]) -> dict[str, FileResult]:
+    return {
+        path: FileResult(error=FileError(*value["error"]))
+        if "error" in value
+        else FileResult(data=value["data"])
+        for path, value in data.items()
+    }
+
+
+def encode(data: RevisionData) -> dict[str, Any]:
+    """A JSON-ready form of ``data``."""
+    return {
+        "params": _results_to_json(data.params),
+        "metrics": _results_to_json(data.metrics),
+        "plots": [[path, props] for path, props in data.plots],
+        "deps": data.deps,
+        "outs": data.outs,
+        "dvc_yaml_errors": data.dvc_yaml_errors,
+    }
+
+
+def decode(item: dict[str, Any]) -> RevisionData:
+    """The :class:`RevisionData` an :func:`encode` result stands for."""
+    return RevisionData(
+        params=_results_from_json(item["params"]),
+        metrics=_results_from_json(item["metrics"]),
+        plots=[(path, props) for path, props in item["plots"]],
+        deps=item["deps"],
+        outs=item["outs"],
+        dvc_yaml_errors=item["dvc_yaml_errors"],
+    )
+
+
+class ReadCache:
+    """``commit SHA -> RevisionData`` and ``file key -> parsed file`` in one JSON file.
+
+    Never raises on I/O: an unreadable cache is an empty one, an unwritable one is skipped.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._items: dict[str, Any] = {}
+        self._files: dict[str, Any] = {}
+        self._used_files: dict[str, Any] = {}
+        self._dirty = False
+        if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(document, dict) and document.get("format") == FORMAT:
+            items = document.get("commits")
+            files = document.get("files")
+            if isinstance(items, dict) and isinstance(files, dict):
+                self._items = items
+                self._files = files
+
+    def get(self, sha: str) -> RevisionData | None:
+        item = self._items.get(sha)
+        if not isinstance(item, dict):
+            return None
+        try:
+            return decode(item)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, sha: str, data: RevisionData) -> None:
+        """Remember ``data`` if it survives a JSON round trip exactly."""
+        item = encode(data)
+        try:
+            again = json.loads(json.dumps(item, allow_nan=True))
+        except (TypeError, ValueError):
+            return
+        if _same(again, item):
+            self._items[sha] = item
+            self._dirty = True
+
+    def get_file(self, key: str) -> Any:
+        """A parsed file (data, or :class:`FileError`), or ``_MISSING`` when unknown."""
+        item = self._files.get(key)
+        if not isinstance(item, dict):
+            return _MISSING
+        self._used_files[key] = item
+        if "error" in item:
+            return FileError(*item["error"])
+        return item.get("data", _MISSING)
+
+    def put_file(self, key: str, value: Any) -> None:
+        """Remember a parsed file if it survives a JSON round trip exactly."""
+        item = (
+            {"error": [value.type, value.msg]} if isinstance(value, FileError) else {"data": value}
+        )
+        try:
+            again = json.loads(json.dumps(item, allow_nan=True))
+        except (TypeError, ValueError):
+            return
+        if _same(again, item):
+            self._used_files[key] = item
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write the file atomically (temp file + ``os.replace``) if anything was added.
+
+        File entries not used by this run are dropped (workspace files change often).
+        """
+        if self.path is None:
+            return
+        if not self._dirty and len(self._used_files) == len(self._files):
+            return
+        self._files = dict(self._used_files)
+        document = {"format": FORMAT, "commits": self._items, "files": self._files}
+        text = json.dumps(document, allow_nan=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".commits-")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temp, self.path)
+        except OSError:
+            return
+        self._dirty = False
