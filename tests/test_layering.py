@@ -27,7 +27,10 @@ def test_importing_the_writer_stays_light(heavy: str) -> None:
 
 
 def test_headless_layers_do_not_load_textual() -> None:
-    loaded = top_level_modules_after("dvclive_tui.data, dvclive_tui.cli")
+    loaded = top_level_modules_after(
+        "dvclive_tui.data, dvclive_tui.cli, dvclive_tui.charts, dvclive_tui.imaging, "
+        "dvclive_tui.experiments, dvclive_tui.report"
+    )
     assert "textual" not in loaded
 
 
