@@ -53,6 +53,8 @@ class RepoReader:
     trees: TreeCache = field(init=False)
     parsed: ParseCache = field(default_factory=ParseCache)
     commits: ReadCache = field(init=False)
+    save_interval: float = 0.0
+    """Least seconds between two cache writes that only refresh workspace files."""
 
     def __post_init__(self) -> None:
         self.trees = TreeCache(self.repo)
@@ -265,6 +267,7 @@ def _history(reader: RepoReader, head: pygit2.Commit, baseline: str) -> list[Exp
 def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
     """Every row of ``dvc exp show`` for ``selection``, plus running temp workspaces."""
     result = ExperimentSet(repo_root=str(reader.root))
+    reader.commits.begin()
     repo = reader.repo
     if repo.head_is_unborn:
         result.warnings.append("the git repository has no commits yet")
@@ -317,7 +320,7 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
         result.experiments.extend(children)
         result.experiments.extend(_queued(reader, baseline, queued.get(baseline, [])))
     result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
-    reader.commits.save()
+    reader.commits.save(reader.save_interval)
     return result
 
 

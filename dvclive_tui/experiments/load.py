@@ -29,7 +29,12 @@ class ExperimentLoader:
     the open repository, the ``dvc.yaml`` search per tree and files parsed per blob id."""
 
     def __init__(
-        self, cwd: Path, dirs: Sequence[Path] = (), selection: Selection | None = None
+        self,
+        cwd: Path,
+        dirs: Sequence[Path] = (),
+        selection: Selection | None = None,
+        *,
+        save_interval: float = 0.0,
     ) -> None:
         self.cwd = cwd
         self.dirs = list(dirs)
@@ -38,6 +43,8 @@ class ExperimentLoader:
             self._reader: RepoReader | None = RepoReader.open(cwd)
         except NotAGitRepository:
             self._reader = None
+        if self._reader is not None:
+            self._reader.save_interval = save_interval
         if self._reader is None and not self.dirs:
             raise NothingToCompare(
                 f"{cwd} is not in a git repository; run inside one or pass dvclive directories"

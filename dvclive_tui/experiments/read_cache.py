@@ -16,6 +16,7 @@ import json
 import math
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +93,10 @@ class ReadCache:
         self.path = path
         self._items: dict[str, Any] = {}
         self._files: dict[str, Any] = {}
-        self._used_files: dict[str, Any] = {}
+        self._used: set[str] = set()
         self._dirty = False
+        self._new_commits = False
+        self._last_save = -math.inf
         if path is not None:
             self._load(path)
 
@@ -128,13 +131,18 @@ class ReadCache:
         if _same(again, item):
             self._items[sha] = item
             self._dirty = True
+            self._new_commits = True
+
+    def begin(self) -> None:
+        """Start a new collection: only files it uses will be kept by :meth:`save`."""
+        self._used = set()
 
     def get_file(self, key: str) -> Any:
         """A parsed file (data, or :class:`FileError`), or ``_MISSING`` when unknown."""
         item = self._files.get(key)
         if not isinstance(item, dict):
             return _MISSING
-        self._used_files[key] = item
+        self._used.add(key)
         if "error" in item:
             return FileError(*item["error"])
         return item.get("data", _MISSING)
@@ -149,19 +157,32 @@ class ReadCache:
         except (TypeError, ValueError):
             return
         if _same(again, item):
-            self._used_files[key] = item
+            self._files[key] = item
+            self._used.add(key)
             self._dirty = True
 
-    def save(self) -> None:
+    def keep(self, key: str) -> None:
+        """Mark a file entry as used by this collection (it was found in memory)."""
+        if key in self._files:
+            self._used.add(key)
+
+    def save(self, min_interval: float = 0.0) -> None:
         """Write the file atomically (temp file + ``os.replace``) if anything was added.
 
-        File entries not used by this run are dropped (workspace files change often).
+        File entries not used by the last collection are dropped (workspace files change
+        often). When only file entries changed, writes are at most one per
+        ``min_interval`` seconds (a live view re-reads every few seconds).
         """
         if self.path is None:
             return
-        if not self._dirty and len(self._used_files) == len(self._files):
+        if not self._dirty and self._used == set(self._files):
             return
-        self._files = dict(self._used_files)
+        now = time.monotonic()
+        if not self._new_commits and now - self._last_save < min_interval:
+            return
+        self._last_save = now
+        self._new_commits = False
+        self._files = {key: self._files[key] for key in self._used if key in self._files}
         document = {"format": FORMAT, "commits": self._items, "files": self._files}
         text = json.dumps(document, allow_nan=True)
         try:

@@ -66,6 +66,9 @@ class FileStore(Protocol):
     def put_file(self, key: str, value: Any) -> None:
         """Remember a parsed value (data or :class:`FileError`)."""
 
+    def keep(self, key: str) -> None:
+        """Note that a remembered value is still in use."""
+
 
 class ParseCache:
     """Parsed files keyed by ``(content identity, format)``, shared across revisions,
@@ -80,9 +83,11 @@ class ParseCache:
         kind = _format_of(path)
         identity = source.identity(path)
         key = (identity, kind) if identity is not None else None
-        if key is not None and key in self._items:
-            return self._items[key]
         store_key = f"{kind}:{identity}"
+        if key is not None and key in self._items:
+            if self.store is not None:
+                self.store.keep(store_key)
+            return self._items[key]
         if key is not None and self.store is not None:
             stored = self.store.get_file(store_key)
             if isinstance(stored, FileError) or _is_data(stored):

@@ -63,3 +63,24 @@ def test_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     out, _ = compare_in_process(repo)
     assert json.loads(out) == rb.dvc_exp_show(repo)
     assert json.loads(cache.read_text())["format"] == 2
+
+
+def test_file_entries_are_pruned_and_live_writes_throttled(tmp_path: Path) -> None:
+    from dvclive_tui.experiments.read_cache import ReadCache
+
+    path = tmp_path / "cache.json"
+    cache = ReadCache(path)
+    cache.begin()
+    cache.put_file("yaml:a", {"x": 1})
+    cache.put_file("yaml:nan", {"x": float("nan")})
+    cache.put_file("yaml:intkeys", {1: "a"})  # not JSON-safe: not kept
+    cache.save(min_interval=60)
+    stored = json.loads(path.read_text())["files"]
+    assert set(stored) == {"yaml:a", "yaml:nan"}
+    cache.begin()
+    cache.put_file("yaml:b", {"x": 2})  # only file entries changed, 60 s not elapsed
+    cache.save(min_interval=60)
+    assert set(json.loads(path.read_text())["files"]) == {"yaml:a", "yaml:nan"}
+    cache.save()  # the one-shot CLI always writes; unused entries are dropped
+    assert set(json.loads(path.read_text())["files"]) == {"yaml:b"}
+    assert ReadCache(path).get_file("yaml:b") == {"x": 2}

@@ -18,6 +18,8 @@ from dvclive_tui.experiments.view import TableView
 
 #: Shortest time between two background re-reads of the repository.
 MIN_REFRESH_S = 2.0
+#: Least time between two read-cache writes caused only by workspace changes.
+CACHE_SAVE_S = 60.0
 
 HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -90,7 +92,7 @@ class CompareApp(App[None]):
     ) -> Callable[[], ExperimentSet]:
         from dvclive_tui.experiments.load import ExperimentLoader
 
-        return ExperimentLoader(Path.cwd(), dirs, selection)
+        return ExperimentLoader(Path.cwd(), dirs, selection, save_interval=CACHE_SAVE_S)
 
     def on_mount(self) -> None:
         view = TableView.build(self.experiments.experiments)
