@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -185,6 +184,8 @@ class ReadCache:
         self._files = {key: self._files[key] for key in self._used if key in self._files}
         document = {"format": FORMAT, "commits": self._items, "files": self._files}
         text = json.dumps(document, allow_nan=True)
+        import tempfile  # only when writing
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".commits-")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -127,6 +126,8 @@ def decode(raw: bytes, path: str, kind: str) -> Any:
         if kind == "json":
             return json.loads(raw) or {}
         if kind == "toml":
+            import tomllib
+
             return tomllib.loads(raw.decode("utf-8")) or {}
         if kind == "py":
             return FileError("ParseError", f"unable to read: '{path}', Python params unsupported")
