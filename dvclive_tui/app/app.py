@@ -23,6 +23,7 @@ from dvclive_tui.app.panes.charts import ChartsPane
 from dvclive_tui.app.panes.media import ImagesPane, PlotsPane
 from dvclive_tui.app.panes.tables import TablesPane
 from dvclive_tui.app.panes.update import Update
+from dvclive_tui.app.report_view import ReportScreen
 from dvclive_tui.app.run_stats import StepRate, current_step, header_facts
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.app.screens.warnings import WarningsScreen
@@ -85,6 +86,7 @@ class WatchApp(App[None]):
         Binding("m", "toggle_metric_list", "Metric list", show=False),
         Binding("w", "warnings", "Warnings", show=False),
         Binding("r", "reload", "Re-scan", show=False),
+        Binding("R", "report", "Report", show=False, key_display="R"),
     ]
     """
     | Key(s) | Description |
@@ -99,6 +101,7 @@ class WatchApp(App[None]):
     | m | Show or hide the metric list. |
     | w | Show file warnings. |
     | r | Poll and re-discover runs now. |
+    | R | Show the first run's report.md (rendered on the fly when it has none). |
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -367,6 +370,15 @@ class WatchApp(App[None]):
         with self.watcher.lock:
             screen = WarningsScreen(self.runs)
         self.push_screen(screen)
+
+    def action_report(self) -> None:
+        """Show the first run's ``report.md`` in the Markdown viewer."""
+        with self.watcher.lock:
+            runs = self.runs
+        if not runs:
+            self.notify("No run to report on yet.", severity="warning")
+            return
+        self.push_screen(ReportScreen(runs[0].path))
 
     def action_reload(self) -> None:
         """Poll and re-discover now."""

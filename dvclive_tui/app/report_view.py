@@ -86,11 +86,8 @@ class ReportScreen(Screen[None]):
         viewer.show_table_of_contents = not viewer.show_table_of_contents
 
     def action_close(self) -> None:
-        """Leave the screen (quits when it is the standalone viewer's only screen)."""
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        """Leave the screen, back to whatever pushed it."""
+        self.dismiss()
 
     def on_unmount(self) -> None:
         if self._scratch is not None:
@@ -113,7 +110,7 @@ class ReportViewerApp(App[None]):
         self.source = source
 
     def on_mount(self) -> None:
-        self.push_screen(ReportScreen(self.source))
+        self.push_screen(ReportScreen(self.source), callback=lambda _: self.exit())
 
 
 def run_report_viewer(source: Path) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import MarkdownViewer
 
 from dvclive_tui.app.app import WatchApp
 from dvclive_tui.app.panes.charts import ChartsPane
+from dvclive_tui.app.report_view import ReportScreen
 from dvclive_tui.app.screens.help import HelpScreen
 from dvclive_tui.app.screens.warnings import WarningsScreen
 from dvclive_tui.app.widgets.chart import Chart
@@ -368,3 +370,18 @@ async def test_image_scrubber_position_survives_new_frames(workdir: Path, clock:
         app.poll_now()
         await pilot.pause()
         assert view.selected_step == 5
+
+
+async def test_report_key_shows_the_runs_markdown_report(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        viewer = app.screen.query_one(MarkdownViewer)
+        assert viewer.document.source.startswith("# DVC Report")
+        assert "train/loss" in viewer.document.source
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportScreen)
+    assert not (workdir / "dvclive" / "report.md").exists()
