@@ -110,11 +110,11 @@ def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> 
         experiments.append(Experiment(label, load_run(run_dir, name=label)))
     if revs:
         try:
-            repo = open_repository(run_dirs[0].resolve())
+            reader = open_repository(run_dirs[0].resolve())
             for index, rev in enumerate(revs):
                 for number, run_dir in enumerate(run_dirs):
                     folder = scratch / f"{index}-{number}"
-                    run = load_run_at(repo, rev, run_dir, folder)
+                    run = load_run_at(reader, rev, run_dir, folder)
                     name = rev if len(run_dirs) == 1 else f"{rev}:{run_dir.as_posix()}"
                     experiments.append(Experiment(name, run))
         except RevisionError as error:

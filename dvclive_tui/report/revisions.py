@@ -16,7 +16,8 @@ import pygit2
 
 from dvclive_tui.data.model import Run
 from dvclive_tui.data.reader import load_run
-from dvclive_tui.experiments.sources import GitTreeSource, TreeCache
+from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader
+from dvclive_tui.experiments.sources import FileSource
 
 EXPS_PREFIX = "refs/exps/"
 
@@ -25,49 +26,42 @@ class RevisionError(Exception):
     """A revision or path that cannot be read (one readable line)."""
 
 
-def open_repository(start: Path) -> pygit2.Repository:
-    """The git repository containing ``start`` (non-bare)."""
-    found = pygit2.discover_repository(str(start))
-    if found is None:
-        raise RevisionError(f"{start} is not inside a git repository (needed for --rev)")
-    repo = pygit2.Repository(found)
-    if repo.workdir is None:
-        raise RevisionError(f"{found} is a bare git repository")
-    return repo
-
-
-def resolve_commit(repo: pygit2.Repository, rev: str) -> pygit2.Commit:
-    """A commit from a revision or a DVC experiment name (``refs/exps/.../<name>``)."""
+def open_repository(start: Path) -> RepoReader:
+    """The git repository containing ``start`` (non-bare), with the experiments' caches."""
     try:
-        peeled = repo.revparse_single(rev).peel(pygit2.Commit)
-        if isinstance(peeled, pygit2.Commit):
-            return peeled
-    except (KeyError, ValueError, pygit2.GitError):
-        pass
-    for name in repo.references:
+        return RepoReader.open(start)
+    except NotAGitRepository as error:
+        raise RevisionError(f"{error} (needed for --rev)") from error
+
+
+def resolve_commit(reader: RepoReader, rev: str) -> pygit2.Commit:
+    """A commit from a revision or a DVC experiment name (``refs/exps/.../<name>``)."""
+    commit = reader.commit(rev)
+    if commit is not None:
+        return commit
+    for name in reader.repo.references:
         if name.startswith(EXPS_PREFIX) and name.rsplit("/", 1)[-1] == rev:
-            target = repo.references[name].peel(pygit2.Commit)
+            target = reader.repo.references[name].peel(pygit2.Commit)
             if isinstance(target, pygit2.Commit):
                 return target
     raise RevisionError(f"unknown revision or experiment: {rev}")
 
 
-def load_run_at(repo: pygit2.Repository, rev: str, run_dir: Path, scratch: Path) -> Run:
+def load_run_at(reader: RepoReader, rev: str, run_dir: Path, scratch: Path) -> Run:
     """The run directory ``run_dir`` (a path in the working tree) as of ``rev``.
 
     Args:
-        repo: The repository.
+        reader: The repository (:func:`open_repository`).
         rev: Revision or experiment name.
         run_dir: The dvclive directory, as a path on disk inside the repository.
         scratch: An empty folder to materialise the files in.
     """
-    commit = resolve_commit(repo, rev)
-    assert repo.workdir is not None
-    relative = os.path.relpath(run_dir.resolve(), Path(repo.workdir).resolve())
+    commit = resolve_commit(reader, rev)
+    relative = os.path.relpath(run_dir.resolve(), reader.root)
     if relative.startswith(".."):
-        raise RevisionError(f"{run_dir} is outside the repository {repo.workdir}")
+        raise RevisionError(f"{run_dir} is outside the repository {reader.root}")
     relative = Path(relative).as_posix().strip("/")
-    source = GitTreeSource(TreeCache(repo), commit.tree)
+    source = reader.read_commit(commit)
     files = source.files_under(relative)
     if not files:
         raise RevisionError(f"{relative}/ does not exist in {rev}")
@@ -83,7 +77,7 @@ def load_run_at(repo: pygit2.Repository, rev: str, run_dir: Path, scratch: Path)
     return load_run(scratch / relative, name=rev)
 
 
-def _dvcyamls_above(source: GitTreeSource, relative: str) -> set[str]:
+def _dvcyamls_above(source: FileSource, relative: str) -> set[str]:
     """``dvc.yaml`` paths in ``relative`` and each parent up to the root."""
     found = set()
     current = relative
