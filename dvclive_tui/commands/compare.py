@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.experiments.collect import Selection
+from dvclive_tui.experiments.refs import Selection
 
 
 class NothingToCompareError(click.ClickException):
@@ -59,8 +59,8 @@ def compare(
     no_workspace: bool,
 ) -> None:
     """Compare DVC experiments of this repository and dvclive DIRS side by side."""
-    from dvclive_tui.experiments.collect import UnknownRevision
     from dvclive_tui.experiments.load import NothingToCompare, load_experiments
+    from dvclive_tui.experiments.refs import UnknownRevision
 
     if sum((as_json, as_csv, as_md)) > 1:
         raise click.UsageError("choose one of --json, --csv and --md")
@@ -73,7 +73,8 @@ def compare(
         include_workspace=not no_workspace,
     )
     try:
-        exps = load_experiments(Path.cwd(), dirs, selection)
+        one_shot = as_json or as_csv or as_md
+        exps = load_experiments(Path.cwd(), dirs, selection, cached=one_shot)
     except NothingToCompare as exc:
         raise NothingToCompareError(str(exc)) from None
     except UnknownRevision as exc:

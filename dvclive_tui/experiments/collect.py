@@ -10,38 +10,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pygit2
 from pygit2.enums import SortMode
 
+from dvclive_tui.experiments.git_tree import GitTreeSource, TreeCache
+from dvclive_tui.experiments.gitfiles import simple_ignore
 from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
 from dvclive_tui.experiments.read_cache import ReadCache
 from dvclive_tui.experiments.readers import ParseCache, RevisionData, read_revision
+from dvclive_tui.experiments.refs import (
+    CELERY_STASH,
+    EXPS_PREFIX,
+    Selection,
+    UnknownRevision,
+    group_experiment_refs,
+    parse_stash_log,
+)
 from dvclive_tui.experiments.running import collect_running, workspace_run
-from dvclive_tui.experiments.sources import DirSource, GitTreeSource, TreeCache
-
-EXPS_PREFIX = "refs/exps/"
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which baselines to show (``dvc exp show`` flags)."""
-
-    revs: tuple[str, ...] = ()
-    all_branches: bool = False
-    all_tags: bool = False
-    all_commits: bool = False
-    num: int = 1
-    include_workspace: bool = True
+from dvclive_tui.experiments.sources import DirSource
 
 
 class NotAGitRepository(Exception):
     """Raised when the path is not inside a git repository."""
-
-
-class UnknownRevision(ValueError):
-    """A ``--rev`` that git cannot resolve to a commit."""
 
 
 @dataclass
@@ -68,7 +59,8 @@ class RepoReader:
         if cached is not None:
             return cached
         data = read_revision(self.read_commit(commit), self.parsed)
-        self.commits.put(sha, data)
+        parents = [str(parent) for parent in commit.parent_ids]
+        self.commits.put(sha, data, float(commit.commit_time), parents)
         return data
 
     @classmethod
@@ -91,19 +83,8 @@ class RepoReader:
             return None
         return peeled if isinstance(peeled, pygit2.Commit) else None
 
-    def is_ignored(self, path: str) -> bool:
-        """Whether git ignores ``path`` (a folder ends with ``/``)."""
-        try:
-            return bool(self.repo.path_is_ignored(path))
-        except (pygit2.GitError, ValueError):
-            return False
-
     def read_commit(self, commit: pygit2.Commit) -> GitTreeSource:
         return GitTreeSource(self.trees, commit.tree)
-
-
-def _as_commit(obj: Any) -> pygit2.Commit | None:
-    return obj if isinstance(obj, pygit2.Commit) else None
 
 
 def _n_commits(reader: RepoReader, revs: list[str], num: int) -> list[str]:
@@ -194,52 +175,29 @@ def describe(reader: RepoReader, revs: list[str]) -> dict[str, str | None]:
     }
 
 
-def experiment_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str, pygit2.Oid]]]:
-    """``baseline SHA -> [(name, commit id)]`` for every named experiment ref."""
-    found: dict[str, list[tuple[str, pygit2.Oid]]] = {}
-    for ref in repo.references.iterator():
-        name = ref.name
-        if not name.startswith(EXPS_PREFIX):
-            continue
-        parts = name.split("/")
-        if len(parts) != 5 or parts[2] in ("exec", "apply", "celery", "temp"):
-            continue
-        baseline = parts[2] + parts[3]
-        if len(baseline) != 40:
-            continue
-        target = ref.target
-        if not isinstance(target, pygit2.Oid):
-            continue
-        found.setdefault(baseline, []).append((parts[4], target))
-    return found
+def experiment_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str, str]]]:
+    """``baseline SHA -> [(name, commit SHA)]`` for every named experiment ref."""
+    pairs = (
+        (ref.name, str(ref.target))
+        for ref in repo.references.iterator()
+        if ref.name.startswith(EXPS_PREFIX) and isinstance(ref.target, pygit2.Oid)
+    )
+    return group_experiment_refs(pairs)
 
 
-CELERY_STASH = "refs/exps/celery/stash"
+def queued_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str | None, str]]]:
+    """``baseline SHA -> [(name, stash commit SHA)]`` of experiments in DVC's queue.
 
-
-def queued_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str | None, pygit2.Oid]]]:
-    """``baseline SHA -> [(name, stash commit)]`` of experiments waiting in DVC's queue.
-
-    ``dvc exp run --queue`` stashes each run as a commit on ``refs/exps/celery/stash``
-    whose reflog message is ``dvc-exp:<rev>:<baseline_rev>:<name>``.
+    ``dvc exp run --queue`` stashes each run as a commit on ``refs/exps/celery/stash``.
     """
-    found: dict[str, list[tuple[str | None, pygit2.Oid]]] = {}
     ref = repo.references.get(CELERY_STASH)
     if ref is None:
-        return found
+        return {}
     try:
-        entries = list(ref.log())
+        entries = [(entry.message or "", str(entry.oid_new)) for entry in ref.log()]
     except (pygit2.GitError, KeyError, ValueError):
-        return found
-    for entry in entries:
-        message = (entry.message or "").strip()
-        start = message.find("dvc-exp:")
-        parts = message[start:].split(":") if start >= 0 else []
-        if len(parts) < 3:
-            continue
-        name = parts[3] if len(parts) > 3 and parts[3] else None
-        found.setdefault(parts[2], []).append((name, entry.oid_new))
-    return found
+        return {}
+    return parse_stash_log(entries)
 
 
 def _history(reader: RepoReader, head: pygit2.Commit, baseline: str) -> list[Experiment]:
@@ -298,16 +256,16 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
             )
         )
         children: list[Experiment] = []
-        for exp_name, oid in refs.get(baseline, []):
-            exp_commit = _as_commit(repo.get(oid))
+        for exp_name, sha in refs.get(baseline, []):
+            exp_commit = reader.commit(sha)
             if exp_commit is None:
                 continue
             source = reader.read_commit(exp_commit)
             children.append(
                 Experiment(
-                    key=str(oid),
+                    key=sha,
                     kind=ExpKind.EXPERIMENT,
-                    rev=str(oid),
+                    rev=sha,
                     name=exp_name,
                     data=reader.commit_data(exp_commit),
                     timestamp=float(exp_commit.commit_time),
@@ -325,19 +283,19 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
 
 
 def _queued(
-    reader: RepoReader, baseline: str, entries: list[tuple[str | None, pygit2.Oid]]
+    reader: RepoReader, baseline: str, entries: list[tuple[str | None, str]]
 ) -> list[Experiment]:
     rows: list[Experiment] = []
-    for name, oid in entries:
-        commit = _as_commit(reader.repo.get(oid))
+    for name, sha in entries:
+        commit = reader.commit(sha)
         if commit is None:
             continue
         source = reader.read_commit(commit)
         rows.append(
             Experiment(
-                key=str(oid),
+                key=sha,
                 kind=ExpKind.EXPERIMENT,
-                rev=str(oid),
+                rev=sha,
                 name=name,
                 data=reader.commit_data(commit),
                 timestamp=float(commit.commit_time),
@@ -351,7 +309,7 @@ def _queued(
 
 
 def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:
-    source = DirSource(reader.root, ignored=reader.is_ignored)
+    source = DirSource(reader.root, ignored=simple_ignore(reader.root, Path(reader.repo.path)))
     exp = Experiment(
         key="workspace",
         kind=ExpKind.WORKSPACE,

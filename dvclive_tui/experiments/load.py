@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
-from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader, Selection, collect_repo
 from dvclive_tui.experiments.model import ExperimentSet
 from dvclive_tui.experiments.readers import ParseCache
+from dvclive_tui.experiments.refs import Selection
 from dvclive_tui.experiments.running import directory_row
 
 
@@ -36,11 +37,13 @@ class ExperimentLoader:
         *,
         save_interval: float = 0.0,
     ) -> None:
+        from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader
+
         self.cwd = cwd
         self.dirs = list(dirs)
         self.selection = selection or Selection()
         try:
-            self._reader: RepoReader | None = RepoReader.open(cwd)
+            self._reader: Any = RepoReader.open(cwd)
         except NotAGitRepository:
             self._reader = None
         if self._reader is not None:
@@ -53,6 +56,8 @@ class ExperimentLoader:
 
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
+        from dvclive_tui.experiments.collect import collect_repo
+
         if self._reader is not None:
             result = collect_repo(self._reader, self.selection)
         else:
@@ -65,13 +70,29 @@ class ExperimentLoader:
 
 
 def load_experiments(
-    cwd: Path, dirs: Sequence[Path] = (), selection: Selection | None = None
+    cwd: Path,
+    dirs: Sequence[Path] = (),
+    selection: Selection | None = None,
+    *,
+    cached: bool = False,
 ) -> ExperimentSet:
     """Experiments of the git repository around ``cwd`` (if any) and rows for ``dirs``
     (each a dvclive directory or a folder of them).
 
+    ``cached`` first tries the read cache alone (no pygit2, no YAML): the rows then carry
+    no ``source`` for lazy loading, which one-shot outputs do not need.
     Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
     """
+    if cached:
+        from dvclive_tui.experiments.cached import collect_cached
+
+        result = collect_cached(cwd, selection or Selection())
+        if result is not None:
+            cache = ParseCache()
+            for path in dirs:
+                for run_dir in expand_run_dirs(path.resolve()):
+                    result.experiments.append(directory_row(run_dir, cache, _label(run_dir, cwd)))
+            return result
     return ExperimentLoader(cwd, dirs, selection)()
 
 

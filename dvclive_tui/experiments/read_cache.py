@@ -22,7 +22,7 @@ from typing import Any
 from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData
 
 #: Bump when what is read from a commit (or how) changes.
-FORMAT = 2
+FORMAT = 3
 
 _MISSING = object()
 
@@ -120,9 +120,21 @@ class ReadCache:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put(self, sha: str, data: RevisionData) -> None:
-        """Remember ``data`` if it survives a JSON round trip exactly."""
+    def meta(self, sha: str) -> tuple[float, list[str]] | None:
+        """``(commit time, parent SHAs)`` of a cached commit."""
+        item = self._items.get(sha)
+        if not isinstance(item, dict):
+            return None
+        when, parents = item.get("time"), item.get("parents")
+        if not isinstance(when, int | float) or not isinstance(parents, list):
+            return None
+        return float(when), [str(parent) for parent in parents]
+
+    def put(self, sha: str, data: RevisionData, when: float, parents: list[str]) -> None:
+        """Remember a commit's data, time and parents if they survive JSON exactly."""
         item = encode(data)
+        item["time"] = when
+        item["parents"] = parents
         try:
             again = json.loads(json.dumps(item, allow_nan=True))
         except (TypeError, ValueError):

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dvclive_tui.data.signals import pid_alive
 from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.sources import DirSource
@@ -40,21 +41,6 @@ DIRECTORY_PREFIX = "dvclive"
 
 #: A temp workspace without executor info counts as running while written this recently.
 RECENT_WRITE_S = 120.0
-
-
-def pid_alive(pid: Any) -> bool:
-    """Whether a process with this id exists (``False`` for anything not a positive int)."""
-    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
 
 
 def _read_json(path: Path) -> Any:

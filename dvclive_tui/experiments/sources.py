@@ -1,4 +1,4 @@
-"""Read-only file trees: a git commit's tree (pygit2) or a directory on disk.
+"""Read-only file trees: the protocol, and a directory on disk (``git_tree`` has commits).
 
 Experiments are read from both: committed experiments from git objects, the workspace and
 running experiments from disk. Views of the same shape let one collector serve both.
@@ -12,12 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-import pygit2
-
 #: Directories never searched for ``dvc.yaml`` files (DVC's own state, VCS, environments).
 SKIPPED_DIRS = frozenset({".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"})
 DVC_YAML = "dvc.yaml"
-_UNSET = object()
 
 
 class FileSource(Protocol):
@@ -45,109 +42,14 @@ class FileSource(Protocol):
         """Whether ``path`` is a file."""
 
 
-def _is_dvc_file(name: str) -> bool:
+def is_dvc_file(name: str) -> bool:
+    """``dvc.yaml`` or a ``*.dvc`` file name."""
     return name == DVC_YAML or (name.endswith(".dvc") and name != ".dvc")
 
 
-def _is_dvc_yaml(path: str) -> bool:
+def is_dvc_yaml(path: str) -> bool:
+    """Whether ``path`` names a ``dvc.yaml``."""
     return path == DVC_YAML or path.endswith("/" + DVC_YAML)
-
-
-class TreeCache:
-    """Memo shared by every :class:`GitTreeSource` of one repository.
-
-    Experiments of one baseline share almost every subtree, so the ``dvc.yaml`` search is
-    memoised per tree id and each blob is fetched once.
-    """
-
-    def __init__(self, repo: pygit2.Repository) -> None:
-        self.repo = repo
-        self.dvc_yaml_by_tree: dict[pygit2.Oid, tuple[str, ...]] = {}
-
-
-class GitTreeSource:
-    """The files of one git commit, read straight from the object database."""
-
-    def __init__(self, cache: TreeCache, tree: pygit2.Tree) -> None:
-        self._cache = cache
-        self._repo = cache.repo
-        self._tree = tree
-        self._entries: dict[str, pygit2.Object | None] = {}
-
-    def _entry(self, path: str) -> pygit2.Object | None:
-        known = self._entries.get(path, _UNSET)
-        if known is not _UNSET:
-            return known  # type: ignore[return-value]
-        key = path.strip("/")
-        entry: pygit2.Object | None
-        if not key or key == ".":
-            entry = self._tree
-        else:
-            try:
-                entry = self._tree[key]
-            except (KeyError, ValueError):
-                entry = None
-        self._entries[path] = entry
-        return entry
-
-    def exists(self, path: str) -> bool:
-        """Whether ``path`` is a file (no blob is read)."""
-        entry = self._entry(path)
-        return entry is not None and entry.type == pygit2.GIT_OBJECT_BLOB
-
-    def read(self, path: str) -> bytes | None:
-        entry = self._entry(path)
-        if not isinstance(entry, pygit2.Blob):
-            return None
-        return entry.data
-
-    def is_dir(self, path: str) -> bool:
-        entry = self._entry(path)
-        return entry is not None and entry.type == pygit2.GIT_OBJECT_TREE
-
-    def files_under(self, path: str) -> list[str]:
-        tree = self._entry(path)
-        if not isinstance(tree, pygit2.Tree):
-            return []
-        prefix = path.strip("/")
-        found: list[str] = []
-        self._walk(tree, prefix + "/" if prefix and prefix != "." else "", found)
-        return sorted(found)
-
-    def _walk(self, tree: pygit2.Tree, prefix: str, found: list[str]) -> None:
-        for item in tree:
-            if isinstance(item, pygit2.Tree):
-                self._walk(item, f"{prefix}{item.name}/", found)
-            elif isinstance(item, pygit2.Blob):
-                found.append(f"{prefix}{item.name}")
-
-    def dvc_yaml_files(self) -> list[str]:
-        return [path for path in self._find_dvc_yaml(self._tree) if _is_dvc_yaml(path)]
-
-    def dvc_files(self) -> list[str]:
-        return [path for path in self._find_dvc_yaml(self._tree) if not _is_dvc_yaml(path)]
-
-    def _find_dvc_yaml(self, tree: pygit2.Tree) -> tuple[str, ...]:
-        memo = self._cache.dvc_yaml_by_tree
-        known = memo.get(tree.id)
-        if known is not None:
-            return known
-        here: list[str] = []
-        below: list[str] = []
-        for item in tree:
-            name = item.name or ""
-            if isinstance(item, pygit2.Tree):
-                if name not in SKIPPED_DIRS:
-                    below.extend(f"{name}/{path}" for path in self._find_dvc_yaml(item))
-            elif _is_dvc_file(name):
-                here.append(name)
-        result = tuple(here + below)
-        memo[tree.id] = result
-        return result
-
-    def identity(self, path: str) -> str | None:
-        entry = self._entry(path)
-        return None if entry is None else str(entry.id)
 
 
 class DirSource:
@@ -205,7 +107,7 @@ class DirSource:
                     kept.append(name)
             dirnames[:] = kept
             for name in sorted(filenames):
-                if _is_dvc_file(name):
+                if is_dvc_file(name):
                     found.append(f"{prefix}{name}")
         return found
 
@@ -214,14 +116,14 @@ class DirSource:
             names = sorted(os.listdir(self.root / rel_dir))
         except OSError:
             return []
-        return [f"{rel_dir}/{name}" for name in names if _is_dvc_file(name)]
+        return [f"{rel_dir}/{name}" for name in names if is_dvc_file(name)]
 
     def dvc_yaml_files(self) -> list[str]:
-        found = [path for path in self._walk_dvc_files() if _is_dvc_yaml(path)]
+        found = [path for path in self._walk_dvc_files() if is_dvc_yaml(path)]
         return sorted(found, key=lambda p: (p.count("/"), p))
 
     def dvc_files(self) -> list[str]:
-        return [path for path in self._walk_dvc_files() if not _is_dvc_yaml(path)]
+        return [path for path in self._walk_dvc_files() if not is_dvc_yaml(path)]
 
     def identity(self, path: str) -> str | None:
         try:

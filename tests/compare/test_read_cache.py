@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.compare import repo_builder as rb
+from tests.compare.conftest import ExperimentsRepo
 
 pytestmark = pytest.mark.slow
 
@@ -21,14 +22,22 @@ IN_PROCESS = (
     "except SystemExit:\n"
     "    pass\n"
     "sys.stderr.write('YAML_LOADED=%s' % ('yaml' in sys.modules))\n"
+    "sys.stderr.write(' PYGIT2_LOADED=%s' % ('pygit2' in sys.modules))\n"
 )
 
 
-def compare_in_process(repo: Path) -> tuple[str, bool]:
+def compare_in_process(repo: Path, *flags: str) -> tuple[str, bool]:
+    """``compare --json`` output and whether PyYAML was imported."""
+    out, yaml_loaded, _pygit2 = compare_with_modules(repo, *flags)
+    return out, yaml_loaded
+
+
+def compare_with_modules(repo: Path, *flags: str) -> tuple[str, bool, bool]:
+    code = IN_PROCESS.replace("['compare', '--json']", repr(["compare", "--json", *flags]))
     out = subprocess.run(
-        [sys.executable, "-c", IN_PROCESS], cwd=repo, env=rb.env(), capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=repo, env=rb.env(), capture_output=True, text=True
     )
-    return out.stdout, "YAML_LOADED=True" in out.stderr
+    return out.stdout, "YAML_LOADED=True" in out.stderr, "PYGIT2_LOADED=True" in out.stderr
 
 
 def test_warm_run_matches_cold_and_parses_nothing(tmp_path: Path) -> None:
@@ -59,10 +68,12 @@ def test_corrupt_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     rb.init_repo(repo)
     cache = repo / ".git" / "dvclive-tui" / "commits.json"
     cache.parent.mkdir(parents=True)
-    cache.write_text('{"format": 2, "commits": {"abc": ')
+    from dvclive_tui.experiments.read_cache import FORMAT
+
+    cache.write_text(f'{{"format": {FORMAT}, "commits": {{"abc": ')
     out, _ = compare_in_process(repo)
     assert json.loads(out) == rb.dvc_exp_show(repo)
-    assert json.loads(cache.read_text())["format"] == 2
+    assert json.loads(cache.read_text())["format"] == FORMAT
 
 
 def test_file_entries_are_pruned_and_live_writes_throttled(tmp_path: Path) -> None:
@@ -84,3 +95,29 @@ def test_file_entries_are_pruned_and_live_writes_throttled(tmp_path: Path) -> No
     cache.save()  # the one-shot CLI always writes; unused entries are dropped
     assert set(json.loads(path.read_text())["files"]) == {"yaml:b"}
     assert ReadCache(path).get_file("yaml:b") == {"x": 2}
+
+
+@pytest.mark.parametrize("flags", [(), ("-n", "2")])
+def test_warm_path_needs_neither_pygit2_nor_yaml(exps_repo: ExperimentsRepo, flags) -> None:  # type: ignore[no-untyped-def]
+    from tests.compare.test_exp_show_json import without_error_messages
+
+    compare_with_modules(exps_repo.path, *flags)  # fills the cache if needed
+    out, yaml_loaded, pygit2_loaded = compare_with_modules(exps_repo.path, *flags)
+    assert not pygit2_loaded and not yaml_loaded
+    expected = rb.dvc_exp_show(exps_repo.path, *flags)
+    assert json.dumps(without_error_messages(json.loads(out))) == json.dumps(
+        without_error_messages(expected)
+    )
+
+
+def test_queued_runs_on_the_warm_path(tmp_path: Path) -> None:
+    repo = tmp_path / "queued"
+    rb.init_repo(repo)
+    (repo / "dvc.yaml").write_text("stages:\n  train:\n    cmd: python -c pass\n")
+    rb.git(repo, "add", "dvc.yaml")
+    rb.git(repo, "commit", "-q", "-m", "pipeline")
+    rb.run(repo, rb.DVC, "exp", "run", "--queue", "-q", "-n", "q-one", "-S", "seed=7")
+    compare_with_modules(repo)
+    out, _yaml, pygit2_loaded = compare_with_modules(repo)
+    assert not pygit2_loaded
+    assert json.loads(out) == rb.dvc_exp_show(repo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dvclive_tui.experiments.collect import RepoReader
+from dvclive_tui.experiments.gitfiles import simple_ignore
 from dvclive_tui.experiments.sources import DirSource
 from tests.compare import repo_builder as rb
 
@@ -20,7 +21,7 @@ def test_workspace_search_skips_deep_ignored_data_but_finds_ignored_dvclive(
         (tmp_path / path).write_text("metrics:\n- metrics.json\n")
     (tmp_path / "sub" / "data.csv.dvc").write_text("outs:\n- path: data.csv\n")
     reader = RepoReader.open(tmp_path)
-    source = DirSource(reader.root, ignored=reader.is_ignored)
+    source = DirSource(reader.root, ignored=simple_ignore(reader.root, tmp_path / ".git"))
     assert source.dvc_yaml_files() == ["dvc.yaml", "dvclive/dvc.yaml", "sub/dvc.yaml"]
     assert source.dvc_files() == ["sub/data.csv.dvc"]
 

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
 from dvclive_tui.app.compare.table_screen import CompareScreen
-from dvclive_tui.experiments.collect import Selection
 from dvclive_tui.experiments.model import ExperimentSet
+from dvclive_tui.experiments.refs import Selection
 from dvclive_tui.experiments.view import TableView
 
 #: Shortest time between two background re-reads of the repository.

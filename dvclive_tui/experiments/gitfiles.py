@@ -1,0 +1,154 @@
+"""Plain-file access to a git directory: refs, HEAD, reflogs, simple ignore rules.
+
+Used where opening the repository with pygit2 (about 60 ms of imports) would cost more
+than the work itself: the warm path of ``compare --json``. Anything unusual (worktrees,
+reftable, symbolic refs) returns ``None`` so callers fall back to pygit2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def find_git_dir(start: Path) -> tuple[Path, Path] | None:
+    """``(working tree root, .git directory)`` above ``start``; ``None`` when there is none
+    or it is not a plain ``.git`` folder (worktrees and submodules use a ``.git`` file)."""
+    for folder in (start, *start.parents):
+        candidate = folder / ".git"
+        if candidate.is_dir():
+            return folder, candidate
+        if candidate.exists():
+            return None
+    return None
+
+
+def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] | None:
+    """``(ref -> sha, tag ref -> peeled commit sha, refs whose peeling is known)`` from
+    loose refs and ``packed-refs`` (a ``peeled`` packed-refs lists every annotated tag's
+    target, so its other refs point at commits).
+
+    ``None`` for a reftable repository or an unreadable ref.
+    """
+    if (git_dir / "reftable").exists():
+        return None
+    refs: dict[str, str] = {}
+    peeled: dict[str, str] = {}
+    try:
+        packed = (git_dir / "packed-refs").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        packed = ""
+    except OSError:
+        return None
+    last: str | None = None
+    certain: set[str] = set()
+    fully_peeled = False
+    for line in packed.splitlines():
+        if line.startswith("#"):
+            fully_peeled = fully_peeled or " peeled" in line
+            continue
+        if not line:
+            continue
+        if line.startswith("^"):
+            if last is not None and _SHA.match(line[1:]):
+                peeled[last] = line[1:]
+            continue
+        sha, _, name = line.partition(" ")
+        if not _SHA.match(sha) or not name:
+            return None
+        refs[name] = sha
+        last = name
+        if fully_peeled:
+            certain.add(name)
+    refs_dir = git_dir / "refs"
+    for dirpath, _dirnames, filenames in os.walk(refs_dir):
+        for filename in filenames:
+            path = Path(dirpath) / filename
+            name = "refs/" + path.relative_to(refs_dir).as_posix()
+            try:
+                content = path.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            if content.startswith("ref: "):
+                continue  # symbolic (refs/remotes/origin/HEAD): never a baseline or exp
+            if not _SHA.match(content):
+                return None
+            refs[name] = content
+            peeled.pop(name, None)
+            certain.discard(name)
+    return refs, peeled, certain
+
+
+def read_head(git_dir: Path) -> tuple[str | None, str | None] | None:
+    """``(branch ref or None when detached, sha or None when unborn)``."""
+    try:
+        content = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if content.startswith("ref: "):
+        return content[5:], None
+    return (None, content) if _SHA.match(content) else None
+
+
+def read_reflog(git_dir: Path, ref: str) -> list[tuple[str, str]] | None:
+    """``[(message, new sha)]`` newest first, as pygit2's ``Reference.log()``."""
+    try:
+        text = (git_dir / "logs" / ref).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    entries: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        header, _, message = line.partition("\t")
+        parts = header.split(" ")
+        if len(parts) < 2 or not _SHA.match(parts[1]):
+            return None
+        entries.append((message, parts[1]))
+    entries.reverse()
+    return entries
+
+
+def simple_ignore(root: Path, git_dir: Path | None) -> Callable[[str], bool] | None:
+    """A conservative folder test from the root ``.gitignore`` and ``info/exclude``.
+
+    Only plain names (``data``, ``/data``, ``models/``, ``out/runs``) are understood; a
+    negation anywhere disables it (``None``), wildcard lines are skipped. It only decides
+    which folders the ``dvc.yaml`` search looks into shallowly, so being conservative
+    costs time, never results.
+    """
+    lines: list[str] = []
+    for path in (root / ".gitignore", git_dir / "info" / "exclude" if git_dir else None):
+        if path is None:
+            continue
+        try:
+            lines.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
+        except OSError:
+            continue
+    anchored: set[str] = set()
+    names: set[str] = set()
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("!"):
+            return None
+        if any(char in line for char in "*?[\\"):
+            continue
+        line = line.rstrip("/")
+        if line.startswith("/") or "/" in line:
+            anchored.add(line.lstrip("/"))
+        elif line:
+            names.add(line)
+    if not anchored and not names:
+        return None
+
+    def ignored(path: str) -> bool:
+        rel = path.rstrip("/")
+        return rel in anchored or rel.rsplit("/", 1)[-1] in names
+
+    return ignored

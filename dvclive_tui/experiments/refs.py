@@ -1,0 +1,62 @@
+"""Pure pieces of experiment collection: the selection flags and ref/reflog parsing.
+
+No pygit2 here, so the warm path of the one-shot outputs can use them without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+EXPS_PREFIX = "refs/exps/"
+CELERY_STASH = "refs/exps/celery/stash"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which baselines to show (``dvc exp show`` flags)."""
+
+    revs: tuple[str, ...] = ()
+    all_branches: bool = False
+    all_tags: bool = False
+    all_commits: bool = False
+    num: int = 1
+    include_workspace: bool = True
+
+
+class UnknownRevision(ValueError):
+    """A ``--rev`` that git cannot resolve to a commit."""
+
+
+def group_experiment_refs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """``baseline SHA -> [(name, commit SHA)]`` from ``(ref name, target SHA)`` pairs.
+
+    Only named experiment refs count: ``refs/exps/<sha[:2]>/<sha[2:]>/<name>``; the
+    ``exec``, ``apply``, ``celery`` and ``temp`` namespaces and the stash refs do not.
+    """
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name, target in pairs:
+        if not name.startswith(EXPS_PREFIX):
+            continue
+        parts = name.split("/")
+        if len(parts) != 5 or parts[2] in ("exec", "apply", "celery", "temp"):
+            continue
+        baseline = parts[2] + parts[3]
+        if len(baseline) == 40:
+            found.setdefault(baseline, []).append((parts[4], target))
+    return found
+
+
+def parse_stash_log(entries: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str | None, str]]]:
+    """``baseline SHA -> [(name, stash commit SHA)]`` from ``(message, new SHA)`` reflog
+    entries (newest first) whose message holds ``dvc-exp:<rev>:<baseline_rev>:<name>``."""
+    found: dict[str, list[tuple[str | None, str]]] = {}
+    for raw, new in entries:
+        message = (raw or "").strip()
+        start = message.find("dvc-exp:")
+        parts = message[start:].split(":") if start >= 0 else []
+        if len(parts) < 3:
+            continue
+        name = parts[3] if len(parts) > 3 and parts[3] else None
+        found.setdefault(parts[2], []).append((name, new))
+    return found
