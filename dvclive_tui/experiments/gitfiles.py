@@ -64,13 +64,15 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
         last = name
         if fully_peeled:
             certain.add(name)
-    refs_dir = git_dir / "refs"
+    refs_dir = os.path.join(git_dir, "refs")
+    cut = len(os.path.dirname(refs_dir)) + 1
     for dirpath, _dirnames, filenames in os.walk(refs_dir):
+        prefix = dirpath[cut:].replace(os.sep, "/") + "/"
         for filename in filenames:
-            path = Path(dirpath) / filename
-            name = "refs/" + path.relative_to(refs_dir).as_posix()
+            name = prefix + filename
             try:
-                content = path.read_text(encoding="utf-8").strip()
+                with open(os.path.join(dirpath, filename), "rb") as handle:
+                    content = handle.read().decode("utf-8", "replace").strip()
             except OSError:
                 return None
             if content.startswith("ref: "):
