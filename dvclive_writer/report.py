@@ -2,10 +2,17 @@
 
 ``Live`` calls :func:`make_report` on every sync while its report mode is set. During
 training the report is rebuilt at most once per :data:`MIN_INTERVAL_S`, or less often when a
-build is slow (:data:`OVERHEAD_FACTOR`), so the per-step cost stays flat however fast steps
-come; it is always rebuilt at ``end()`` and on an explicit ``Live.make_report()``. The
-html report carries an auto-refresh tag only while the run is live; the final build at
-``end()`` drops it.
+build is slow (:data:`OVERHEAD_FACTOR`), and those rebuilds run in a background thread, so
+``next_step()`` never waits for one: one build at a time, and a sync that falls due while
+one is running is folded into the next (coalescing). Builds read only the run's files, never
+the ``Live``'s state, and write atomically, so a reader sees the previous report or the new
+one. A failing background build is logged, never raised into training.
+
+``end()`` and an explicit ``Live.make_report()`` wait for a running build, then build in
+the calling thread, so the report is complete when they return. The html report carries an
+auto-refresh tag only while the run is live; the final build at ``end()`` drops it. The
+``notebook`` mode, and ``html`` with ``DVCLIVE_OPEN`` set (the browser opens the file at
+once), build in the calling thread too.
 
 The renderers live in :mod:`dvclive_tui.report` (numpy, dvc-render, Pillow); they are
 imported on the first actual build, never when ``dvclive_writer`` or ``Live`` is loaded.
@@ -14,11 +21,14 @@ imported on the first actual build, never when ``dvclive_writer`` or ``Live`` is
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from dvclive_writer import env
 from dvclive_writer.logger import logger
+from dvclive_writer.utils import env2bool
 
 if TYPE_CHECKING:
     from dvclive_writer.live import Live
@@ -31,10 +41,12 @@ MIN_INTERVAL_S = 5.0
 OVERHEAD_FACTOR = 20.0
 
 _ATTRIBUTE = "_report_scheduler"
+_THREAD_NAME = "dvclive-report"
 
 
 class ReportScheduler:
-    """Decides when a ``Live``'s report is rebuilt, and builds it."""
+    """Decides when a ``Live``'s report is rebuilt, and builds it (in the background
+    during training, in the caller at ``end()`` and on explicit requests)."""
 
     def __init__(
         self,
@@ -42,44 +54,101 @@ class ReportScheduler:
         *,
         clock: Callable[[], float] = time.monotonic,
         min_interval: float = MIN_INTERVAL_S,
+        background: bool = True,
     ) -> None:
         self.live = live
         self.clock = clock
         self.min_interval = min_interval
+        self.background = background
+        """Whether rate-limited rebuilds run in a background thread."""
         self.last_build: float | None = None
         self.interval = min_interval
         """Current spacing of rebuilds: ``min_interval``, or longer when builds are slow."""
         self.builds = 0
         """Reports rendered so far."""
         self.skipped = 0
-        """Syncs that did not rebuild (rate limit)."""
+        """Syncs that did not rebuild (rate limit, or a build already running)."""
+        self.failures = 0
+        """Background builds that raised (each logged as a warning)."""
+        self._state = threading.Lock()
+        self._building = threading.Lock()
+        """Held for the duration of a build: one at a time."""
+        self._thread: threading.Thread | None = None
         self._builder: Any = None
         self._builder_key: tuple[str, str | None] | None = None
 
     def update(self, *, final: bool = False, force: bool = False) -> None:
-        """Rebuild now if due (``final``/``force`` always rebuild)."""
-        now = self.clock()
-        due = final or force or self.last_build is None or now - self.last_build >= self.interval
-        if not due:
-            self.skipped += 1
-            return
-        self._build(final=final)
-        took = self.clock() - now
-        # Keep report building under 1/OVERHEAD_FACTOR of training time for huge runs.
-        self.interval = max(self.min_interval, took * OVERHEAD_FACTOR)
-        self.last_build = now
-        self.builds += 1
-
-    def _build(self, *, final: bool) -> None:
-        live = self.live
-        mode = live._report_mode
+        """Rebuild if due (``final``/``force`` always rebuild, and before returning)."""
+        mode = self.live._report_mode
         if mode is None:
             return
-        builder = self._get_builder(mode, live.report_file)
-        text = builder.build(live=not final)
-        if mode == "notebook" and live._report_notebook is not None:
-            display = importlib.import_module("IPython.display")
-            live._report_notebook.update(display.Markdown(text))
+        output = self.live.report_file
+        if final or force or not self._in_background(mode):
+            now = self.clock()
+            with self._state:
+                due = final or force or self._due(now)
+            if not due:
+                self.skipped += 1
+                return
+            self.wait()
+            self._build(mode, output, final=final, start=now)
+            return
+        with self._state:
+            now = self.clock()
+            if not self._due(now) or self._running():
+                self.skipped += 1
+                return
+            self.last_build = now  # claims the slot: later syncs skip
+            thread = threading.Thread(
+                target=self._build_logged, args=(mode, output, now), name=_THREAD_NAME
+            )
+            self._thread = thread
+        thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a background build to finish; False if one is still running."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def _in_background(self, mode: str) -> bool:
+        if not self.background or mode == "notebook":
+            return False
+        return not (mode == "html" and env2bool(env.DVCLIVE_OPEN))
+
+    def _due(self, now: float) -> bool:
+        return self.last_build is None or now - self.last_build >= self.interval
+
+    def _running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _build_logged(self, mode: str, output: str | None, start: float) -> None:
+        try:
+            self._build(mode, output, final=False, start=start)
+        except Exception as error:  # a report problem must never reach training
+            self.failures += 1
+            logger.warning("Error in make_report: %s", error)
+            logger.debug("make_report failed", exc_info=True)
+
+    def _build(
+        self, mode: str, output: str | None, *, final: bool, start: float | None = None
+    ) -> None:
+        with self._building:
+            if start is None:
+                start = self.clock()
+            builder = self._get_builder(mode, output)
+            text = builder.build(live=not final)
+            if mode == "notebook" and self.live._report_notebook is not None:
+                display = importlib.import_module("IPython.display")
+                self.live._report_notebook.update(display.Markdown(text))
+            took = self.clock() - start
+            with self._state:
+                # Keep report building under 1/OVERHEAD_FACTOR of training time.
+                self.interval = max(self.min_interval, took * OVERHEAD_FACTOR)
+                self.last_build = start
+                self.builds += 1
 
     def _get_builder(self, mode: str, output: str | None) -> Any:
         key = (mode, output)
@@ -95,9 +164,13 @@ def attach(
     *,
     clock: Callable[[], float] = time.monotonic,
     min_interval: float = MIN_INTERVAL_S,
+    background: bool = True,
 ) -> ReportScheduler:
-    """Give ``live`` a scheduler with this clock and interval (replacing any previous one)."""
-    scheduler = ReportScheduler(live, clock=clock, min_interval=min_interval)
+    """Give ``live`` a scheduler with these settings (replacing any previous one)."""
+    previous = getattr(live, _ATTRIBUTE, None)
+    if isinstance(previous, ReportScheduler):
+        previous.wait()
+    scheduler = ReportScheduler(live, clock=clock, min_interval=min_interval, background=background)
     setattr(live, _ATTRIBUTE, scheduler)
     return scheduler
 

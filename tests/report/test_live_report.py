@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from PIL import Image
 
 from dvclive_writer import Live
 from dvclive_writer.error import InvalidReportModeError
-from dvclive_writer.report import MIN_INTERVAL_S, attach
+from dvclive_writer.report import MIN_INTERVAL_S, attach, scheduler_of
 from tests.report.conftest import chart_names
 
 REFRESH = '<meta http-equiv="refresh" content="5">'
@@ -27,6 +29,11 @@ class FakeClock:
         return self.now
 
 
+def built(live: Live) -> None:
+    """Wait for the background build started by the last sync (if any)."""
+    assert scheduler_of(live).wait(timeout=60)
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
@@ -38,6 +45,7 @@ def test_default_is_html_with_refresh_only_while_live(workdir: Path) -> None:
     live.log_param("lr", 0.1)
     live.log_metric("loss", 1.0)
     live.next_step()
+    built(live)
     report = workdir / "dvclive" / "report.html"
     page = report.read_text(encoding="utf-8")
     assert REFRESH in page
@@ -57,6 +65,7 @@ def test_context_manager_end_drops_refresh(workdir: Path) -> None:
         for step in range(3):
             live.log_metric("acc", step / 10)
             live.next_step()
+        built(live)
         assert REFRESH in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
     assert REFRESH not in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
 
@@ -69,6 +78,7 @@ def test_regeneration_is_rate_limited(workdir: Path) -> None:
     for step in range(100):  # 100 steps, 0.1 s apart: 9.9 s of training
         live.log_metric("loss", 1 / (step + 1))
         live.next_step()
+        built(live)
         clock.now += 0.1
     # Built at t=0 (step 0) and t=5.0 (step 50); every other sync was within 5 s of a build.
     assert scheduler.builds == 2
@@ -91,6 +101,7 @@ def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
     scheduler = attach(live, clock=FakeClock(), min_interval=0)
     live.log_metric("loss", 1.0)
     live.next_step()
+    built(live)
     builder = scheduler._builder
     tailer = builder.reader._metrics["plots/metrics/loss.tsv"].tailer
     tsv = workdir / "dvclive/plots/metrics/loss.tsv"
@@ -98,6 +109,7 @@ def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
     for value in (0.5, 0.25):
         live.log_metric("loss", value)
         live.next_step()
+        built(live)
     # The same reader and tailer follow the file: each build read the new bytes only.
     assert scheduler._builder is builder
     assert builder.reader._metrics["plots/metrics/loss.tsv"].tailer is tailer
@@ -110,6 +122,7 @@ def test_write_is_atomic(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
     live.log_metric("loss", 1.0)
     live.next_step()
+    built(live)
     report = workdir / "dvclive/report.html"
     before = report.stat().st_ino
     with open(report, encoding="utf-8") as old:
@@ -153,11 +166,13 @@ def test_report_stack_is_imported_only_at_first_build(tmp_path: Path) -> None:
     code = """
 import json, sys
 from dvclive_writer import Live
+from dvclive_writer.report import scheduler_of
 live = Live(save_dvc_exp=False)
 live.log_metric("a", 1.0)
 heavy = ("dvclive_tui", "numpy", "dvc_render", "PIL", "matplotlib", "textual")
 before = sorted(m for m in sys.modules if m.startswith(heavy))
 live.next_step()
+scheduler_of(live).wait()
 after = sorted(m for m in sys.modules if m.startswith(heavy))
 print(json.dumps([before, after]))
 """
@@ -198,8 +213,64 @@ def test_slow_builds_space_out_the_next_ones(workdir: Path) -> None:
         live.log_metric("loss", 1.0)
         before = scheduler.builds
         live.next_step()
+        built(live)
         outcomes.append(scheduler.builds > before)
     # t=0 built in 1 s: the next build waits 20 s (5% budget), not 5 s; t=20 built in 0.1 s:
     # back to the 5 s minimum.
     assert outcomes == [True, False, True, False, True]
     assert scheduler.interval == 5.0
+
+
+def test_next_step_never_waits_for_a_build(workdir: Path) -> None:
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, min_interval=0)
+    report = workdir / "dvclive/report.html"
+    with scheduler._building:  # a (long) build is in progress
+        for value in (1.0, 0.5, 0.25):
+            live.log_metric("loss", value)
+            stepped = threading.Thread(target=live.next_step)
+            stepped.start()
+            stepped.join(timeout=30)
+            assert not stepped.is_alive()  # returned while the build is still running
+        assert not report.exists()
+        # The first sync started a build; the two that fell due while it ran were coalesced.
+        assert scheduler.skipped == 2
+    assert scheduler.wait(timeout=60)
+    assert scheduler.builds == 1
+    assert '"loss":[1.0,0.5,0.25]' in report.read_text(encoding="utf-8")  # it read all rows
+
+
+def test_end_waits_for_the_running_build_then_writes_the_final_report(workdir: Path) -> None:
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, min_interval=0)
+    report = workdir / "dvclive/report.html"
+    live.log_metric("loss", 1.0)
+    with scheduler._building:
+        live.next_step()  # its background build waits for the lock
+        ended = threading.Thread(target=live.end)
+        ended.start()
+    ended.join(timeout=60)
+    assert not ended.is_alive()
+    assert scheduler.builds == 2
+    page = report.read_text(encoding="utf-8")
+    assert REFRESH not in page and "Finished." in page
+    assert [p.name for p in report.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_failing_background_build_is_logged_not_raised(
+    workdir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    live = Live(save_dvc_exp=False)
+    (workdir / "dvclive/report.html").mkdir(parents=True)  # cannot be replaced by a file
+    scheduler = attach(live, min_interval=0)
+    with caplog.at_level(logging.WARNING, logger="dvclive_writer"):
+        for step in range(3):
+            live.log_metric("loss", float(step))
+            live.next_step()
+            built(live)
+        live.end()
+    assert scheduler.failures == 3
+    assert live.step == 2
+    assert (workdir / "dvclive/plots/metrics/loss.tsv").read_text().splitlines()[-1] == "2\t2.0"
+    warnings = [r.getMessage() for r in caplog.records if "Error in make_report" in r.getMessage()]
+    assert len(warnings) == 4  # three background builds and the final one
