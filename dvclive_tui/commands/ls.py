@@ -32,7 +32,7 @@ from typing import Any
 import click
 import numpy as np
 
-from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
+from dvclive_tui.data.discovery import NoRunsFound, RunPathError, resolve_runs
 from dvclive_tui.data.model import MetricSeries, Run, RunStatus
 from dvclive_tui.data.reader import load_run
 
@@ -60,13 +60,12 @@ def ls(path: str, as_json: bool) -> None:
     to the current directory.
     """
     root = Path(path)
-    if not root.exists():
-        raise PathError(f"path '{path}' does not exist")
-    if not root.is_dir():
-        raise PathError(f"path '{path}' is not a directory")
-    run_dirs = [root] if is_dvclive_dir(root) else discover_runs(root)
-    if not run_dirs:
-        raise click.ClickException(f"no dvclive directory found under '{path}'")
+    try:
+        run_dirs = resolve_runs(path)
+    except NoRunsFound as error:
+        raise click.ClickException(str(error)) from None
+    except RunPathError as error:
+        raise PathError(str(error)) from None
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
         payload = {"runs": [run_to_dict(run) for run in runs]}

@@ -13,7 +13,6 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import click
@@ -27,7 +26,7 @@ from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.ticks import format_duration, format_value
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
-from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
+from dvclive_tui.data.discovery import RunPathError, resolve_runs
 from dvclive_tui.data.model import Run, RunStatus
 from dvclive_tui.data.reader import load_run
 
@@ -70,14 +69,10 @@ def snap(path: str, width: int | None) -> None:
     PATH is a dvclive directory or a folder to search for them (default: the current
     directory); every run found is printed.
     """
-    root = Path(path)
-    if not root.exists():
-        raise PathError(f"path '{strip_controls(path)}' does not exist")
-    if not root.is_dir():
-        raise PathError(f"path '{strip_controls(path)}' is not a directory")
-    run_dirs = [root] if is_dvclive_dir(root) else discover_runs(root)
-    if not run_dirs:
-        raise PathError(f"no dvclive directory found under '{strip_controls(path)}'")
+    try:
+        run_dirs = resolve_runs(path)
+    except RunPathError as error:
+        raise PathError(str(error)) from None
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:

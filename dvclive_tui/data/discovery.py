@@ -8,6 +8,7 @@ caches and the DVC cache.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 #: Sub-folders of ``plots/`` that only dvclive writes.
@@ -30,6 +31,34 @@ SKIPPED_NAMES = frozenset(
     }
 )
 MAX_DEPTH = 8
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class RunPathError(ValueError):
+    """A PATH argument that is missing or not a directory (one readable line)."""
+
+
+class NoRunsFound(RunPathError):
+    """A directory that holds no dvclive directory."""
+
+
+def resolve_runs(path: str) -> list[Path]:
+    """The dvclive directories a command's PATH argument names (see :func:`discover_runs`).
+
+    Raises :class:`RunPathError` when ``path`` does not exist or is not a directory, and
+    :class:`NoRunsFound` when no dvclive directory is found under it; the messages quote
+    ``path`` without control characters, ready for one ``Error:`` line.
+    """
+    root = Path(path)
+    shown = _CONTROL.sub("", path)
+    if not root.exists():
+        raise RunPathError(f"path '{shown}' does not exist")
+    if not root.is_dir():
+        raise RunPathError(f"path '{shown}' is not a directory")
+    run_dirs = discover_runs(root)
+    if not run_dirs:
+        raise NoRunsFound(f"no dvclive directory found under '{shown}'")
+    return run_dirs
 
 
 def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:

@@ -48,10 +48,11 @@ from dvclive_tui.data.plots import (
     resolve_config,
     unwrap_rows,
 )
+from dvclive_tui.data.signals import read_writer_signal
 from dvclive_tui.data.status import (
+    FinalReport,
     decide_status,
     find_dvc_root,
-    read_writer_signal,
     signal_applies,
 )
 from dvclive_tui.data.tail import FileTailer
@@ -146,6 +147,9 @@ class RunReader:
         """Metric name -> generation for a series re-created under that name."""
         self._writer_seen = False
         """A live signal file of this run was seen (its disappearance means finished)."""
+        self._seen_growing = False
+        """New steps arrived after the first look (a quiet run is then stalled)."""
+        self._final_report = FinalReport(self.path)
 
     # -- public ------------------------------------------------------------------------
 
@@ -395,6 +399,7 @@ class RunReader:
             per_step = (now - self._last_step_time) / max(newest - previous, 1)
             self._step_intervals.append(per_step)
         self._last_step_time = now
+        self._seen_growing = True
 
     def _learn_intervals(self, table: TsvTable, mtime: float | None) -> None:
         """Usual step interval from the timestamps; the last step's time from the file's mtime
@@ -553,6 +558,8 @@ class RunReader:
             step_intervals=list(self._step_intervals),
             signal=signal,
             writer_ended=self._writer_seen and not live,
+            finished_at=self._final_report.poll() if run.last_write is not None else None,
+            seen_growing=self._seen_growing,
         )
         if status is not run.status:
             run.status = status
@@ -570,6 +577,7 @@ class RunReader:
         self._last_step_time = None
         self._step_intervals.clear()
         self._writer_seen = False
+        self._seen_growing = False
         self._oldest_mtime = None
         self.run.started = None
 

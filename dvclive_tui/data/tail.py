@@ -2,7 +2,7 @@
 
 One :class:`FileTailer` per metric history. Each :meth:`FileTailer.read` re-opens the file
 (close-to-open consistency on NFS), reads only the bytes appended since the last call with
-``os.pread`` in chunks of at most 1 MiB, and hands back complete lines only (a partial last
+``os.pread`` (in chunks of at most 64 MiB), and hands back complete lines only (a partial last
 line waits for its newline). The previous content is void (``reset``) when the file's
 ``(st_dev, st_ino)`` changed, when it shrank below the read offset, or when its first bytes
 (up to 256) differ from the ones already consumed: dvclive deletes and recreates its files
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-CHUNK_BYTES = 1 << 20
-"""Largest single ``pread``."""
+CHUNK_BYTES = 64 << 20
+"""Largest single ``pread``: a whole metric history is usually one read, with no joining
+copy (the cold load of a big run is dominated by it otherwise)."""
 HEAD_BYTES = 256
 """How many leading bytes identify a file's content."""
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dvclive_tui.data import tail
 from dvclive_tui.data.reader import RunReader
-from dvclive_tui.data.tail import CHUNK_BYTES, FileTailer
+from dvclive_tui.data.tail import FileTailer
 from tests.data.conftest import FakeClock, inside
 
 HEADER = b"timestamp\tstep\tloss\n"
@@ -51,10 +52,13 @@ def test_tailer_returns_only_complete_lines_across_polls(tmp_path: Path) -> None
     assert tailer.read().data == _row(1, 0.25)
 
 
-def test_tailer_reads_big_appends_in_chunks(tmp_path: Path) -> None:
+def test_tailer_reads_big_appends_in_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tail, "CHUNK_BYTES", 1 << 16)
     path = tmp_path / "big.tsv"
-    body = b"".join(_row(step, step / 3) for step in range(80_000))
-    assert len(body) > 2 * CHUNK_BYTES
+    body = b"".join(_row(step, step / 3) for step in range(20_000))
+    assert len(body) > 2 * tail.CHUNK_BYTES
     path.write_bytes(HEADER + body)
     tailer = FileTailer(path)
     assert tailer.read().data == HEADER + body

@@ -1,0 +1,66 @@
+"""dvclive's writer signal files and the liveness of the process that wrote them.
+
+dvclive leaves signal files for the VS Code extension under the DVC root (field notes §2.4):
+``.dvc/tmp/exps/run/DVCLIVE_ONLY`` (``{"exp_name", "pid"}``, written at start when saving an
+experiment, removed when it is saved) and ``.dvc/tmp/exps/run/DVCLIVE_STEP_COMPLETED``
+(``{"pid", "step"}``, rewritten at each ``next_step`` and removed at ``end()``). A killed run
+can leave one behind, so the pid must be alive. Shared by the run reader and the
+experiments table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dvclive_tui.data.parsing import parse_json_bytes
+
+SIGNAL_DIR = Path(".dvc") / "tmp" / "exps" / "run"
+"""Where the signal files live, relative to the DVC root."""
+SIGNAL_FILES = ("DVCLIVE_STEP_COMPLETED", "DVCLIVE_ONLY")
+
+
+@dataclass(frozen=True)
+class WriterSignal:
+    """A signal file found under the DVC root."""
+
+    pid: int
+    mtime: float
+    alive: bool
+
+
+def pid_alive(pid: Any) -> bool:
+    """Whether a process with this id exists (``False`` for anything not a positive int)."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def read_writer_signal(dvc_root: Path) -> WriterSignal | None:
+    """The freshest signal file's pid and whether that process is alive."""
+    found: list[WriterSignal] = []
+    for name in SIGNAL_FILES:
+        path = dvc_root / SIGNAL_DIR / name
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError:
+            continue
+        parsed = parse_json_bytes(data)
+        pid = parsed.value.get("pid") if isinstance(parsed.value, dict) else None
+        if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+            continue
+        found.append(WriterSignal(pid=pid, mtime=stat.st_mtime, alive=pid_alive(pid)))
+    if not found:
+        return None
+    return max(found, key=lambda signal: signal.mtime)
