@@ -5,17 +5,16 @@ dvclive leaves signal files for the VS Code extension under the DVC root (field 
 experiment, removed when it is saved) and ``.dvc/tmp/exps/run/DVCLIVE_STEP_COMPLETED``
 (``{"pid", "step"}``, rewritten at each ``next_step`` and removed at ``end()``). A killed run
 can leave one behind, so the pid must be alive. Shared by the run reader and the
-experiments table.
+experiments table; imports nothing heavier than the standard library.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from dvclive_tui.data.parsing import parse_json_bytes
 
 SIGNAL_DIR = Path(".dvc") / "tmp" / "exps" / "run"
 """Where the signal files live, relative to the DVC root."""
@@ -53,11 +52,10 @@ def read_writer_signal(dvc_root: Path) -> WriterSignal | None:
         path = dvc_root / SIGNAL_DIR / name
         try:
             stat = path.stat()
-            data = path.read_bytes()
-        except OSError:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError, RecursionError):  # missing, or mid-write: next poll
             continue
-        parsed = parse_json_bytes(data)
-        pid = parsed.value.get("pid") if isinstance(parsed.value, dict) else None
+        pid = document.get("pid") if isinstance(document, dict) else None
         if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
             continue
         found.append(WriterSignal(pid=pid, mtime=stat.st_mtime, alive=pid_alive(pid)))
