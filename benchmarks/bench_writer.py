@@ -14,6 +14,10 @@ ours runs for real if the projection is under ~2 minutes; otherwise its TSV hist
 padded to 1M rows in bulk and real steps are timed after that (printed as "sampled").
 Besides the medians, the mean and 99th percentile of every step of ours are printed per
 segment, so periodic work (the HTML report rebuild) is visible.
+
+A last table runs ours twice more to step 4000, once per way of replacing ``metrics.json``
+each step: the hidden pre-opened slots of ``dvclive_writer.replace_file`` (the default) and
+a plain temporary file + ``os.replace`` (``serialize.atomic_write``).
 """
 
 from __future__ import annotations
@@ -156,6 +160,35 @@ def bench_ours(quick: bool) -> dict[str, Any]:
     return results
 
 
+class PlainReplace:
+    """``metrics.json`` written with a fresh temporary file + ``os.replace`` on every sync."""
+
+    def write(self, path: str, data: bytes) -> None:
+        from dvclive_writer.serialize import atomic_write
+
+        atomic_write(path, data)
+
+    def close(self) -> None:
+        """Nothing is kept open."""
+
+
+def bench_metrics_json_writes() -> dict[str, dict[str, float]]:
+    """Ours near steps 0 and 4000 with each ``metrics.json`` replacement strategy."""
+    import dvclive_writer
+
+    results: dict[str, dict[str, float]] = {}
+    for label in ("slots (replace_file)", "temp file + os.replace"):
+        with workdir():
+            live = dvclive_writer.Live()
+            if label.startswith("temp"):
+                live._metrics_json = PlainReplace()  # type: ignore[assignment]
+            near_0 = timed_window(live, 200)
+            run_until(live, 4000 - 200, lambda step: None)
+            results[label] = {"0": near_0, "4000": timed_window(live, 200)}
+            live.end()
+    return results
+
+
 def process_seconds(code: str, repeat: int = 9) -> float:
     """Median wall time of ``python -c code`` in a fresh temporary directory outside Git."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DVCLIVE_LOGLEVEL": "ERROR"}
@@ -182,6 +215,7 @@ def main() -> None:
     }
     theirs = bench_dvclive()
     ours = bench_ours(args.quick)
+    replace_ways = bench_metrics_json_writes()
 
     print("\nper step (10 metrics + next_step), median ms")
     print(f"{'step':>8} {'dvclive':>10} {'ours':>10} {'dvclive/ours':>13}")
@@ -195,6 +229,13 @@ def main() -> None:
     for key, value in ours.items():
         if key.startswith("segment"):
             print(f"ours, every step of {key[8:]}: mean / p99 ms = {value}")
+
+    print("\nours by metrics.json replacement, median ms per step (ratio: dvclive at 4000 / it)")
+    for label, figures in replace_ways.items():
+        print(
+            f"{label:<24} step 0: {figures['0']:.3f}  step 4000: {figures['4000']:.3f}  "
+            f"({theirs['4000'] / figures['4000']:.0f}x)"
+        )
 
     print("\nwhole process, median of 9, seconds")
     anchor = startup["python -c pass (anchor)"]

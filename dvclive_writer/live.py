@@ -4,6 +4,11 @@ Per-step cost does not grow with history: metric rows are appended to kept-open 
 ``metrics.json`` is rewritten from memory (atomically), and ``dvc.yaml`` is only rewritten
 when its content changes. Nothing here imports dvc, numpy or ruamel at import time.
 
+Thread safety: the system monitor's thread logs metrics while the training thread logs and
+syncs, so every path that mutates the run's state or writes its files (``log_metric``,
+``log_params``, ``step``, ``make_summary``, ``make_dvcyaml``, ``sync``, ``next_step``,
+``end``) holds one re-entrant lock per ``Live`` (a few hundred nanoseconds uncontended).
+
 Hook contract with the optional feature modules (owned by the writer-features and report
 engineers). Each hook is called only if its module exists (:func:`_feature`), at one marked
 line, with the ``Live`` as first argument:
@@ -46,6 +51,7 @@ import math
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, Literal
@@ -145,6 +151,7 @@ class Live:
             InvalidDvcyamlError: ``dvcyaml`` names a file other than ``dvc.yaml``.
         """
         self.summary: dict[str, Any] = {}
+        self._lock = threading.RLock()
 
         self._dir: StrPath = dir
         self._resume_arg: bool = resume
@@ -362,8 +369,9 @@ class Live:
 
     @step.setter
     def step(self, value: int) -> None:
-        self._step = value
-        logger.debug("Step: %s", self.step)
+        with self._lock:
+            self._step = value
+        logger.debug("Step: %s", value)
 
     # -- metrics and params ---------------------------------------------------------------
 
@@ -383,7 +391,11 @@ class Live:
             raise InvalidDataTypeError(name, type(val))
         if not isinstance(val, str) and (math.isnan(val) or math.isinf(val)):
             val = str(val)
+        with self._lock:
+            self._log_metric(name, val, timestamp, plot)
+        logger.debug("Logged %s: %s", name, val)
 
+    def _log_metric(self, name: str, val: Any, timestamp: bool, plot: bool) -> None:
         metric = self._metrics.get(name)
         keys = metric.summary_keys if metric else os.path.normpath(name).split(os.path.sep)
         # A new key is added on a copy computed first (funcy's set_in, as dvclive): a clash
@@ -398,7 +410,6 @@ class Live:
         if parent is not None:
             parent[keys[-1]] = val
         self.summary = summary
-        logger.debug("Logged %s: %s", name, val)
 
     def log_params(self, params: dict[str, ParamLike]) -> None:
         """Merge ``params`` into the run's params and rewrite ``params.yaml`` atomically.
@@ -409,13 +420,14 @@ class Live:
         """
         from ruamel.yaml.representer import RepresenterError
 
-        updated = {**self._params, **params}
-        try:
-            text = dumps_yaml(updated)
-        except RepresenterError as exc:
-            raise InvalidParameterTypeError(exc.args[0]) from exc
-        atomic_write(self.params_file, text.encode("utf-8"))
-        self._params = updated
+        with self._lock:
+            updated = {**self._params, **params}
+            try:
+                text = dumps_yaml(updated)
+            except RepresenterError as exc:
+                raise InvalidParameterTypeError(exc.args[0]) from exc
+            atomic_write(self.params_file, text.encode("utf-8"))
+            self._params = updated
         logger.debug("Logged %s parameters to %s", params, self.params_file)
 
     def log_param(self, name: str, val: ParamLike) -> None:
@@ -542,23 +554,25 @@ class Live:
 
     def make_summary(self) -> None:
         """Write ``summary`` (plus ``step`` once a step was set) to ``metrics.json``."""
-        if self._step is not None:
-            self.summary["step"] = self.step
-        data = dumps_json(self.summary, cls=NumpyEncoder).encode("utf-8")
-        self._metrics_json.write(self.metrics_file, data)
+        with self._lock:
+            if self._step is not None:
+                self.summary["step"] = self.step
+            data = dumps_json(self.summary, cls=NumpyEncoder).encode("utf-8")
+            self._metrics_json.write(self.metrics_file, data)
 
     def make_dvcyaml(self) -> None:
         """Write (or merge into) ``dvc_file``; skipped when nothing changed since last time."""
-        content = dvcyaml_content(self)
-        path = self.dvc_file
-        if self._dvcyaml_written == (path, content) and os.path.exists(path):
-            return
-        try:
-            write_dvcyaml(self, content)
-        except YAMLFileCorruptedError as exc:
-            logger.warning("Error in make_dvcyaml: %s", exc)
-            return
-        self._dvcyaml_written = (path, copy.deepcopy(content))
+        with self._lock:
+            content = dvcyaml_content(self)
+            path = self.dvc_file
+            if self._dvcyaml_written == (path, content) and os.path.exists(path):
+                return
+            try:
+                write_dvcyaml(self, content)
+            except YAMLFileCorruptedError as exc:
+                logger.warning("Error in make_dvcyaml: %s", exc)
+                return
+            self._dvcyaml_written = (path, copy.deepcopy(content))
 
     def make_report(self) -> None:
         """Render the report now (no-op while the report mode is None).
@@ -581,20 +595,22 @@ class Live:
         self._sync(final=False)
 
     def _sync(self, final: bool) -> None:
-        self.make_summary()
-        if self._dvcyaml:
-            self.make_dvcyaml()
-        self._make_report(final=final)
-        self.post_data_to_studio()
+        with self._lock:
+            self.make_summary()
+            if self._dvcyaml:
+                self.make_dvcyaml()
+            self._make_report(final=final)
+            self.post_data_to_studio()
 
     def next_step(self) -> None:
         """Sync the current step, then increase the step by one."""
-        if self._step is None:
-            self._step = 0
-        self.sync()
-        if (dvc_repo := _feature("dvc_repo")) is not None and self._may_have_dvc_root():
-            dvc_repo.step_completed(self)  # HOOK dvc_repo.step_completed
-        self.step += 1
+        with self._lock:
+            if self._step is None:
+                self._step = 0
+            self.sync()
+            if (dvc_repo := _feature("dvc_repo")) is not None and self._may_have_dvc_root():
+                dvc_repo.step_completed(self)  # HOOK dvc_repo.step_completed
+            self.step += 1
 
     def end(self) -> None:
         """Finish the run: revert to the last synced step, sync, save the experiment.
@@ -603,13 +619,15 @@ class Live:
         """
         if self._inside_with:
             return
-        if "step" in self.summary:
-            self.step = self.summary["step"]
+        # Stopped before taking the lock: its last log_metric call needs the lock.
         if self._system_monitor is not None:
             self._system_monitor.end()
-        self._sync(final=True)
-        self._open_files.close()
-        self._metrics_json.close()
+        with self._lock:
+            if "step" in self.summary:
+                self.step = self.summary["step"]
+            self._sync(final=True)
+            self._open_files.close()
+            self._metrics_json.close()
         if (dvc_repo := _feature("dvc_repo")) is not None:
             dvc_repo.on_end(self)  # HOOK dvc_repo.on_end
         if self._studio is not None:

@@ -20,6 +20,16 @@ def hidden(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.rglob(".*"))
 
 
+def run_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Live, Path]:
+    """A finished run in ``tmp_path`` that logged ``m = 1`` at step 0, and its ``m.tsv``."""
+    monkeypatch.chdir(tmp_path)
+    live = Live(save_dvc_exp=False, report=None)
+    live.log_metric("m", 1)
+    live.next_step()
+    live.end()
+    return live, tmp_path / "dvclive/plots/metrics/m.tsv"
+
+
 def test_more_metrics_than_open_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     count = metrics_module.MAX_OPEN_FILES + 20
@@ -37,12 +47,7 @@ def test_more_metrics_than_open_files(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_partial_last_line_is_ended_before_appending(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    live = Live(save_dvc_exp=False, report=None)
-    live.log_metric("m", 1)
-    live.next_step()
-    live.end()
-    path = tmp_path / "dvclive/plots/metrics/m.tsv"
+    _, path = run_one_step(tmp_path, monkeypatch)
     with open(path, "a") as fobj:
         fobj.write("1\t0.12")  # a writer killed in the middle of a row
     live = Live(resume=True, save_dvc_exp=False, report=None)
@@ -54,12 +59,7 @@ def test_partial_last_line_is_ended_before_appending(
 def test_logging_after_end_reopens_and_recreates_deleted_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    live = Live(save_dvc_exp=False, report=None)
-    live.log_metric("m", 1)
-    live.next_step()
-    live.end()
-    path = tmp_path / "dvclive/plots/metrics/m.tsv"
+    live, path = run_one_step(tmp_path, monkeypatch)
     live.log_metric("m", 2)
     assert path.read_text() == "step\tm\n0\t1\n0\t2\n"
     live.end()
@@ -161,5 +161,38 @@ def test_a_forked_child_uses_its_own_slots(tmp_path: Path) -> None:
     assert hidden(tmp_path) == parent_slots
     writer.write(str(target), b"parent 2")
     assert target.read_bytes() == b"parent 2"
+    writer.close()
+    assert hidden(tmp_path) == []
+
+
+def test_readers_holding_the_file_open_keep_their_content(tmp_path: Path) -> None:
+    """A slot still open in a reader is never rewritten in place: it gets a fresh inode."""
+    target = tmp_path / "out.json"
+    writer = ReplacedFile()
+    writer.write(str(target), b"first")
+    same_process = open(target, "rb")  # noqa: SIM115 - held open across the writes
+    writer.write(str(target), b"second")
+    reader_code = (
+        "import sys; f = open(sys.argv[1], 'rb'); print('open', flush=True); "
+        "sys.stdin.readline(); print(f.read().decode(), flush=True)"
+    )
+    other_process = subprocess.Popen(
+        [sys.executable, "-c", reader_code, str(target)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other_process.stdout is not None and other_process.stdin is not None
+    assert other_process.stdout.readline() == "open\n"
+    for i in range(10):  # every slot comes up for reuse several times
+        writer.write(str(target), f"later {i}".encode())
+    other_process.stdin.write("\n")
+    other_process.stdin.close()
+    assert other_process.stdout.read() == "second\n"
+    assert other_process.wait() == 0
+    assert same_process.read() == b"first"
+    same_process.close()
+    assert target.read_bytes() == b"later 9"
+    assert len(hidden(tmp_path)) == 3
     writer.close()
     assert hidden(tmp_path) == []
