@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dvclive_tui.data.signals import pid_alive
 from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.sources import DirSource
@@ -40,17 +41,6 @@ DIRECTORY_PREFIX = "dvclive"
 
 #: A temp workspace without executor info counts as running while written this recently.
 RECENT_WRITE_S = 120.0
-
-
-def pid_alive(pid: Any) -> bool:
-    """Whether the writer process ``pid`` is alive (the data layer's check).
-
-    Imported on use: the data layer's signal module loads its parsers (numpy), which the
-    one-shot ``--json`` path never needs unless a signal file exists.
-    """
-    from dvclive_tui.data.signals import pid_alive as alive
-
-    return alive(pid)
 
 
 def _read_json(path: Path) -> Any:
