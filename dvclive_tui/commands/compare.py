@@ -39,7 +39,9 @@ class NothingToCompareError(click.ClickException):
 @click.option("--md", "as_md", is_flag=True, help="Print the table as Markdown.")
 @click.option("--filter", "filter_text", default="", help="Row filter, e.g. 'lr >= 0.01'.")
 @click.option("--sort-by", default=None, help="Sort rows by this column (label or key).")
-@click.option("--sort-order", type=click.Choice(["asc", "desc"]), default="asc")
+@click.option(
+    "--sort-order", type=click.Choice(["asc", "desc"]), default="asc", help="Sort direction."
+)
 @click.option("--only-changed", is_flag=True, help="Only columns whose values differ.")
 @click.option("--no-workspace", is_flag=True, help="Leave the workspace row out.")
 def compare(
@@ -58,7 +60,17 @@ def compare(
     only_changed: bool,
     no_workspace: bool,
 ) -> None:
-    """Compare DVC experiments of this repository and dvclive DIRS side by side."""
+    """Compare DVC experiments of this repository and dvclive DIRS side by side.
+
+    Without --json/--csv/--md it opens the interactive table (press ? for keys):
+    sort, filter, hide columns, select experiments to overlay their curves (g), diff two
+    (d) or see their images and plots (i). Running experiments update live.
+
+    \b
+    Filters: lr >= 0.001 and optimizer == "adam"
+             name ~ "exp-*"   (glob)     exp-*   (bare glob on names)
+             `batch-size` in [16, 32]    (backquotes for other keys)
+    """
     from dvclive_tui.experiments.load import NothingToCompare, load_experiments
     from dvclive_tui.experiments.refs import UnknownRevision
 
