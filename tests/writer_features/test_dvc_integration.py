@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
-import dvclive
 import pytest
 from PIL import Image
 
+import dvclive
 import dvclive_writer
 from dvclive_writer import Live
+from tests.seed_example import SEED_SCRIPT
 
 from .conftest import dvc, dvcyaml_meaning, exp_refs, git, load_yaml
 
@@ -39,30 +39,22 @@ def _exp_data(exp: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _seed_example(module: Any) -> None:
-    """The seed's example (how-it-works.md), unchanged apart from the module."""
-    epochs = 2
-    with module.Live(save_dvc_exp=True) as live:
-        live.log_param("epochs", epochs)
-        for i in range(epochs):
-            live.log_metric("metric", i + random.random())
-            live.log_metric("nested/metric", i + random.random())
-            live.log_image("img.png", Image.new("RGB", (50, 50), (i, i, i)))
-            Path("model.pt").write_text(str(random.random()))
-            live.next_step()
-        live.log_artifact("model.pt")
-        live.log_sklearn_plot("confusion_matrix", [0, 0, 1, 1], [0, 1, 0, 1])
-        live.summary["additional_metric"] = 1.0
-
-
 def test_seed_example_saves_an_experiment(dvc_repo: Path) -> None:
-    _seed_example(dvclive_writer)
+    exec(compile(SEED_SCRIPT, "train.py", "exec"), {"__name__": "__main__"})
 
     (exp,) = _exp_show(dvc_repo)
     data = _exp_data(exp)
     metrics = data["metrics"]["dvclive/metrics.json"]["data"]
+    # The last step's values (1 + random()), exactly as the run logged them.
+    logged = json.loads((dvc_repo / "dvclive/metrics.json").read_text())
+    assert metrics == logged
     assert set(metrics) == {"metric", "nested", "step", "additional_metric"}
-    assert set(metrics["nested"]) == {"metric"}
+    assert 1 <= metrics["metric"] < 2 and 1 <= metrics["nested"]["metric"] < 2
+    last_rows = [
+        (dvc_repo / f"dvclive/plots/metrics/{name}.tsv").read_text().splitlines()[-1]
+        for name in ("metric", "nested/metric")
+    ]
+    assert last_rows == [f"1\t{metrics['metric']}", f"1\t{metrics['nested']['metric']}"]
     assert metrics["step"] == 1 and metrics["additional_metric"] == 1.0
     assert data["params"]["dvclive/params.yaml"]["data"] == {"epochs": 2}
 
@@ -74,6 +66,9 @@ def test_seed_example_saves_an_experiment(dvc_repo: Path) -> None:
     files = git("ls-tree", "-r", "--name-only", ref, cwd=dvc_repo).split()
     assert {"model.pt.dvc", "dvclive/dvc.yaml", "dvclive/plots/images/img.png"} <= set(files)
     assert "dvclive/plots/sklearn/confusion_matrix.json" in files
+    # The hidden metrics.json slots are gone before the save: not in the commit, not on disk.
+    assert [name for name in files if name.endswith(".tmp")] == []
+    assert list((dvc_repo / "dvclive").glob(".*")) == []
     assert not (dvc_repo / RUN_DIR / "DVCLIVE_ONLY").exists()
     assert not (dvc_repo / RUN_DIR / "DVCLIVE_STEP_COMPLETED").exists()
 
