@@ -2,13 +2,15 @@
 
 One item (an image name or a plot name) is shown at a time, in one column per experiment;
 ``n``/``p`` step through the items every experiment has logged. Images of committed
-experiments are written once to a private temporary folder so the shared image widget can
-read them like files on disk.
+experiments are written once to a private temporary folder (removed at exit) so the shared
+image widget can read them like files on disk.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 from typing import ClassVar
@@ -26,16 +28,24 @@ from dvclive_tui.data.model import ImageSeries, PlotConfig, PlotData
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.series import ExperimentDetails, ImageFile, load_details
 
-_IMAGE_CACHE = Path(tempfile.gettempdir()) / "dvclive-tui-compare-images"
+_IMAGE_DIR: Path | None = None
+
+
+def _image_dir() -> Path:
+    """A private folder for this process, removed when it exits."""
+    global _IMAGE_DIR
+    if _IMAGE_DIR is None:
+        _IMAGE_DIR = Path(tempfile.mkdtemp(prefix="dvclive-tui-images-"))
+        atexit.register(shutil.rmtree, _IMAGE_DIR, True)
+    return _IMAGE_DIR
 
 
 def image_path(image: ImageFile) -> Path:
     """A file holding the image's bytes (content-addressed, written once)."""
     digest = hashlib.sha1(image.data, usedforsecurity=False).hexdigest()
     suffix = Path(image.name).suffix or ".png"
-    target = _IMAGE_CACHE / f"{digest}{suffix}"
+    target = _image_dir() / f"{digest}{suffix}"
     if not target.exists():
-        _IMAGE_CACHE.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(target.suffix + ".part")
         partial.write_bytes(image.data)
         partial.replace(target)
