@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from dvclive_writer import Live
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = """
@@ -69,7 +71,9 @@ def check_tree(directory: Path) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_leaves_parseable_files(tmp_path: Path) -> None:
+def test_sigkill_at_random_points_leaves_parseable_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(1234)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     total_rows = total_temporary = 0
@@ -90,4 +94,15 @@ def test_sigkill_at_random_points_leaves_parseable_files(tmp_path: Path) -> None
             total_rows += rows
             total_temporary += temporary
     assert total_rows > 0  # the children got far enough to write history
+    assert total_temporary > 0  # killed children leave their hidden metrics.json slots
     print(f"rows seen: {total_rows}, temporary files seen: {total_temporary}")
+
+    # The next run removes what the killed ones left, and ends with no hidden file.
+    monkeypatch.chdir(tmp_path)
+    live = Live(resume=True, report=None, save_dvc_exp=False)
+    assert list((tmp_path / "dvclive").glob(".*")) == []
+    live.log_metric("loss", 0.0)
+    live.next_step()
+    live.end()
+    assert list((tmp_path / "dvclive").rglob(".*")) == []
+    check_tree(tmp_path / "dvclive")
