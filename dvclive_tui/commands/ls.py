@@ -27,7 +27,7 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import numpy as np
@@ -35,6 +35,10 @@ import numpy as np
 from dvclive_tui.data.discovery import NoRunsFound, RunPathError, resolve_runs
 from dvclive_tui.data.model import MetricSeries, Run, RunStatus
 from dvclive_tui.data.reader import load_run
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 _STATUS_STYLES = {
     RunStatus.RUNNING: "bold green",
@@ -186,12 +190,21 @@ def _flatten(mapping: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]
 
 def _print_human(runs: list[Run]) -> None:
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
     console = Console(highlight=False)
     if not sys.stdout.isatty():  # plain text, wide enough not to fold a pipe's lines
         console = Console(highlight=False, color_system=None, width=max(console.width, 120))
+    print_runs(console, runs)
+
+
+def print_runs(console: Console, runs: list[Run]) -> None:
+    """The human listing: per run a header line, then one table per kind of content.
+
+    Each table lists one item per row (metrics, params, summary values, images, plots), so
+    an item is never split across lines at 80 columns; warnings follow, one per file.
+    """
+    from rich.markup import escape
+
     for index, run in enumerate(runs):
         if index:
             console.print()
@@ -201,39 +214,55 @@ def _print_human(runs: list[Run]) -> None:
             f"started {_when(run.started)}  last write {_when(run.last_write)}"
         )
         if run.metrics:
-            table = Table(title=None, box=None, pad_edge=False, header_style="bold")
-            table.add_column("metric", overflow="fold")
-            for column in ("count", "last step", "last", "min", "max"):
-                table.add_column(column, justify="right", no_wrap=True)
+            rows = []
             for series in run.metrics.values():
                 stats = metric_stats(series)
-                table.add_row(
-                    escape(series.name),
-                    str(stats["count"]),
-                    _number(stats["last_step"]),
-                    _number(stats["last"]),
-                    _number(stats["min"]),
-                    _number(stats["max"]),
+                rows.append(
+                    [
+                        series.name,
+                        str(stats["count"]),
+                        _number(stats["last_step"]),
+                        *(_number(stats[key]) for key in ("last", "min", "max")),
+                    ]
                 )
-            console.print(table)
-        for title, mapping in (("params", run.params), ("summary", run.summary)):
+            console.print(_table(("metric", "count", "last step", "last", "min", "max"), rows))
+        for title, mapping in (("param", run.params), ("summary", run.summary)):
             if mapping:
-                pairs = "  ".join(f"{escape(k)}={escape(v)}" for k, v in _flatten(mapping))
-                console.print(f"[bold]{title}[/]  {pairs}")
+                console.print(_table((title, "value"), [list(row) for row in _flatten(mapping)]))
         if run.images:
-            described = []
+            rows = []
             for image in run.images.values():
                 steps = [step for step, _path in image.frames if step is not None]
-                extent = f" frames, steps {steps[0]}-{steps[-1]}" if steps else ""
-                described.append(f"{escape(image.name)} ({len(image.frames)}{extent})")
-            console.print(f"[bold]images[/]  {', '.join(described)}")
+                extent = f"{steps[0]}-{steps[-1]}" if steps else "-"
+                rows.append([image.name, str(len(image.frames)), extent])
+            console.print(_table(("image", "frames", "steps"), rows))
         if run.plots:
-            described = [
-                f"{escape(plot.name)} ({plot.kind} {plot.config.template}, {len(plot.rows)} rows)"
+            rows = [
+                [plot.name, plot.kind, plot.config.template, str(len(plot.rows))]
                 for plot in run.plots.values()
             ]
-            console.print(f"[bold]plots[/]  {', '.join(described)}")
+            console.print(_table(("plot", "kind", "template", "rows"), rows))
         for warning in sorted(run.warnings.values(), key=lambda item: item.path):
             console.print(f"[bold]warning[/]  {escape(warning.path)}: {escape(warning.message)}")
         if not (run.metrics or run.params or run.summary or run.images or run.plots):
             console.print("(no data yet)")
+
+
+def _table(headers: tuple[str, ...], rows: list[list[str]]) -> Table:
+    """A borderless table: the first column folds, the others stay on one line."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column(headers[0], overflow="fold")
+    for header in headers[1:]:
+        numeric = header in ("count", "last step", "last", "min", "max", "frames", "rows")
+        table.add_column(
+            header,
+            justify="right" if numeric else "left",
+            no_wrap=numeric,
+            overflow="fold",
+        )
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table

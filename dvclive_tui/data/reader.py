@@ -228,7 +228,9 @@ class RunReader:
     ) -> Iterator[tuple[str, os.DirEntry[str]]]:
         """Files under ``top`` as (POSIX path relative to ``top``, entry); records folders.
 
-        ``skip`` names sub-folders of ``top`` itself that are not entered.
+        ``skip`` names sub-folders of ``top`` itself that are not entered. Hidden files are
+        left out: writers' temporary siblings (``.roc.json.<pid>.<tid>.tmp`` while a plot is
+        replaced atomically) and desktop litter (``.DS_Store``) are no part of the run.
         """
         stack = [(top, "")]
         while stack:
@@ -248,7 +250,8 @@ class RunReader:
                     continue
                 rel = f"{prefix}{entry.name}"
                 if not is_dir:
-                    yield rel, entry
+                    if not entry.name.startswith("."):
+                        yield rel, entry
                 elif not (skip and not prefix and entry.name in skip):
                     stack.append((Path(entry.path), f"{rel}/"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import shutil
@@ -57,16 +58,36 @@ def test_human_listing_is_plain_when_piped(upstream_layout_run: Path) -> None:
     assert result.exit_code == 0, result.output
     text = result.output
     assert "\x1b[" not in text
+    rows = [line.split() for line in text.splitlines()]
     for expected in (
-        "train/loss",
-        "val/acc",
-        "lr=0.01",
-        "optimizer.name=adam",
-        "samples (6",
-        "roc (sklearn simple",
-        "step=5",
+        ["train/loss", str(STEPS), str(STEPS - 1), "0.166667", "0.166667", "1"],
+        ["lr", "0.01"],
+        ["optimizer.name", "adam"],
+        ["step", str(STEPS - 1)],
+        ["samples", str(STEPS), f"0-{STEPS - 1}"],
+        ["roc", "sklearn", "simple", "14"],
     ):
-        assert expected in text, text
+        assert expected in rows, text
+
+
+def test_human_listing_fits_80_columns_one_item_per_line(upstream_layout_run: Path) -> None:
+    from rich.console import Console
+
+    from dvclive_tui.commands.ls import print_runs
+    from dvclive_tui.data.reader import load_run
+
+    run = load_run(upstream_layout_run)
+    run.params["a_rather_long_parameter_name_for_the_augmentation_pipeline"] = "x" * 90
+    out = io.StringIO()
+    print_runs(Console(file=out, width=80, color_system=None), [run])
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80, text
+    cm = next(line for line in lines if line.startswith("cm "))
+    assert cm.split() == ["cm", "sklearn", "confusion_normalized", "80"], text
+    samples = next(line for line in lines if line.startswith("samples "))
+    assert samples.split() == ["samples", str(STEPS), f"0-{STEPS - 1}"], text
+    assert "x" * 90 not in text and text.count("x" * 20) >= 2  # folded, not cut
 
 
 def test_a_repository_lists_every_discovered_run(upstream_layout_run: Path, tmp_path: Path) -> None:

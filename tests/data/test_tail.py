@@ -408,3 +408,30 @@ def test_tree_is_rescanned_on_folder_change_or_after_a_second(tmp_path: Path) ->
     (metrics / "c.tsv").write_bytes(b"step\tc\n0\t3\n")
     os.utime(metrics, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))
     assert reader.poll().new_points == {"c": 1}
+
+
+def test_writers_hidden_temporary_files_are_ignored(tmp_path: Path) -> None:
+    """dvclive_writer keeps ``.metrics.json.<pid>.<n>.<slot>.tmp`` slots open during a run and
+    replaces plot JSON through ``.<name>.<pid>.<tid>.tmp``: never a warning, never data."""
+    from dvclive_writer import Live
+
+    with inside(tmp_path):
+        live = Live("dvclive", save_dvc_exp=False, report=None)
+        for step in range(3):
+            live.log_metric("loss", 1.0 / (step + 1))
+            live.next_step()
+        live.log_plot("curve", [{"x": 0, "y": 1.0}, {"x": 1, "y": 2.0}], x="x", y="y")
+        run_dir = tmp_path / "dvclive"
+        assert list(run_dir.glob(".metrics.json.*.tmp"))  # the writer's open slots
+        custom = run_dir / "plots" / "custom"
+        (custom / ".curve.json.123.456.tmp").write_text('[{"x": 0, "y')  # a replace in flight
+        (run_dir / "plots" / "metrics" / ".DS_Store").write_bytes(b"\x00\x01")
+        clock = FakeClock()
+        reader = RunReader(run_dir, clock=clock)
+        reader.poll()
+        clock.advance(4.0)
+        reader.poll()
+        assert reader.run.warnings == {}
+        assert list(reader.run.metrics) == ["loss"]
+        assert list(reader.run.plots) == ["curve"]
+        live.end()
