@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from tests.writer.differential import Op, assert_same, run_both
+from tests.writer.differential import Op, Outcome, assert_same, chdir, run_both, run_script
 
 
 def metric(name: str, val: Any, **kwargs: Any) -> Op:
@@ -219,41 +220,16 @@ def _first_run(live_cls: Any) -> None:
     live.end()
 
 
-@pytest.mark.parametrize("how", ["argument", "env"])
-def test_resume(how: str, tmp_path: Path) -> None:
+def run_after_a_first_run(
+    tmp_path: Path,
+    ops: list[Op],
+    live_kwargs: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    between: Callable[[Path], None] | None = None,
+) -> tuple[Outcome, Outcome]:
+    """Each library: a first run (``_first_run``), ``between(root)``, then ``ops``."""
     import dvclive
-
     import dvclive_writer
-
-    def prepare_for(module: Any) -> Any:
-        def prepare(root: Path) -> None:
-            from tests.writer.differential import chdir
-
-            with chdir(root):
-                _first_run(module.Live)
-
-        return prepare
-
-    ops = [metric("train/loss", 0.1), next_step, param("extra", 2), metric("new", 1), end]
-    live_kwargs = {"resume": True} if how == "argument" else {}
-    env = {"DVCLIVE_RESUME": "only"} if how == "env" else None
-    outcomes = []
-    for module, name in ((dvclive, "theirs"), (dvclive_writer, "ours")):
-        from tests.writer.differential import run_script
-
-        root = tmp_path / name
-        root.mkdir()
-        prepare_for(module)(root)
-        outcomes.append(run_script(module, root, ops, live_kwargs, env))
-    assert_same(outcomes[0], outcomes[1])
-    assert b"3\t0.1" in (outcomes[1].root / "dvclive/plots/metrics/train/loss.tsv").read_bytes()
-
-
-def test_resume_without_next_step_keeps_the_old_step(tmp_path: Path) -> None:
-    import dvclive
-
-    import dvclive_writer
-    from tests.writer.differential import chdir, run_script
 
     outcomes = []
     for module, name in ((dvclive, "theirs"), (dvclive_writer, "ours")):
@@ -261,16 +237,28 @@ def test_resume_without_next_step_keeps_the_old_step(tmp_path: Path) -> None:
         root.mkdir()
         with chdir(root):
             _first_run(module.Live)
-        outcomes.append(run_script(module, root, [metric("m", 5), end], {"resume": True}))
-    assert_same(outcomes[0], outcomes[1])
+        if between is not None:
+            between(root)
+        outcomes.append(run_script(module, root, ops, live_kwargs, env))
+    return outcomes[0], outcomes[1]
+
+
+@pytest.mark.parametrize("how", ["argument", "env"])
+def test_resume(how: str, tmp_path: Path) -> None:
+    ops = [metric("train/loss", 0.1), next_step, param("extra", 2), metric("new", 1), end]
+    live_kwargs = {"resume": True} if how == "argument" else {}
+    env = {"DVCLIVE_RESUME": "only"} if how == "env" else None
+    theirs, ours = run_after_a_first_run(tmp_path, ops, live_kwargs, env)
+    assert_same(theirs, ours)
+    assert b"3\t0.1" in (ours.root / "dvclive/plots/metrics/train/loss.tsv").read_bytes()
+
+
+def test_resume_without_next_step_keeps_the_old_step(tmp_path: Path) -> None:
+    theirs, ours = run_after_a_first_run(tmp_path, [metric("m", 5), end], {"resume": True})
+    assert_same(theirs, ours)
 
 
 def test_cleanup_without_resume(tmp_path: Path) -> None:
-    import dvclive
-
-    import dvclive_writer
-    from tests.writer.differential import chdir, run_script
-
     def litter(root: Path) -> None:
         d = root / "dvclive"
         for rel in (
@@ -289,17 +277,10 @@ def test_cleanup_without_resume(tmp_path: Path) -> None:
             (d / rel).parent.mkdir(parents=True, exist_ok=True)
             (d / rel).write_text("x")
 
-    outcomes = []
-    for module, name in ((dvclive, "theirs"), (dvclive_writer, "ours")):
-        root = tmp_path / name
-        root.mkdir()
-        with chdir(root):
-            _first_run(module.Live)
-        litter(root)
-        outcomes.append(run_script(module, root, [metric("m", 1), end]))
-    assert_same(outcomes[0], outcomes[1])
-    assert (outcomes[1].root / "dvclive/user.txt").is_file()
-    assert not (outcomes[1].root / "dvclive/plots/images").exists()
+    theirs, ours = run_after_a_first_run(tmp_path, [metric("m", 1), end], between=litter)
+    assert_same(theirs, ours)
+    assert (ours.root / "dvclive/user.txt").is_file()
+    assert not (ours.root / "dvclive/plots/images").exists()
 
 
 def test_context_manager(tmp_path: Path) -> None:
