@@ -5,9 +5,10 @@ One :class:`FileTailer` per metric history. Each :meth:`FileTailer.read` re-open
 ``os.pread`` (in chunks of at most 64 MiB), and hands back complete lines only (a partial last
 line waits for its newline). The previous content is void (``reset``) when the file's
 ``(st_dev, st_ino)`` changed, when it shrank below the read offset, or when its first bytes
-(up to 256) differ from the ones already consumed: dvclive deletes and recreates its files
-at the start of a run, and the new file usually reuses the old inode and may have grown past
-the old offset before the next poll.
+(up to 256) or the last bytes before the offset (up to 64) differ from the ones already
+consumed: dvclive deletes and recreates its files at the start of a run, and the new file
+usually reuses the old inode and may have grown past the old offset before the next poll
+(with the same header and first rows when a run repeats the previous one's start).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ CHUNK_BYTES = 64 << 20
 copy (the cold load of a big run is dominated by it otherwise)."""
 HEAD_BYTES = 256
 """How many leading bytes identify a file's content."""
+TAIL_BYTES = 64
+"""How many bytes before the read offset must still be the ones consumed."""
 OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 """Read-only; non-blocking so that a FIFO with a metric's name cannot hang a poll."""
 
@@ -49,7 +52,7 @@ _UNCHANGED = TailRead()
 class FileTailer:
     """Follows one file by byte offset; see the module docstring for the reset rules."""
 
-    __slots__ = ("_head", "_ident", "_partial", "_signature", "offset", "path")
+    __slots__ = ("_head", "_ident", "_partial", "_signature", "_tail", "offset", "path")
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -58,6 +61,7 @@ class FileTailer:
         self._ident: tuple[int, int] | None = None
         self._signature: tuple[int, int] | None = None
         self._head = b""
+        self._tail = b""
         self._partial = b""
 
     @property
@@ -94,7 +98,7 @@ class FileTailer:
                 reset = True
             elif signature == self._signature:
                 return _UNCHANGED
-            elif self._head and os.pread(fd, len(self._head), 0) != self._head:
+            elif self._rewritten(fd):
                 reset = True
         if reset:
             self._forget()
@@ -103,6 +107,10 @@ class FileTailer:
         self._signature = (self.offset + len(appended), stat.st_mtime_ns)
         if len(self._head) < HEAD_BYTES and appended:
             self._head = (self._head + appended[: HEAD_BYTES - len(self._head)])[:HEAD_BYTES]
+        if len(appended) >= TAIL_BYTES:
+            self._tail = appended[-TAIL_BYTES:]
+        elif appended:
+            self._tail = (self._tail + appended)[-TAIL_BYTES:]
         self.offset += len(appended)
         buffer = self._partial + appended if self._partial else appended
         cut = buffer.rfind(b"\n") + 1
@@ -113,6 +121,13 @@ class FileTailer:
             changed=True,
             mtime=stat.st_mtime_ns / 1e9,
         )
+
+    def _rewritten(self, fd: int) -> bool:
+        """Whether the consumed bytes (head, and those just before the offset) changed."""
+        if self._head and os.pread(fd, len(self._head), 0) != self._head:
+            return True
+        tail = self._tail
+        return bool(tail) and os.pread(fd, len(tail), self.offset - len(tail)) != tail
 
     @staticmethod
     def _read_range(fd: int, start: int, stop: int) -> bytes:
@@ -131,4 +146,5 @@ class FileTailer:
         self._ident = None
         self._signature = None
         self._head = b""
+        self._tail = b""
         self._partial = b""

@@ -435,3 +435,22 @@ def test_writers_hidden_temporary_files_are_ignored(tmp_path: Path) -> None:
         assert list(reader.run.metrics) == ["loss"]
         assert list(reader.run.plots) == ["curve"]
         live.end()
+
+
+def test_rewrite_with_the_same_first_rows_is_still_a_new_run(tmp_path: Path) -> None:
+    """A new run that starts like the old one (same header and first 256 bytes, same inode)
+    and has outgrown the old offset is caught by the bytes just before that offset."""
+    path = tmp_path / "loss.tsv"
+    old = HEADER + b"".join(_row(step, 0.5) for step in range(30))
+    path.write_bytes(old)
+    tailer = FileTailer(path)
+    assert tailer.read().data == old
+    inode = path.stat().st_ino
+    new = HEADER + b"".join(_row(step, 0.5 if step < 20 else 9.0) for step in range(40))
+    assert new[: tail.HEAD_BYTES] == old[: tail.HEAD_BYTES] and len(new) > len(old)
+    with path.open("r+b") as handle:  # rewritten in place: same inode, bigger
+        handle.truncate(0)
+        handle.write(new)
+    assert path.stat().st_ino == inode
+    read = tailer.read()
+    assert read.reset and read.data == new
