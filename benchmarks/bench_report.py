@@ -25,6 +25,12 @@ Part 3 (per-step cost, 10 metrics + ``next_step()``, median of 40 steps near ste
 with ours' default (``report="html"``, rebuilt at most every 5 s). The cost of one report
 build at step 4000 is printed too, with its share of 5 s of training (the rate limit).
 Target: >= 100x.
+
+Part 4 (the training thread during rebuilds): 30k steps of 10 metrics with the html report
+rebuilt at least every 0.5 s instead of 5 s (so a short loop sees many rebuilds), three ways
+in the same run: no report (the anchor), rebuilds in the training thread (round 1's
+design), and rebuilds in the background thread (the default). Printed: total seconds, the
+median, 99.9th percentile and worst step, and the synchronous final build at ``end()``.
 """
 
 from __future__ import annotations
@@ -240,6 +246,65 @@ def bench_writer_steps() -> None:
     print(f"report='html' {with_html:>7.3f}   (+{with_html - without:.3f} s: the report stack)")
 
 
+LOOP_STEPS = 30_000
+LOOP_INTERVAL_S = 0.5
+
+
+def loop_with_rebuilds(how: str) -> dict[str, float]:
+    """``LOOP_STEPS`` real steps; ``how`` is ``none``, ``caller`` or ``background``."""
+    import bench_writer
+
+    import dvclive_writer
+    from dvclive_writer.report import attach
+
+    with bench_writer.workdir():
+        live = dvclive_writer.Live(report=None if how == "none" else "html", save_dvc_exp=False)
+        scheduler = None
+        if how != "none":
+            scheduler = attach(live, min_interval=LOOP_INTERVAL_S, background=how == "background")
+        start = time.perf_counter()
+        times = sorted(bench_writer.one_step(live, 0.5) for _ in range(LOOP_STEPS))
+        total = time.perf_counter() - start
+        start = time.perf_counter()
+        live.end()
+        end_ms = (time.perf_counter() - start) * 1000
+    return {
+        "total": total,
+        "median": statistics.median(times),
+        "p999": times[int(len(times) * 0.999)],
+        "max": times[-1],
+        "end": end_ms,
+        "builds": scheduler.builds if scheduler is not None else 0,
+    }
+
+
+def bench_training_thread() -> None:
+    rows = {how: loop_with_rebuilds(how) for how in ("none", "caller", "background")}
+    print(
+        f"\n{LOOP_STEPS} steps (10 metrics), html report rebuilt at most every "
+        f"{LOOP_INTERVAL_S} s; ms per step"
+    )
+    print(
+        f"{'rebuilds':22} {'total s':>8} {'median':>8} {'p99.9':>8} {'worst':>8} "
+        f"{'end()':>8} {'builds':>7}"
+    )
+    labels = {
+        "none": "no report (anchor)",
+        "caller": "in the training thread",
+        "background": "background (default)",
+    }
+    for how, row in rows.items():
+        print(
+            f"{labels[how]:22} {row['total']:>8.2f} {row['median']:>8.3f} {row['p999']:>8.2f} "
+            f"{row['max']:>8.1f} {row['end']:>8.1f} {row['builds']:>7.0f}"
+        )
+    caller, background = rows["caller"], rows["background"]
+    print(
+        f"worst step: {caller['max'] / background['max']:.1f}x shorter in the background; "
+        f"vs no report {background['max'] / rows['none']['max']:.1f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="dvclive on all 100k steps")
@@ -249,6 +314,7 @@ def main() -> None:
     bench_markdown()
     if not args.skip_writer:
         bench_writer_steps()
+        bench_training_thread()
 
 
 if __name__ == "__main__":

@@ -21,10 +21,11 @@ imported on the first actual build, never when ``dvclive_writer`` or ``Live`` is
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dvclive_writer import env
 from dvclive_writer.logger import logger
@@ -42,6 +43,14 @@ OVERHEAD_FACTOR = 20.0
 
 _ATTRIBUTE = "_report_scheduler"
 _THREAD_NAME = "dvclive-report"
+
+
+class Target(NamedTuple):
+    """What a build writes: the mode, the run directory and the report file (absolute)."""
+
+    mode: str
+    run_dir: str
+    output: str | None
 
 
 class ReportScheduler:
@@ -75,14 +84,18 @@ class ReportScheduler:
         """Held for the duration of a build: one at a time."""
         self._thread: threading.Thread | None = None
         self._builder: Any = None
-        self._builder_key: tuple[str, str | None] | None = None
+        self._builder_target: Target | None = None
 
     def update(self, *, final: bool = False, force: bool = False) -> None:
         """Rebuild if due (``final``/``force`` always rebuild, and before returning)."""
         mode = self.live._report_mode
         if mode is None:
             return
+        # Absolute now: the training script may change directory before a build runs.
         output = self.live.report_file
+        target = Target(
+            mode, os.path.abspath(self.live.dir), os.path.abspath(output) if output else None
+        )
         if final or force or not self._in_background(mode):
             now = self.clock()
             with self._state:
@@ -91,7 +104,7 @@ class ReportScheduler:
                 self.skipped += 1
                 return
             self.wait()
-            self._build(mode, output, final=final, start=now)
+            self._build(target, final=final, start=now)
             return
         with self._state:
             now = self.clock()
@@ -100,7 +113,7 @@ class ReportScheduler:
                 return
             self.last_build = now  # claims the slot: later syncs skip
             thread = threading.Thread(
-                target=self._build_logged, args=(mode, output, now), name=_THREAD_NAME
+                target=self._build_logged, args=(target, now), name=_THREAD_NAME
             )
             self._thread = thread
         thread.start()
@@ -124,23 +137,20 @@ class ReportScheduler:
     def _running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def _build_logged(self, mode: str, output: str | None, start: float) -> None:
+    def _build_logged(self, target: Target, start: float) -> None:
         try:
-            self._build(mode, output, final=False, start=start)
+            self._build(target, final=False, start=start)
         except Exception as error:  # a report problem must never reach training
             self.failures += 1
             logger.warning("Error in make_report: %s", error)
             logger.debug("make_report failed", exc_info=True)
 
-    def _build(
-        self, mode: str, output: str | None, *, final: bool, start: float | None = None
-    ) -> None:
+    def _build(self, target: Target, *, final: bool, start: float) -> None:
+        """Build (``start``: the clock when the build was decided)."""
         with self._building:
-            if start is None:
-                start = self.clock()
-            builder = self._get_builder(mode, output)
+            builder = self._get_builder(target)
             text = builder.build(live=not final)
-            if mode == "notebook" and self.live._report_notebook is not None:
+            if target.mode == "notebook" and self.live._report_notebook is not None:
                 display = importlib.import_module("IPython.display")
                 self.live._report_notebook.update(display.Markdown(text))
             took = self.clock() - start
@@ -150,12 +160,11 @@ class ReportScheduler:
                 self.last_build = start
                 self.builds += 1
 
-    def _get_builder(self, mode: str, output: str | None) -> Any:
-        key = (mode, output)
-        if self._builder is None or self._builder_key != key:
+    def _get_builder(self, target: Target) -> Any:
+        if self._builder is None or self._builder_target != target:
             builder_module = importlib.import_module("dvclive_tui.report.builder")
-            self._builder = builder_module.ReportBuilder(self.live.dir, mode, output)
-            self._builder_key = key
+            self._builder = builder_module.ReportBuilder(target.run_dir, target.mode, target.output)
+            self._builder_target = target
         return self._builder
 
 

@@ -274,3 +274,19 @@ def test_a_failing_background_build_is_logged_not_raised(
     assert (workdir / "dvclive/plots/metrics/loss.tsv").read_text().splitlines()[-1] == "2\t2.0"
     warnings = [r.getMessage() for r in caplog.records if "Error in make_report" in r.getMessage()]
     assert len(warnings) == 4  # three background builds and the final one
+
+
+def test_a_build_started_before_a_chdir_writes_into_the_run(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = Live(save_dvc_exp=False)  # dir="dvclive", relative to the working directory
+    scheduler = attach(live, min_interval=0)
+    live.log_metric("loss", 1.0)
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    with scheduler._building:
+        live.next_step()
+        monkeypatch.chdir(elsewhere)  # the training script moves on before the build runs
+    assert scheduler.wait(timeout=60)
+    assert '"loss":[1.0]' in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
+    assert not (elsewhere / "dvclive").exists()
