@@ -1,8 +1,8 @@
 """Finding dvclive directories under a repository or a parent folder.
 
-Includes DVC's queued and ``--temp`` run workspaces (``.dvc/tmp/exps/tmpXXXX/``), where the
-live files of such runs are written; skips ``.git``, virtual environments, ``node_modules``,
-caches and the DVC cache.
+Includes DVC's queued and ``--temp`` run workspaces (``.dvc/tmp/exps/tmpXXXX/`` and
+``.dvc/tmp/exps/standalone/tmpXXXX/``), where the live files of such runs are written;
+skips ``.git``, virtual environments, ``node_modules``, caches and the DVC cache.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ SKIPPED_NAMES = frozenset(
     }
 )
 MAX_DEPTH = 8
+STANDALONE_FOLDER = "standalone"
+"""``.dvc/tmp/exps/standalone``: where ``dvc exp run --temp`` makes its workspaces."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -123,12 +125,21 @@ def _walk(folder: Path, depth: int, found: list[Path], *, in_dvc: bool) -> None:
 
 
 def _walk_temp_workspaces(exps: Path, depth: int, found: list[Path]) -> None:
+    """Queued runs execute in ``exps/tmpXXXX`` and ``--temp`` runs in
+    ``exps/standalone/tmpXXXX`` (DVC's ``mkdtemp`` under its executor folder)."""
     try:
         workspaces = sorted(os.scandir(exps), key=lambda entry: entry.name)
     except OSError:
         return
     for entry in workspaces:
-        if entry.name.startswith("tmp") and entry.is_dir(follow_symlinks=False):
+        try:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+        except OSError:
+            continue
+        if entry.name == STANDALONE_FOLDER and exps.name == "exps":
+            _walk_temp_workspaces(Path(entry.path), depth, found)
+        elif entry.name.startswith("tmp"):
             workspace = Path(entry.path)
             if is_dvclive_dir(workspace):
                 found.append(workspace)

@@ -46,7 +46,17 @@ _MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 
 def find_dvc_root(run_dir: Path) -> Path | None:
-    """The nearest ancestor of ``run_dir`` (itself included) holding a ``.dvc`` folder."""
+    """The DVC root whose signal files speak for ``run_dir``.
+
+    For a run inside DVC's temporary workspaces (``<root>/.dvc/tmp/exps/...``) that is
+    ``<root>``: ``dvc exp run`` sets ``DVC_ROOT`` to it and dvclive writes its signal files
+    there, not into the workspace copy. Otherwise it is the nearest ancestor of ``run_dir``
+    (itself included) holding a ``.dvc`` folder.
+    """
+    parts = run_dir.parts
+    for index in range(len(parts) - 2):
+        if parts[index : index + 3] == (".dvc", "tmp", "exps"):
+            return Path(*parts[:index])
     for folder in (run_dir, *run_dir.parents):
         if (folder / ".dvc").is_dir():
             return folder
