@@ -64,18 +64,10 @@ def plot_path(live: Live, entry: PlotEntry) -> Path:
     return Path(live.dir) / entry[0]
 
 
-def log_plot(
-    live: Live,
-    name: str,
-    datapoints: Any,
-    x: str,
-    y: str | list[str],
-    template: str | None = "linear",
-    title: str | None = None,
-    x_label: str | None = None,
-    y_label: str | None = None,
-) -> None:
+def log_plot(live: Live, name: str, datapoints: Any, *config: Any) -> None:
     """Write ``datapoints`` to ``<dir>/plots/custom/<name>.json`` and register the plot.
+
+    ``config`` holds :func:`plot_config`'s arguments (x, y, template, title, x_label, y_label).
 
     As dvclive, a plot logged again keeps its first x/y/template/labels and only its data is
     replaced. Unlike dvclive, the registry key is the name without ``.json`` (dvclive keys
@@ -91,8 +83,7 @@ def log_plot(
     key = name.replace(".json", "")
     entry = live._plots.get(key)
     if entry is None:
-        config = plot_config(x, y, template, title, x_label, y_label)
-        path = register_plot(live, key, CUSTOM_SUBFOLDER, config)
+        path = register_plot(live, key, CUSTOM_SUBFOLDER, plot_config(*config))
     else:
         path = plot_path(live, entry)
     dump_json(records, path)

@@ -459,16 +459,7 @@ class Live:
     ) -> None:
         """Compute a scikit-learn plot and save it under plots/sklearn."""
         _require_feature("sklearn_plots").log_sklearn_plot(
-            self,
-            kind,
-            labels,
-            predictions,
-            name=name,
-            title=title,
-            x_label=x_label,
-            y_label=y_label,
-            normalized=normalized,
-            **kwargs,
+            self, kind, labels, predictions, name, title, x_label, y_label, normalized, **kwargs
         )
 
     def log_plot(
@@ -484,15 +475,7 @@ class Live:
     ) -> None:
         """Save custom plot datapoints under plots/custom."""
         _require_feature("custom_plots").log_plot(
-            self,
-            name,
-            datapoints,
-            x,
-            y,
-            template=template,
-            title=title,
-            x_label=x_label,
-            y_label=y_label,
+            self, name, datapoints, x, y, template, title, x_label, y_label
         )
 
     def log_artifact(
@@ -508,15 +491,7 @@ class Live:
     ) -> None:
         """Track a file or directory with DVC and optionally record artifact metadata."""
         _require_feature("artifacts").log_artifact(
-            self,
-            path,
-            type=type,
-            name=name,
-            desc=desc,
-            labels=labels,
-            meta=meta,
-            copy=copy,
-            cache=cache,
+            self, path, type, name, desc, labels, meta, copy, cache
         )
 
     def cache(self, path: StrPath) -> None:
@@ -529,15 +504,10 @@ class Live:
         num_samples: int = 20,
         directories_to_monitor: dict[str, str] | None = None,
     ) -> None:
-        """Start (or restart) logging CPU, RAM, disk and GPU usage."""
-        if directories_to_monitor is None:
-            directories_to_monitor = {"main": "/"}
+        """Start (or restart) logging CPU, RAM, disk and GPU usage (default dir: ``/``)."""
         # Ends the previous monitor and stores the new one in ``self._system_monitor``.
         _require_feature("monitor_system").start_monitor(
-            self,
-            interval=interval,
-            num_samples=num_samples,
-            directories_to_monitor=directories_to_monitor,
+            self, interval, num_samples, directories_to_monitor
         )
 
     def save_dvc_exp(self) -> None:

@@ -233,16 +233,14 @@ def gpu_metrics() -> dict[str, float]:
         pynvml.nvmlShutdown()
 
 
-def start_monitor(
-    live: Live,
-    interval: float = 0.05,
-    num_samples: int = 20,
-    directories_to_monitor: dict[str, str] | None = None,
-) -> SystemMonitor:
-    """Stop ``live``'s current monitor, if any, and start a new one; returns it."""
+def start_monitor(live: Live, *settings: Any) -> SystemMonitor:
+    """Stop ``live``'s current monitor, if any, and start a new one; returns it.
+
+    ``settings`` are :class:`SystemMonitor`'s (interval, num_samples, directories_to_monitor).
+    """
     previous: Any = getattr(live, "_system_monitor", None)
     if previous is not None:
         previous.end()
-    monitor = SystemMonitor(live, interval, num_samples, directories_to_monitor)
+    monitor = SystemMonitor(live, *settings)
     live._system_monitor = monitor
     return monitor

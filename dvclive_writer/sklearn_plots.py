@@ -168,14 +168,14 @@ def log_sklearn_plot(
     kind: str,
     labels: Any,
     predictions: Any,
-    name: str | None = None,
-    title: str | None = None,
-    x_label: str | None = None,
-    y_label: str | None = None,
-    normalized: bool | None = None,
+    name: str | None,
+    *config: Any,
     **kwargs: Any,
 ) -> None:
     """Compute a scikit-learn plot, write its JSON and register it for dvc.yaml.
+
+    ``config`` holds :func:`plot_config`'s arguments after ``kind`` (title, x_label, y_label,
+    normalized); ``kwargs`` go to the scikit-learn computation.
 
     As dvclive: ``name`` defaults to ``kind``; a name seen before reuses that plot whatever
     ``kind`` is; new plots are stored under the name without ``.json``.
@@ -192,7 +192,8 @@ def log_sklearn_plot(
     else:
         if kind not in _COMPUTE:
             raise InvalidPlotTypeError(name)
-        config = plot_config(kind, title, x_label, y_label, normalized)
-        path = register_plot(live, name.replace(".json", ""), SKLEARN_SUBFOLDER, config)
+        path = register_plot(
+            live, name.replace(".json", ""), SKLEARN_SUBFOLDER, plot_config(kind, *config)
+        )
     dump_json(sklearn_plot_data(kind, labels, predictions, **kwargs), path)
     logger.debug(f"Logged {name}")

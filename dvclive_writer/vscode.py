@@ -34,7 +34,11 @@ def signal_file(root: str, name: str) -> str:
     return os.path.join(root, ".dvc", "tmp", "exps", "run", name)
 
 
-def _write_signal(path: str, contents: dict[str, str | int]) -> None:
+def _write_signal(root: str | None, name: str, contents: dict[str, str | int]) -> None:
+    """Write signal file ``name`` under ``root`` (nothing without a root)."""
+    if not root:
+        return
+    path = signal_file(root, name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as fobj:
         fobj.write(json.dumps(contents, sort_keys=True, ensure_ascii=False))
@@ -42,9 +46,11 @@ def _write_signal(path: str, contents: dict[str, str | int]) -> None:
         os.fsync(fobj.fileno())
 
 
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(path)
+def _remove_signal(root: str | None, name: str) -> None:
+    """Remove signal file ``name`` under ``root``, if any."""
+    if root:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(signal_file(root, name))
 
 
 def _step_root() -> str | None:
@@ -53,27 +59,19 @@ def _step_root() -> str | None:
 
 def mark_step_completed(step: int) -> None:
     """Write ``DVCLIVE_STEP_COMPLETED`` under ``$DVC_ROOT``, else the DVC root (if any)."""
-    root = _step_root()
-    if root:
-        _write_signal(signal_file(root, DVCLIVE_STEP_COMPLETED), {"pid": os.getpid(), "step": step})
+    _write_signal(_step_root(), DVCLIVE_STEP_COMPLETED, {"pid": os.getpid(), "step": step})
 
 
 def cleanup_step_completed() -> None:
     """Remove ``DVCLIVE_STEP_COMPLETED`` (at ``end()``)."""
-    root = _step_root()
-    if root:
-        _remove(signal_file(root, DVCLIVE_STEP_COMPLETED))
+    _remove_signal(_step_root(), DVCLIVE_STEP_COMPLETED)
 
 
 def mark_dvclive_only_started(exp_name: str) -> None:
     """Write ``DVCLIVE_ONLY`` under the DVC root: an experiment runs in the workspace."""
-    root = find_dvc_root()
-    if root:
-        _write_signal(signal_file(root, DVCLIVE_ONLY), {"pid": os.getpid(), "exp_name": exp_name})
+    _write_signal(find_dvc_root(), DVCLIVE_ONLY, {"pid": os.getpid(), "exp_name": exp_name})
 
 
 def mark_dvclive_only_ended() -> None:
     """Remove ``DVCLIVE_ONLY`` (after the experiment is saved, or failed to)."""
-    root = find_dvc_root()
-    if root:
-        _remove(signal_file(root, DVCLIVE_ONLY))
+    _remove_signal(find_dvc_root(), DVCLIVE_ONLY)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import dvclive
 from ruamel.yaml import YAML
 
+import dvclive
 import dvclive_writer
 
 #: One scripted call: a function applying it to a Live (and the module, for its errors).
@@ -149,15 +149,18 @@ def run_both(
     ops: Sequence[Op],
     live_kwargs: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
-    prepare: Callable[[Path], None] | None = None,
+    prepare: Callable[[Any, Path], None] | None = None,
 ) -> tuple[Outcome, Outcome]:
-    """Run ``ops`` with dvclive (under ``tmp_path/theirs``) and ours (``tmp_path/ours``)."""
+    """Run ``ops`` with dvclive (under ``tmp_path/theirs``) and ours (``tmp_path/ours``).
+
+    ``prepare(module, root)`` runs first in each root (e.g. a previous run to resume).
+    """
     outcomes = []
     for module, name in ((dvclive, "theirs"), (dvclive_writer, "ours")):
         root = tmp_path / name
         root.mkdir(parents=True, exist_ok=True)
         if prepare is not None:
-            prepare(root)
+            prepare(module, root)
         outcomes.append(run_script(module, root, ops, live_kwargs, env))
     return outcomes[0], outcomes[1]
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.writer.differential import Op, Outcome, assert_same, chdir, run_both, run_script
+from tests.writer.differential import Op, assert_same, chdir, run_both
 
 
 def metric(name: str, val: Any, **kwargs: Any) -> Op:
@@ -220,27 +220,16 @@ def _first_run(live_cls: Any) -> None:
     live.end()
 
 
-def run_after_a_first_run(
-    tmp_path: Path,
-    ops: list[Op],
-    live_kwargs: dict[str, Any] | None = None,
-    env: dict[str, str] | None = None,
-    between: Callable[[Path], None] | None = None,
-) -> tuple[Outcome, Outcome]:
-    """Each library: a first run (``_first_run``), ``between(root)``, then ``ops``."""
-    import dvclive
-    import dvclive_writer
+def after_a_first_run(between: Callable[[Path], None] | None = None) -> Callable[[Any, Path], None]:
+    """A ``prepare`` for :func:`run_both`: ``_first_run`` in the root, then ``between(root)``."""
 
-    outcomes = []
-    for module, name in ((dvclive, "theirs"), (dvclive_writer, "ours")):
-        root = tmp_path / name
-        root.mkdir()
+    def prepare(module: Any, root: Path) -> None:
         with chdir(root):
             _first_run(module.Live)
         if between is not None:
             between(root)
-        outcomes.append(run_script(module, root, ops, live_kwargs, env))
-    return outcomes[0], outcomes[1]
+
+    return prepare
 
 
 @pytest.mark.parametrize("how", ["argument", "env"])
@@ -248,13 +237,14 @@ def test_resume(how: str, tmp_path: Path) -> None:
     ops = [metric("train/loss", 0.1), next_step, param("extra", 2), metric("new", 1), end]
     live_kwargs = {"resume": True} if how == "argument" else {}
     env = {"DVCLIVE_RESUME": "only"} if how == "env" else None
-    theirs, ours = run_after_a_first_run(tmp_path, ops, live_kwargs, env)
+    theirs, ours = run_both(tmp_path, ops, live_kwargs, env, after_a_first_run())
     assert_same(theirs, ours)
     assert b"3\t0.1" in (ours.root / "dvclive/plots/metrics/train/loss.tsv").read_bytes()
 
 
 def test_resume_without_next_step_keeps_the_old_step(tmp_path: Path) -> None:
-    theirs, ours = run_after_a_first_run(tmp_path, [metric("m", 5), end], {"resume": True})
+    ops = [metric("m", 5), end]
+    theirs, ours = run_both(tmp_path, ops, {"resume": True}, prepare=after_a_first_run())
     assert_same(theirs, ours)
 
 
@@ -277,7 +267,7 @@ def test_cleanup_without_resume(tmp_path: Path) -> None:
             (d / rel).parent.mkdir(parents=True, exist_ok=True)
             (d / rel).write_text("x")
 
-    theirs, ours = run_after_a_first_run(tmp_path, [metric("m", 1), end], between=litter)
+    theirs, ours = run_both(tmp_path, [metric("m", 1), end], prepare=after_a_first_run(litter))
     assert_same(theirs, ours)
     assert (ours.root / "dvclive/user.txt").is_file()
     assert not (ours.root / "dvclive/plots/images").exists()
