@@ -32,6 +32,8 @@ class ChartCache:
 
     def __init__(self) -> None:
         self.digests: dict[Path, str] = {}
+        self.inline: dict[str, tuple[str, str]] = {}
+        """Chart name -> (digest, base64 PNG) of charts embedded in the text (notebook)."""
         self.drawn = 0
         """How many PNGs were drawn (for tests and benchmarks)."""
 
@@ -122,8 +124,11 @@ def _chart(chart: Chart, report_path: Path | None, cache: ChartCache) -> str:
 
 def _chart_link(chart: Chart, alt: str, report_path: Path | None, cache: ChartCache) -> str:
     if report_path is None:
-        data = base64.b64encode(render_png(chart)).decode()
-        cache.drawn += 1
+        digest, data = cache.inline.get(chart.name, ("", ""))
+        if digest != chart.digest:
+            data = base64.b64encode(render_png(chart)).decode()
+            cache.inline[chart.name] = (chart.digest, data)
+            cache.drawn += 1
         return f"\n![{alt}](data:image/png;base64,{data})"
     relative = chart_png_path(chart)
     target = report_path.parent / relative

@@ -138,3 +138,20 @@ def test_cli_regenerates_both_reports_of_a_dvclive_run(run_copy: Path) -> None:
     assert len(chart_names(page)) == len(METRICS) + len(SKLEARN) + len(CUSTOM)
     text = (run_copy / "report.md").read_text(encoding="utf-8")
     assert text.count("](static/") == len(METRICS) + len(SKLEARN) + len(CUSTOM)
+
+
+def test_notebook_text_reuses_unchanged_inline_charts(run_copy: Path) -> None:
+    builder = ReportBuilder(run_copy, "notebook")
+    first_text = builder.build()
+    first = builder.cache.drawn
+    assert first == len(METRICS) + len(SKLEARN) + len(CUSTOM)
+    assert first_text.count("](data:image/png;base64,") >= first
+    assert builder.output is None and not (run_copy / "static").exists()
+
+    assert builder.build() == first_text  # nothing changed, nothing redrawn
+    assert builder.cache.drawn == first
+
+    with open(run_copy / "plots/metrics/val/acc.tsv", "a", encoding="utf-8") as tsv:
+        tsv.write("6\t0.9\n")
+    assert builder.build() != first_text
+    assert builder.cache.drawn == first + 1  # only the chart that changed
