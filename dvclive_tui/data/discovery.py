@@ -99,16 +99,7 @@ def discover_runs(root: str | os.PathLike[str]) -> list[Path]:
 def _walk(folder: Path, depth: int, found: list[Path], *, in_dvc: bool) -> None:
     if depth > MAX_DEPTH:
         return
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if not entry.is_dir(follow_symlinks=False):
-                continue
-        except OSError:
-            continue
+    for entry in _subfolders(folder):
         name = entry.name
         child = Path(entry.path)
         if name == ".dvc" and not in_dvc:
@@ -127,16 +118,7 @@ def _walk(folder: Path, depth: int, found: list[Path], *, in_dvc: bool) -> None:
 def _walk_temp_workspaces(exps: Path, depth: int, found: list[Path]) -> None:
     """Queued runs execute in ``exps/tmpXXXX`` and ``--temp`` runs in
     ``exps/standalone/tmpXXXX`` (DVC's ``mkdtemp`` under its executor folder)."""
-    try:
-        workspaces = sorted(os.scandir(exps), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in workspaces:
-        try:
-            if not entry.is_dir(follow_symlinks=False):
-                continue
-        except OSError:
-            continue
+    for entry in _subfolders(exps):
         if entry.name == STANDALONE_FOLDER and exps.name == "exps":
             _walk_temp_workspaces(Path(entry.path), depth, found)
         elif entry.name.startswith("tmp"):
@@ -145,3 +127,20 @@ def _walk_temp_workspaces(exps: Path, depth: int, found: list[Path]) -> None:
                 found.append(workspace)
             else:
                 _walk(workspace, depth + 1, found, in_dvc=True)
+
+
+def _subfolders(folder: Path) -> list[os.DirEntry[str]]:
+    """The folders directly in ``folder`` (symlinks not followed), sorted by name."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted(entries, key=lambda entry: entry.name)
+    except OSError:
+        return []
+    found = []
+    for entry in listed:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                found.append(entry)
+        except OSError:
+            continue
+    return found

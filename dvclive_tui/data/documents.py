@@ -105,15 +105,11 @@ class DocumentWatcher:
         return self._failed(problem, mtime)
 
     def _accept(self, value: Any, data: bytes, mtime: float | None) -> DocumentPoll:
-        warning_changed = self.warning is not None
         self.value = value
         self.has_value = True
         self._good_bytes = data
-        self._problem = None
-        self._pending = None
-        self.problem_since = None
-        self.warning = None
-        return DocumentPoll(value_changed=True, warning_changed=warning_changed, mtime=mtime)
+        had_warning = self._forget_problem()
+        return DocumentPoll(value_changed=True, warning_changed=had_warning, mtime=mtime)
 
     def _failed(self, problem: str, mtime: float | None) -> DocumentPoll:
         self._problem = problem
@@ -136,26 +132,25 @@ class DocumentWatcher:
         return DocumentPoll(warning_changed=True, mtime=mtime)
 
     def _clear_problem(self, mtime: float) -> DocumentPoll:
-        had_warning = self.warning is not None
-        self._problem = None
-        self._pending = None
-        self.problem_since = None
-        self.warning = None
-        return DocumentPoll(warning_changed=had_warning, mtime=mtime)
+        return DocumentPoll(warning_changed=self._forget_problem(), mtime=mtime)
 
     def _gone(self) -> DocumentPoll:
         existed = self.exists or self.has_value
-        had_warning = self.warning is not None
         self.exists = False
         self.value = None
         self.has_value = False
-        self.warning = None
+        self._signature = None
+        self._good_bytes = None
+        return DocumentPoll(value_changed=existed, warning_changed=self._forget_problem())
+
+    def _forget_problem(self) -> bool:
+        """Drop the pending problem and its warning; whether a warning was showing."""
+        had_warning = self.warning is not None
         self._problem = None
         self._pending = None
         self.problem_since = None
-        self._signature = None
-        self._good_bytes = None
-        return DocumentPoll(value_changed=existed, warning_changed=had_warning)
+        self.warning = None
+        return had_warning
 
 
 def _read_all(fd: int, size_hint: int) -> bytes:

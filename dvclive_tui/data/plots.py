@@ -19,49 +19,32 @@ from typing import Any
 
 from dvclive_tui.data.model import PlotConfig
 
-#: dvclive's plot properties per sklearn kind (dvclive-format §4.6).
+#: dvclive's plot properties per sklearn kind (dvclive-format §4.6), in ``PlotConfig``'s
+#: field order: template, x, y, title, x label, y label.
 SKLEARN_DEFAULTS: dict[str, PlotConfig] = {
-    "roc": PlotConfig(
-        template="simple",
-        x="fpr",
-        y="tpr",
-        title="Receiver operating characteristic (ROC)",
-        x_label="False Positive Rate",
-        y_label="True Positive Rate",
-    ),
-    "precision_recall": PlotConfig(
-        template="simple",
-        x="recall",
-        y="precision",
-        title="Precision-Recall Curve",
-        x_label="Recall",
-        y_label="Precision",
-    ),
-    "det": PlotConfig(
-        template="simple",
-        x="fpr",
-        y="fnr",
-        title="Detection error tradeoff (DET)",
-        x_label="False Positive Rate",
-        y_label="False Negative Rate",
-    ),
-    "calibration": PlotConfig(
-        template="simple",
-        x="prob_pred",
-        y="prob_true",
-        title="Calibration Curve",
-        x_label="Mean Predicted Probability",
-        y_label="Fraction of Positives",
-    ),
-    "confusion_matrix": PlotConfig(
-        template="confusion",
-        x="actual",
-        y="predicted",
-        title="Confusion Matrix",
-        x_label="True Label",
-        y_label="Predicted Label",
-    ),
-}
+    kind: PlotConfig(*fields)
+    for kind, fields in {
+        "roc": (
+            "simple", "fpr", "tpr", "Receiver operating characteristic (ROC)",
+            "False Positive Rate", "True Positive Rate",
+        ),
+        "precision_recall": (
+            "simple", "recall", "precision", "Precision-Recall Curve", "Recall", "Precision",
+        ),
+        "det": (
+            "simple", "fpr", "fnr", "Detection error tradeoff (DET)",
+            "False Positive Rate", "False Negative Rate",
+        ),
+        "calibration": (
+            "simple", "prob_pred", "prob_true", "Calibration Curve",
+            "Mean Predicted Probability", "Fraction of Positives",
+        ),
+        "confusion_matrix": (
+            "confusion", "actual", "predicted", "Confusion Matrix",
+            "True Label", "Predicted Label",
+        ),
+    }.items()
+}  # fmt: skip
 
 _WRAPPED_KINDS = ("roc", "precision_recall", "det", "calibration")
 _ROOT_MARKERS = (".git", ".dvc")
