@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from importlib import metadata
 from typing import NoReturn
 
 import click
@@ -34,13 +33,6 @@ SHORT_HELP: dict[str, str] = {
     "compare": "Compare DVC experiments and dvclive directories side by side.",
     "report": "Regenerate report.html / report.md from a run's files.",
 }
-
-
-def _version() -> str:
-    try:
-        return metadata.version("dvclive-tui")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
 
 
 class LazyGroup(click.Group):
@@ -71,7 +63,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "-V", "--version", prog_name="dvclive-tui")
+@click.version_option(None, "-V", "--version", package_name="dvclive-tui", prog_name="dvclive-tui")
 def cli() -> None:
     """Watch and compare DVCLive training runs from a terminal."""
 
