@@ -30,6 +30,18 @@ def test_json_lists_everything_with_stats(inner_layout_run: Path) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     (run,) = payload["runs"]
+    # The documented structure (dvclive_tui/commands/ls.py), key for key: scripts rely on it.
+    assert set(payload) == {"runs"}
+    assert set(run) == {
+        "name", "path", "status", "started", "last_write", "metrics", "params", "summary",
+        "images", "plots", "warnings",
+    }  # fmt: skip
+    assert {tuple(metric) for metric in run["metrics"]} == {
+        ("name", "path", "count", "last_step", "last", "min", "max")
+    }
+    assert {tuple(plot) for plot in run["plots"]} == {
+        ("name", "kind", "path", "template", "x", "y", "title", "x_label", "y_label", "rows")
+    }
     assert run["status"] in {"running", "finished"}
     metrics = {metric["name"]: metric for metric in run["metrics"]}
     loss = metrics["train/loss"]
