@@ -135,6 +135,7 @@ class WatchApp(App[None]):
                 yield ChartsPane(
                     per_page=self._per_page,
                     empty_message=self._waiting_message(),
+                    lock=self.watcher.lock,
                     id="charts-pane",
                 )
             with TabPane("2 System", id="system"):
@@ -142,6 +143,7 @@ class WatchApp(App[None]):
                     system=True,
                     per_page=self._per_page,
                     empty_message="No system metrics (Live(monitor_system=True) logs them)",
+                    lock=self.watcher.lock,
                     id="system-pane",
                 )
             with TabPane("3 Tables", id="tables"):

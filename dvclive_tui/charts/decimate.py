@@ -50,6 +50,27 @@ def m4_pixels(
     return np.repeat(px[starts], 4), out_y.reshape(-1), out_parts
 
 
+def m4_values(px: IntArray, y: FloatArray) -> tuple[IntArray, FloatArray] | None:
+    """M4 on pixel columns with data-space y, for clean (all finite) points.
+
+    Returns ``(px, y)`` with four points per run of equal column (first, max y, min y, last:
+    the min and max pixel rows once y is mapped downwards), or ``None`` when grouping would
+    not shrink the data. Mapping y to pixels is monotonic, so mapping only these points gives
+    exactly the rows :func:`m4_pixels` keeps, without mapping every point.
+    """
+    count = len(px)
+    starts = np.flatnonzero(np.concatenate(([True], px[1:] != px[:-1])))
+    groups = len(starts)
+    if groups * 4 >= count:
+        return None
+    out_y = np.empty((groups, 4), dtype=np.float64)
+    out_y[:, 0] = y[starts]
+    out_y[:, 1] = np.maximum.reduceat(y, starts)
+    out_y[:, 2] = np.minimum.reduceat(y, starts)
+    out_y[:, 3] = y[np.concatenate((starts[1:], [count])) - 1]
+    return np.repeat(px[starts], 4), out_y.reshape(-1)
+
+
 def m4_decimate(
     x: FloatArray, y: FloatArray, x_min: float, x_max: float, width: int
 ) -> tuple[FloatArray, FloatArray]:

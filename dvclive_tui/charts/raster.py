@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts.decimate import m4_pixels
+from dvclive_tui.charts.decimate import m4_pixels, m4_values
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -278,6 +278,17 @@ def rasterize(
         clean: Every value is known to be finite.
         x_pixels: Already mapped columns of ``x`` (see :func:`to_pixels`).
     """
+    if lines and decimate and clean:
+        columns = round_px(viewport.x_to_px(x)) if x_pixels is None else x_pixels
+        kept = m4_values(columns, y)
+        if kept is not None:  # map only the kept points' y to pixels
+            px, kept_y = kept
+            py = round_px(viewport.y_to_px(kept_y))
+            cols, rows = line_pixels(
+                px, py, None, viewport.width_px, viewport.height_px, decimate=False
+            )
+            return pixel_grid(cols, rows, viewport.width_px, viewport.height_px)
+        x_pixels = columns
     px, py, parts = to_pixels(x, y, viewport, clean=clean, x_pixels=x_pixels)
     if lines:
         cols, rows = line_pixels(

@@ -52,13 +52,15 @@ def test_m4_decimate_output_is_bounded_and_keeps_extremes() -> None:
 
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize(("count", "width", "height"), [(20_000, 240, 120), (5_000, 40, 24)])
+@pytest.mark.parametrize("clean", [False, True])
 def test_raster_of_decimated_data_equals_raster_of_raw_data(
-    seed: int, count: int, width: int, height: int
+    seed: int, count: int, width: int, height: int, clean: bool
 ) -> None:
+    """``clean`` takes the path that maps only the kept points' y to pixels."""
     y = random_walk(seed, count)
     x = np.arange(count, dtype=np.float64)
     viewport = Viewport(0.0, count - 1.0, float(y.min()), float(y.max()), width, height)
-    decimated = rasterize(x, y, viewport, decimate=True)
+    decimated = rasterize(x, y, viewport, decimate=True, clean=clean)
     raw = rasterize(x, y, viewport, decimate=False)
     assert decimated.any()
     np.testing.assert_array_equal(decimated, raw)
@@ -75,7 +77,18 @@ def test_raster_is_exact_with_gaps_and_a_zoom_window() -> None:
     )
 
 
-def test_raster_is_exact_for_curves_that_turn_back_in_x() -> None:
+def test_clean_raster_is_exact_when_the_data_leaves_the_viewport() -> None:
+    y = random_walk(12, 30_000) * 50
+    x = np.arange(len(y), dtype=np.float64)
+    viewport = Viewport(2_000.0, 20_000.0, -150.0, 150.0, 160, 64)
+    np.testing.assert_array_equal(
+        rasterize(x, y, viewport, decimate=True, clean=True),
+        rasterize(x, y, viewport, decimate=False),
+    )
+
+
+@pytest.mark.parametrize("clean", [False, True])
+def test_raster_is_exact_for_curves_that_turn_back_in_x(clean: bool) -> None:
     """Precision-recall style data: x goes back and forth, M4 groups consecutive runs."""
     rng = np.random.default_rng(4)
     x = np.concatenate((np.linspace(0, 1, 4000), np.linspace(1, 0, 4000))) + rng.normal(
@@ -84,5 +97,6 @@ def test_raster_is_exact_for_curves_that_turn_back_in_x() -> None:
     y = np.cumsum(rng.normal(size=8000))
     viewport = Viewport(float(x.min()), float(x.max()), float(y.min()), float(y.max()), 120, 80)
     np.testing.assert_array_equal(
-        rasterize(x, y, viewport, decimate=True), rasterize(x, y, viewport, decimate=False)
+        rasterize(x, y, viewport, decimate=True, clean=clean),
+        rasterize(x, y, viewport, decimate=False),
     )

@@ -150,8 +150,13 @@ async def test_grid_size_and_pages(workdir: Path, clock: Clock) -> None:
         await pilot.press("n", "n")
         assert grid.page == 2
         assert [c.title for c in grid.query(Chart) if c.display] == [grid.metrics[2]]
+        # Only the shown chart holds data; a page turn hands the next one its series.
+        assert [c.title for c in grid.query(Chart) if c.series] == [grid.metrics[2]]
         await pilot.press("p")
         assert grid.page == 1
+        assert [c.title for c in grid.query(Chart) if c.series] == [grid.metrics[1]]
+        shown = grid.chart(grid.metrics[1])
+        assert shown is not None and len(shown.series[0].steps) == 30
 
 
 async def test_help_overlay_lists_bindings(workdir: Path, clock: Clock) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import AbstractContextManager
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,6 +33,8 @@ class ChartsPane(Horizontal):
         system: Show only ``system/…`` metrics (else everything but them).
         per_page: Charts per page.
         empty_message: Line shown while there is no metric.
+        lock: Held while reading runs (the poller thread mutates them under it); charts
+            read their data again when a page is turned, outside the App's refresh.
     """
 
     DEFAULT_CSS = """
@@ -43,9 +47,11 @@ class ChartsPane(Horizontal):
         system: bool = False,
         per_page: int = 4,
         empty_message: str = "No metrics yet",
+        lock: AbstractContextManager[object] | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own keyword
     ) -> None:
         super().__init__(id=id)
+        self._lock = lock if lock is not None else threading.RLock()
         self._system = system
         self._per_page = per_page
         self._empty_message = empty_message
@@ -104,6 +110,10 @@ class ChartsPane(Horizontal):
         return MetricEntry(metric, "", "")
 
     def _series(self, metric: str) -> list[SeriesData]:
+        with self._lock:
+            return self._series_unlocked(metric)
+
+    def _series_unlocked(self, metric: str) -> list[SeriesData]:
         result: list[SeriesData] = []
         for index, run in enumerate(self._runs):
             series = run.metrics.get(metric)

@@ -29,7 +29,9 @@ class ChartGrid(Vertical):
     """Charts of the given metrics, ``per_page`` at a time.
 
     Every metric keeps its own :class:`Chart` (so zoom and cursor survive paging and
-    filtering); only the current page's charts are displayed. Chart options set through
+    filtering); only the current page's charts are displayed, and only they hold data:
+    a hidden chart lets go of its series (the arrays the data layer hands out may be copies)
+    and gets fresh ones when it is shown again. Chart options set through
     :meth:`apply_options` reach every chart, new ones included.
     """
 
@@ -72,6 +74,9 @@ class ChartGrid(Vertical):
         self._order: list[str] = []
         self._options: dict[str, Any] = {}
         self._empty_message = empty_message
+        self._series_for: Callable[[str], list[SeriesData]] | None = None
+        self._stale: set[str] = set()
+        """Metrics whose chart does not hold their latest data."""
 
     def compose(self) -> ComposeResult:
         """An empty-state line, the grid cells and a pager line."""
@@ -114,9 +119,12 @@ class ChartGrid(Vertical):
         series_for: Callable[[str], list[SeriesData]],
         dirty: set[str] | None = None,
     ) -> None:
-        """Chart ``metrics``; refresh the data of those in ``dirty`` (all when ``None``)."""
+        """Chart ``metrics``; refresh the data of those in ``dirty`` (all when ``None``).
+
+        ``series_for`` is kept and called again when a page with stale charts is shown.
+        """
         cells = self.query_one("#chart-grid-cells", Container)
-        new: list[Chart] = []
+        new: list[str] = []
         for metric in metrics:
             chart = self._charts.get(metric)
             if chart is None:
@@ -129,10 +137,10 @@ class ChartGrid(Vertical):
                 before = self._charts[min(after)] if after else None
                 self._charts[metric] = chart
                 cells.mount(chart, before=before)
-                new.append(chart)
-        for metric in metrics:
-            if dirty is None or metric in dirty or self._charts[metric] in new:
-                self._charts[metric].set_series(series_for(metric))
+                new.append(metric)
+        self._series_for = series_for
+        self._stale.update(metrics if dirty is None else dirty)
+        self._stale.update(new)
         self._order = list(metrics)
         if self.page >= self.page_count:
             self.page = self.page_count - 1
@@ -178,6 +186,12 @@ class ChartGrid(Vertical):
         visible = set(self.visible_metrics())
         for metric, chart in self._charts.items():
             chart.display = metric in visible
+            if metric in visible and metric in self._stale and self._series_for is not None:
+                chart.set_series(self._series_for(metric))
+                self._stale.discard(metric)
+            elif metric not in visible and chart.series:
+                chart.set_series(())
+                self._stale.add(metric)
         cells = self.query_one("#chart-grid-cells", Container)
         columns, rows = grid_shape(self.per_page)
         shown = len(visible)
