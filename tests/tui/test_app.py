@@ -42,6 +42,16 @@ def header_text(app: WatchApp) -> str:
     return str(app.query_one(RunHeader).render())
 
 
+def status_of(app: WatchApp) -> RunStatus:
+    """The first run's status (a call, so mypy does not narrow it across polls)."""
+    return app.runs[0].status
+
+
+def screen_of(app: WatchApp) -> object:
+    """The active screen (a call, so mypy does not narrow it across key presses)."""
+    return app.screen
+
+
 def notifications(app: WatchApp) -> list[str]:
     return [f"{note.title}: {note.message}" for note in app._notifications]
 
@@ -270,11 +280,11 @@ async def test_finished_run_raises_an_alert(workdir: Path, clock: Clock) -> None
     write_run(workdir / "dvclive", steps=6)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        assert app.runs[0].status is RunStatus.RUNNING
+        assert status_of(app) is RunStatus.RUNNING
         clock.advance(3600)
         app.poll_now()
         await pilot.pause()
-        assert app.runs[0].status is RunStatus.FINISHED
+        assert status_of(app) is RunStatus.FINISHED
         assert "dvclive: finished at step 5" in notifications(app)
 
 
@@ -388,5 +398,5 @@ async def test_report_key_shows_the_runs_markdown_report(workdir: Path, clock: C
         assert viewer.document.source.startswith("# DVC Report")
         assert "train/loss" in viewer.document.source
         await pilot.press("escape")
-        assert not isinstance(app.screen, ReportScreen)
+        assert not isinstance(screen_of(app), ReportScreen)
     assert not (workdir / "dvclive" / "report.md").exists()
