@@ -79,18 +79,26 @@ class ReportScheduler:
         """Syncs that did not rebuild (rate limit, or a build already running)."""
         self.failures = 0
         """Background builds that raised (each logged as a warning)."""
+        self._builder: Any = None
+        self._builder_target: Target | None = None
+        self._start_threading()
+
+    def _start_threading(self) -> None:
+        """Fresh locks and no build thread (at creation, and in a forked child, which
+        inherits a parent's lock possibly held by a build thread it does not have)."""
+        self._pid = os.getpid()
         self._state = threading.Lock()
         self._building = threading.Lock()
         """Held for the duration of a build: one at a time."""
         self._thread: threading.Thread | None = None
-        self._builder: Any = None
-        self._builder_target: Target | None = None
 
     def update(self, *, final: bool = False, force: bool = False) -> None:
         """Rebuild if due (``final``/``force`` always rebuild, and before returning)."""
         mode = self.live._report_mode
         if mode is None:
             return
+        if os.getpid() != self._pid:
+            self._start_threading()
         # Absolute now: the training script may change directory before a build runs.
         output = self.live.report_file
         target = Target(

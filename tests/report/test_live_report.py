@@ -290,3 +290,23 @@ def test_a_build_started_before_a_chdir_writes_into_the_run(
     assert scheduler.wait(timeout=60)
     assert '"loss":[1.0]' in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
     assert not (elsewhere / "dvclive").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_forked_during_a_build_can_still_report(workdir: Path) -> None:
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, min_interval=0)
+    live.log_metric("loss", 1.0)
+    with scheduler._building:  # the parent's build is running when the child is forked
+        live.next_step()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 1
+            try:
+                live.make_report()  # must not wait forever for the parent's build lock
+                code = 0 if scheduler.builds == 1 else 2
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert scheduler.wait(timeout=60)
