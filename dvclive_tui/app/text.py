@@ -111,6 +111,20 @@ def matches(text: str, query: str) -> bool:
     return all(word in lowered for word in query.lower().split())
 
 
+def shorten_middle(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with ``…`` in the middle (keeps both ends).
+
+    Run names differ at their ends (``runs/a/dvclive``, ``…/b/dvclive``), so the middle
+    is what goes.
+    """
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    tail = (width - 1) // 2
+    return text[: width - 1 - tail] + "…" + (text[-tail:] if tail else "")
+
+
 def join_nonempty(parts: Sequence[str], separator: str = "  ") -> str:
     """Join the non-empty strings of ``parts``."""
     return separator.join(part for part in parts if part)

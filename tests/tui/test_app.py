@@ -400,3 +400,17 @@ async def test_report_key_shows_the_runs_markdown_report(workdir: Path, clock: C
         await pilot.press("escape")
         assert not isinstance(screen_of(app), ReportScreen)
     assert not (workdir / "dvclive" / "report.md").exists()
+
+
+async def test_header_shortens_a_long_run_name_to_keep_its_figures(
+    workdir: Path, clock: Clock
+) -> None:
+    name = "experiments/sweep-learning-rate-0.001-batch-256/seed-42/dvclive"
+    write_run(workdir / name, steps=4)
+    app = make_app(Path(name), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.query_one(RunHeader).render_line(0).text.rstrip()
+        assert line.endswith("wrote 5s ago"), line
+        assert "experiments/" in line and "/dvclive" in line and "…" in line
+        assert "step 3" in line and "running" in line

@@ -10,7 +10,14 @@ import pytest
 
 from dvclive_tui.app.alerts import AlertTracker
 from dvclive_tui.app.run_stats import StepRate, current_step, elapsed, timestamp_rate
-from dvclive_tui.app.text import flatten, format_duration, format_value, sanitize, sparkline
+from dvclive_tui.app.text import (
+    flatten,
+    format_duration,
+    format_value,
+    sanitize,
+    shorten_middle,
+    sparkline,
+)
 from dvclive_tui.app.watcher import RunWatcher, display_name, merge_changes
 from dvclive_tui.data.model import Changes, MetricSeries, Run, RunStatus
 from dvclive_tui.settings import Settings
@@ -120,6 +127,8 @@ def test_text_helpers() -> None:
     assert sparkline(np.array([0.0, 1.0, 2.0, 3.0]), 4) == "▁▃▆█"
     assert sparkline(np.array([math.nan]), 4) == ""
     assert flatten({"a": {"b": 1, "c": {"d": 2}}, "e": {}}) == {"a.b": 1, "a.c.d": 2, "e": {}}
+    assert shorten_middle("runs/alpha/dvclive", 11) == "runs/…clive"
+    assert shorten_middle("short", 11) == "short" and shorten_middle("abc", 1) == "…"
 
 
 @pytest.mark.parametrize(

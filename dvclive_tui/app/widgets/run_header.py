@@ -11,7 +11,7 @@ from textual.app import RenderResult
 from textual.widget import Widget
 
 from dvclive_tui.app.run_stats import HeaderFacts
-from dvclive_tui.app.text import format_duration, sanitize
+from dvclive_tui.app.text import format_duration, sanitize, shorten_middle
 from dvclive_tui.data.model import RunStatus
 
 _STATUS_STYLE: dict[RunStatus, str] = {
@@ -111,7 +111,18 @@ class RunHeader(Widget):
         now = self._clock()
         status_style = self._style(_STATUS_STYLE[facts.status])
         text.append(f"{_STATUS_ICON[facts.status]} ", status_style)
-        text.append(sanitize(facts.name), self._style("run-header--name"))
+        rest = self._facts_text(facts, now, status_style)
+        # The figures matter more than the whole name: shorten the name to fit them.
+        room = self.content_size.width - text.cell_len - rest.cell_len
+        name = sanitize(facts.name)
+        text.append(shorten_middle(name, max(room, 12)), self._style("run-header--name"))
+        text.append_text(rest)
+        return text
+
+    def _facts_text(self, facts: HeaderFacts, now: float, status_style: Style) -> Text:
+        """Everything after the run name."""
+        label = self._style("run-header--label")
+        text = Text()
         if facts.others:
             text.append(f" +{facts.others}", label)
         text.append("  ")
