@@ -46,9 +46,11 @@ import functools
 import glob
 import importlib
 import importlib.util
+import itertools
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -98,6 +100,21 @@ BLANK_NOTEBOOK_REPORT = """
 DVCLive Report
 </div>
 """
+
+
+#: A writer's temporary sibling: ``.<file>.<pid>[.<n>...][.link].tmp`` (group 1: the pid).
+STALE_TEMPORARY = re.compile(rf"^\..+?\.(\d+)(?:\.\d+)*(?:\.link)?{re.escape(TEMP_SUFFIX)}$")
+
+
+def _process_runs(pid: int) -> bool:
+    """Whether process ``pid`` exists (this process included)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0
+    return True
 
 
 @functools.cache
@@ -316,12 +333,25 @@ class Live:
             os.remove(path)
 
     def _remove_stale_temporary_files(self) -> None:
-        """Remove temporary files left by a process killed in the middle of an atomic write."""
-        for path in glob.glob(os.path.join(glob.escape(os.fspath(self.dir)), f".*{TEMP_SUFFIX}")):
-            name = os.path.basename(path)
-            if name.startswith((".metrics.json.", ".params.yaml.", ".dvc.yaml.")):
-                with contextlib.suppress(OSError):
-                    os.remove(path)
+        """Remove hidden temporary files left anywhere under ``dir`` by killed writers.
+
+        They are named ``.<file>.<pid>[.<n>...].tmp`` (atomic writes, metrics.json slots,
+        report writes); a file is removed only when its process no longer runs, so a live
+        writer sharing the directory (another run, ``dvclive-tui report``) keeps its own.
+        Left alone, they would end up in a saved experiment (``exp save`` commits the whole
+        directory). Only ``dir`` itself and, when resuming, the ``plots`` tree are searched
+        (without resume the plot folders are removed anyway).
+        """
+        folders: list[tuple[str, list[str], list[str]]] = [
+            (os.fspath(self.dir), [], os.listdir(self.dir))
+        ]
+        walked = os.walk(self.plots_dir) if self._resume else ()
+        for folder, _, names in itertools.chain(folders, walked):
+            for name in names:
+                match = STALE_TEMPORARY.match(name)
+                if match is not None and not _process_runs(int(match.group(1))):
+                    with contextlib.suppress(OSError):
+                        os.remove(os.path.join(folder, name))
 
     # -- properties -----------------------------------------------------------------------
 

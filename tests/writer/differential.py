@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dvclive
 from ruamel.yaml import YAML
 
-import dvclive
 import dvclive_writer
 
 #: One scripted call: a function applying it to a Live (and the module, for its errors).

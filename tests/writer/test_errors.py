@@ -169,6 +169,35 @@ def test_bad_dvcyaml_raises_before_creating_anything(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"dir": None},
+        {"dir": 123},
+        {"report": "auto"},
+        {"report": True},
+        {"dvcyaml": "x.yaml"},
+        {"dvcyaml": 1},
+        {"dvcyaml": []},
+        {"unknown": 1},
+    ],
+    ids=repr,
+)
+def test_constructor_misuse_matches_dvclive_and_writes_nothing(
+    kwargs: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raised = []
+    for module in (dvclive, dvclive_writer):
+        root = tmp_path / module.__name__
+        root.mkdir()
+        monkeypatch.chdir(root)
+        with pytest.raises(Exception) as info:
+            module.Live(**{"save_dvc_exp": False, **kwargs})
+        raised.append(type(info.value).__name__)
+        assert list(root.iterdir()) == []
+    assert raised[1] == raised[0]
+
+
 def test_dvcyaml_pathlike_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     live = Live(dvcyaml=Path("conf") / "dvc.yaml", save_dvc_exp=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,16 +101,37 @@ def test_slot_files_are_removed_at_exit_without_end(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "dvclive/metrics.json").read_text()) == {"m": 1, "step": 0}
 
 
-def test_a_new_live_removes_slots_left_by_a_killed_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("resume", [True, False])
+def test_a_new_live_removes_temporary_files_left_by_a_killed_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resume: bool
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "dvclive").mkdir()
-    for name in (".metrics.json.99999.0.1.tmp", ".metrics.json.99999.0.link.tmp", ".user"):
-        (tmp_path / "dvclive" / name).write_text("{")
-    live = Live(resume=True, save_dvc_exp=False, report=None)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    pid = int(dead.stdout)  # that process has exited
+    left = [
+        f".metrics.json.{pid}.0.1.tmp",
+        f".metrics.json.{pid}.0.link.tmp",
+        f".params.yaml.{pid}.140.tmp",
+        f".report.html.{pid}.tmp",
+        f"plots/images/steps/.3.png.{pid}.77.tmp",
+        f"plots/custom/.p.json.{pid}.77.tmp",
+    ]
+    kept = [".user", ".notes.tmp", f".metrics.json.{os.getppid()}.0.0.tmp"]  # a running writer
+    for rel in left + kept + ["plots/images/steps/3.png"]:
+        (tmp_path / "dvclive" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "dvclive" / rel).write_text("{")
+    live = Live(resume=resume, save_dvc_exp=False, report=None)
     live.end()
-    assert hidden(tmp_path) == [".user"]
+    remaining = sorted(
+        p.relative_to(tmp_path / "dvclive").as_posix() for p in (tmp_path / "dvclive").rglob(".*")
+    )
+    assert remaining == sorted(kept)
+    assert (tmp_path / "dvclive/plots/images/steps/3.png").exists() == resume
 
 
 def test_replaced_file_survives_its_slots_being_removed(tmp_path: Path) -> None:

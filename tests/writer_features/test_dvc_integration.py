@@ -11,10 +11,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import dvclive
 import pytest
 from PIL import Image
 
-import dvclive
 import dvclive_writer
 from dvclive_writer import Live
 from tests.seed_example import SEED_SCRIPT
@@ -275,6 +275,7 @@ def test_dvc_exp_run_stage_makes_exactly_one_experiment(dvc_repo: Path) -> None:
     assert {"dvclive/dvc.yaml", "dvclive/metrics.json", "dvclive/plots/metrics/loss.tsv"} <= set(
         files
     )
+    assert [name for name in files if name.endswith(".tmp")] == []  # no metrics.json slot
 
 
 def test_no_git_repo_warns_and_never_crashes(
