@@ -165,3 +165,14 @@ def test_default_path_is_the_current_directory(
     result = _python("-m", "dvclive_tui", "ls", "--json", cwd=inner_layout_run.parent)
     assert result.returncode == 0, result.stderr
     assert [run["name"] for run in json.loads(result.stdout)["runs"]] == ["dvclive"]
+
+
+def test_a_file_or_an_escape_laden_path_is_one_clean_line(tmp_path: Path) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x\n")
+    result = CliRunner().invoke(ls, [str(afile)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"Error: path '{afile}' is not a directory"]
+    result = CliRunner().invoke(ls, [str(tmp_path / "no\x1b[31mpe")])
+    assert result.exit_code == 2 and "\x1b" not in result.output
+    assert f"path '{tmp_path / 'no[31mpe'}' does not exist" in result.output
