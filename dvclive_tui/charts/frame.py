@@ -225,7 +225,11 @@ def render_chart(
         row = 1
 
     legend_entries = (
-        [(curve, legend) for curve in curves if (legend := _legend_text(curve, cursor, log_y))]
+        [
+            (curve, legend)
+            for curve in curves
+            if (legend := _legend_text(curve, cursor, log_y)) is not None
+        ]
         if show_legend
         else []
     )

@@ -41,6 +41,8 @@ HEAT = 32
 CONFUSION_TEMPLATES = frozenset({"confusion", "confusion_normalized"})
 BAR_TEMPLATES = frozenset({"bar_horizontal", "bar_horizontal_sorted"})
 SCATTER_TEMPLATES = frozenset({"scatter", "scatter_jitter"})
+CURVE_X_FIELDS = frozenset({"fpr", "recall", "prob_pred"})
+"""x fields of dvclive's sklearn curves (ROC and DET, precision-recall, calibration)."""
 
 
 def heat_role(level: int) -> int:
@@ -200,9 +202,9 @@ def _render_xy(plot: PlotData, width: int, height: int, title: str) -> ChartFram
         if not scatter:
             order = np.argsort(xs, kind="stable")
             xs, ys = xs[order], ys[order]
-        legend = _latest(ys)
-        if metric:
-            legend = metric
+        # A curve over a classifier's thresholds (ROC, PR, DET, calibration) has no
+        # "latest" value: its legend is the AUC / AP, or the name alone.
+        legend: str | None = metric or ("" if x_field in CURVE_X_FIELDS else _latest(ys))
         curves.append(Curve(field, xs, ys, color=index, lines=not scatter, legend=legend))
     if fixed and len(curves) == 1:
         curves = []

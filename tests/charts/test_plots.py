@@ -35,6 +35,9 @@ def test_other_sklearn_curves_draw_lines(run_plots: dict[str, PlotData], name: s
     text = render_plot(run_plots[name], 60, 16).text()
     assert any(0x2800 < ord(char) <= 0x28FF for char in text)
     assert "no data" not in text
+    # A threshold curve has no "latest" value: the legend names the curve only.
+    y_field = {"det": "fnr", "calibration": "prob_true"}[name]
+    assert text.splitlines()[-1].strip() == f"● {y_field}"
 
 
 def test_confusion_matrix_counts_match_sklearn(run_plots: dict[str, PlotData]) -> None:
