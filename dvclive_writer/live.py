@@ -5,9 +5,9 @@ Per-step cost does not grow with history: metric rows are appended to kept-open 
 when its content changes. Nothing here imports dvc, numpy or ruamel at import time.
 
 Thread safety: the system monitor's thread logs metrics while the training thread logs and
-syncs, so every path that mutates the run's state or writes its files (``log_metric``,
-``log_params``, ``step``, ``make_summary``, ``make_dvcyaml``, ``sync``, ``next_step``,
-``end``) holds one re-entrant lock per ``Live`` (a few hundred nanoseconds uncontended).
+syncs, so every path that mutates the run's state or writes its files (the ``log_*``
+methods, ``step``, ``make_summary``, ``make_dvcyaml``, ``sync``, ``next_step``, ``end``)
+holds one re-entrant lock per ``Live`` (a few hundred nanoseconds uncontended).
 
 Hook contract with the optional feature modules (owned by the writer-features and report
 engineers). Each hook is called only if its module exists (:func:`_feature`), at one marked
@@ -473,7 +473,8 @@ class Live:
 
     def log_image(self, name: str, val: Any) -> None:
         """Save an image (array, PIL image, matplotlib figure or image path) to plots/images."""
-        _require_feature("images").log_image(self, name, val)
+        with self._lock:
+            _require_feature("images").log_image(self, name, val)
 
     def log_sklearn_plot(
         self,
@@ -488,9 +489,10 @@ class Live:
         **kwargs: Any,
     ) -> None:
         """Compute a scikit-learn plot and save it under plots/sklearn."""
-        _require_feature("sklearn_plots").log_sklearn_plot(
-            self, kind, labels, predictions, name, title, x_label, y_label, normalized, **kwargs
-        )
+        with self._lock:
+            _require_feature("sklearn_plots").log_sklearn_plot(
+                self, kind, labels, predictions, name, title, x_label, y_label, normalized, **kwargs
+            )
 
     def log_plot(
         self,
@@ -504,9 +506,10 @@ class Live:
         y_label: str | None = None,
     ) -> None:
         """Save custom plot datapoints under plots/custom."""
-        _require_feature("custom_plots").log_plot(
-            self, name, datapoints, x, y, template, title, x_label, y_label
-        )
+        with self._lock:
+            _require_feature("custom_plots").log_plot(
+                self, name, datapoints, x, y, template, title, x_label, y_label
+            )
 
     def log_artifact(
         self,
@@ -520,9 +523,10 @@ class Live:
         cache: bool = True,
     ) -> None:
         """Track a file or directory with DVC and optionally record artifact metadata."""
-        _require_feature("artifacts").log_artifact(
-            self, path, type, name, desc, labels, meta, copy, cache
-        )
+        with self._lock:
+            _require_feature("artifacts").log_artifact(
+                self, path, type, name, desc, labels, meta, copy, cache
+            )
 
     def cache(self, path: StrPath) -> None:
         """``dvc add`` ``path`` (needs a DVC repo)."""

@@ -11,11 +11,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from dvclive_writer import Live
 
 THREADS = 4
 ROWS = 300
+PLOTS = 60
 
 
 def _read_tsv(path: Path) -> list[list[str]]:
@@ -30,7 +32,7 @@ def test_concurrent_logging_loses_and_mixes_nothing(
     live = Live(save_dvc_exp=False, report=None)
     errors: list[BaseException] = []
     done = threading.Event()
-    start = threading.Barrier(THREADS + 2)
+    start = threading.Barrier(THREADS + 3)
 
     def logger_thread(index: int) -> None:
         try:
@@ -57,7 +59,16 @@ def test_concurrent_logging_loses_and_mixes_nothing(
                 errors.append(exc)
                 return
 
+    def plot_thread() -> None:
+        try:
+            start.wait()
+            for i in range(PLOTS):
+                live.log_plot(f"p{i}", [{"x": i, "y": i}], x="x", y="y")
+        except BaseException as exc:
+            errors.append(exc)
+
     threads = [threading.Thread(target=logger_thread, args=(i,)) for i in range(THREADS)]
+    threads.append(threading.Thread(target=plot_thread))
     reader = threading.Thread(target=reader_thread)
     for thread in [*threads, reader]:
         thread.start()
@@ -93,6 +104,9 @@ def test_concurrent_logging_loses_and_mixes_nothing(
         assert len(summary["summary_only"][f"thread_{index}"]) == 7
     assert summary["step"] == live.step
     assert list(Path(live.dir).glob(".*.tmp")) == []
+    dvcyaml = YAML(typ="safe").load(Path(live.dvc_file).read_text(encoding="utf-8"))
+    custom = [next(iter(p)) for p in dvcyaml["plots"] if "custom" in next(iter(p))]
+    assert custom == [f"plots/custom/p{i}.json" for i in range(PLOTS)]
 
 
 def test_monitor_thread_and_training_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
