@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from textual.app import App, ComposeResult
 
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.charts.series import SeriesData
+from tests.widgets.host import HostApp
 
 START_MS = 1_700_000_000_000
 
@@ -32,19 +32,12 @@ def loss_series(runs: int = 3, points: int = 200, seed: int = 1) -> list[SeriesD
     return result
 
 
-class ChartApp(App[None]):
-    """One chart filling the screen."""
+class ChartApp(HostApp):
+    """One focused chart filling the screen, given ``series`` once mounted."""
 
     def __init__(self, series: list[SeriesData], title: str = "train/loss") -> None:
-        super().__init__()
+        super().__init__(Chart(title, id="chart"))
         self.series = series
-        self.chart_title = title
-        self.theme = "textual-dark"
-
-    def compose(self) -> ComposeResult:
-        yield Chart(self.chart_title, id="chart")
 
     def on_mount(self) -> None:
-        chart = self.query_one(Chart)
-        chart.set_series(self.series)
-        chart.focus()
+        self.query_one(Chart).set_series(self.series)

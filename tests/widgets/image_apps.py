@@ -1,4 +1,4 @@
-"""A tiny app hosting one ImageView, and deterministic per-step images."""
+"""Deterministic per-step images."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from textual.app import App, ComposeResult
 
-from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.data.model import ImageSeries
 
 
@@ -28,18 +26,3 @@ def write_frames(folder: Path, steps: list[int], size: int = 32) -> ImageSeries:
         Image.fromarray(pixels).save(path)
         frames.append((step, path))
     return ImageSeries(name=folder.name, frames=frames, version=len(frames))
-
-
-class ImageApp(App[None]):
-    """One image view filling the screen."""
-
-    def __init__(self, series: ImageSeries | None) -> None:
-        super().__init__()
-        self.series = series
-        self.theme = "textual-dark"
-
-    def compose(self) -> ComposeResult:
-        yield ImageView(self.series, id="images")
-
-    def on_mount(self) -> None:
-        self.query_one(ImageView).focus()

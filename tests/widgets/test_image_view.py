@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.data.model import ImageSeries
-from tests.widgets.image_apps import ImageApp, write_frames
+from tests.widgets.host import image_app
+from tests.widgets.image_apps import write_frames
 
 
 def line_text(view: ImageView, y: int) -> str:
@@ -15,7 +16,7 @@ def line_text(view: ImageView, y: int) -> str:
 
 async def test_scrubber_moves_and_survives_refreshes(tmp_path: Path) -> None:
     series = write_frames(tmp_path / "steps", [0, 1, 2, 3])
-    app = ImageApp(series)
+    app = image_app(series)
     async with app.run_test(size=(40, 12)) as pilot:
         view = app.query_one(ImageView)
         assert view.selected_step == 3
@@ -42,7 +43,7 @@ async def test_scrubber_moves_and_survives_refreshes(tmp_path: Path) -> None:
 
 async def test_a_removed_step_falls_back_to_the_nearest_earlier_one(tmp_path: Path) -> None:
     series = write_frames(tmp_path / "steps", [0, 2, 4, 6])
-    app = ImageApp(series)
+    app = image_app(series)
     async with app.run_test(size=(40, 12)) as pilot:
         view = app.query_one(ImageView)
         await pilot.press("left")
@@ -53,7 +54,7 @@ async def test_a_removed_step_falls_back_to_the_nearest_earlier_one(tmp_path: Pa
 
 async def test_half_written_frame_keeps_the_last_good_image(tmp_path: Path) -> None:
     series = write_frames(tmp_path / "steps", [0, 1])
-    app = ImageApp(series)
+    app = image_app(series)
     async with app.run_test(size=(40, 12)) as pilot:
         view = app.query_one(ImageView)
         await pilot.pause()
@@ -73,7 +74,7 @@ async def test_half_written_frame_keeps_the_last_good_image(tmp_path: Path) -> N
 
 
 async def test_single_image_and_empty_states(tmp_path: Path) -> None:
-    app = ImageApp(None)
+    app = image_app(None)
     async with app.run_test(size=(30, 8)) as pilot:
         view = app.query_one(ImageView)
         await pilot.pause()
@@ -88,7 +89,7 @@ async def test_single_image_and_empty_states(tmp_path: Path) -> None:
 
 
 async def test_scrubber_knob_tracks_the_frame(tmp_path: Path) -> None:
-    app = ImageApp(write_frames(tmp_path / "steps", [0, 1, 2]))
+    app = image_app(write_frames(tmp_path / "steps", [0, 1, 2]))
     async with app.run_test(size=(21, 10)) as pilot:
         view = app.query_one(ImageView)
         await pilot.pause()

@@ -8,7 +8,7 @@ from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.data.model import PlotData
 from dvclive_tui.data.reader import load_run
 from tests.charts.sample_runs import write_run
-from tests.widgets.plot_apps import PlotApp
+from tests.widgets.host import plot_app
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def plots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlotData]:
 
 
 async def test_n_toggles_confusion_counts_and_rates(plots: dict[str, PlotData]) -> None:
-    app = PlotApp(plots["cm"])
+    app = plot_app(plots["cm"])
     async with app.run_test(size=(60, 12)) as pilot:
         view = app.query_one(PlotView)
         await pilot.pause()
@@ -38,7 +38,7 @@ async def test_n_toggles_confusion_counts_and_rates(plots: dict[str, PlotData]) 
 async def test_switching_plots_redraws_and_n_is_ignored_for_curves(
     plots: dict[str, PlotData],
 ) -> None:
-    app = PlotApp(plots["cm"])
+    app = plot_app(plots["cm"])
     async with app.run_test(size=(60, 16)) as pilot:
         view = app.query_one(PlotView)
         view.set_plot(plots["roc"])

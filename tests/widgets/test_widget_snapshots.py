@@ -14,8 +14,8 @@ from dvclive_tui.data.model import PlotData
 from dvclive_tui.data.reader import load_run
 from tests.charts.sample_runs import write_run
 from tests.widgets.chart_apps import ChartApp, loss_series
-from tests.widgets.image_apps import ImageApp, write_frames
-from tests.widgets.plot_apps import PlotApp
+from tests.widgets.host import image_app, plot_app
+from tests.widgets.image_apps import write_frames
 
 SnapCompare = Callable[..., bool]
 
@@ -43,17 +43,17 @@ def test_chart_tiny(snap_compare: SnapCompare) -> None:
 
 
 def test_confusion_matrix(snap_compare: SnapCompare, plots: dict[str, PlotData]) -> None:
-    assert snap_compare(PlotApp(plots["cm"]), terminal_size=(60, 12))
+    assert snap_compare(plot_app(plots["cm"]), terminal_size=(60, 12))
 
 
 def test_confusion_matrix_normalized(snap_compare: SnapCompare, plots: dict[str, PlotData]) -> None:
-    assert snap_compare(PlotApp(plots["cm"]), press=["n"], terminal_size=(60, 12))
+    assert snap_compare(plot_app(plots["cm"]), press=["n"], terminal_size=(60, 12))
 
 
 def test_roc_curve(snap_compare: SnapCompare, plots: dict[str, PlotData]) -> None:
-    assert snap_compare(PlotApp(plots["roc"]), terminal_size=(70, 20))
+    assert snap_compare(plot_app(plots["roc"]), terminal_size=(70, 20))
 
 
 def test_image_with_scrubber(snap_compare: SnapCompare, tmp_path: Path) -> None:
-    app = ImageApp(write_frames(tmp_path / "steps", [0, 5, 10, 15]))
+    app = image_app(write_frames(tmp_path / "steps", [0, 5, 10, 15]))
     assert snap_compare(app, press=["left"], terminal_size=(40, 14))
