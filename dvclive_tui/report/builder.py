@@ -3,7 +3,8 @@
 :class:`ReportBuilder` keeps one :class:`~dvclive_tui.data.reader.RunReader` on a run's
 directory, so each regeneration reads only the bytes appended since the previous one, and
 one :class:`~dvclive_tui.report.markdown.ChartCache`, so unchanged PNG charts are not
-redrawn. :func:`write_report` renders any list of experiments once (the CLI).
+redrawn, and one :class:`~dvclive_tui.report.decimation.Decimator`, so only new points are
+decimated. :func:`write_report` renders any list of experiments once (the CLI).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Literal
 
 from dvclive_tui.data.reader import RunReader
 from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment, collect
+from dvclive_tui.report.decimation import Decimator
 from dvclive_tui.report.files import write_atomic
 from dvclive_tui.report.html import render_html
 from dvclive_tui.report.markdown import ChartCache, render_markdown
@@ -38,6 +40,7 @@ def write_report(
     max_points: int = DEFAULT_MAX_POINTS,
     inline_images: bool = False,
     snapshot: bool = False,
+    decimator: Decimator | None = None,
 ) -> str:
     """Render ``experiments`` and write the text atomically to ``output`` (if given).
 
@@ -50,11 +53,12 @@ def write_report(
         max_points: Bound on drawn points per series (M4 decimation).
         inline_images: Embed logged images in a md report instead of linking them.
         snapshot: A one-off html report from files (not the writer's live/final one).
+        decimator: Decimations kept between calls (only new points are decimated).
 
     Returns:
         The report's text.
     """
-    content = collect(experiments, max_points=max_points)
+    content = collect(experiments, max_points=max_points, decimator=decimator)
     if mode == "html":
         text = render_html(content, refresh_seconds=refresh_seconds, snapshot=snapshot)
     else:
@@ -82,6 +86,7 @@ class ReportBuilder:
             output = Path(run_dir) / f"report.{mode}"
         self.output = Path(output) if output is not None else None
         self.cache = ChartCache()
+        self.decimator = Decimator()
         self.max_points = max_points
         self.builds = 0
         """How many times the report was rendered."""
@@ -97,4 +102,5 @@ class ReportBuilder:
             refresh_seconds=REFRESH_SECONDS if live else None,
             cache=self.cache,
             max_points=self.max_points,
+            decimator=self.decimator,
         )

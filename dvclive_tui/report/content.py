@@ -4,8 +4,9 @@ Sections follow ``dvclive.report.make_report``: params table, summary table, one
 metric, images, sklearn plots, custom plots. Several runs ("experiments") share a section:
 tables get one row per experiment and charts overlay one series per experiment.
 
-Long metric series are decimated with M4 (:func:`dvclive_tui.charts.decimate.m4_decimate`)
-to ``max_points`` per series; the TSV files keep the full data.
+Long metric series are decimated with M4 to about ``max_points`` per series (through a
+:class:`~dvclive_tui.report.decimation.Decimator`, which a regenerated report keeps so only
+new points are decimated); the TSV files keep the full data.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts.decimate import m4_decimate
 from dvclive_tui.charts.series import PALETTE
 from dvclive_tui.data.model import PlotConfig, Run
+from dvclive_tui.report.decimation import Decimator
 
 #: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
 #: (dvc-render's plot width), which M4 draws pixel-exactly.
@@ -157,8 +158,10 @@ def collect(
     *,
     max_points: int = DEFAULT_MAX_POINTS,
     max_frames: int = DEFAULT_MAX_FRAMES,
+    decimator: Decimator | None = None,
 ) -> ReportContent:
-    """Gather the report's sections from ``experiments`` (at least one)."""
+    """Gather the report's sections from ``experiments`` (at least one); ``decimator`` is
+    the one of the previous regeneration, if any."""
     multi = len(experiments) > 1
     tables = [
         table
@@ -171,7 +174,7 @@ def collect(
     return ReportContent(
         experiments=[e.name for e in experiments],
         tables=tables,
-        metrics=_metric_charts(experiments, max_points),
+        metrics=_metric_charts(experiments, max_points, decimator or Decimator()),
         images=_image_groups(experiments, max_frames),
         sklearn=_plot_charts(experiments, "sklearn"),
         custom=_plot_charts(experiments, "custom"),
@@ -205,7 +208,9 @@ def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> T
     return Table(title=title, rows=table_rows)
 
 
-def _metric_charts(experiments: Sequence[Experiment], max_points: int) -> list[Chart]:
+def _metric_charts(
+    experiments: Sequence[Experiment], max_points: int, decimator: Decimator
+) -> list[Chart]:
     names = sorted({name for e in experiments for name in e.run.metrics})
     width = max(1, max_points // 4)
     charts = []
@@ -215,15 +220,21 @@ def _metric_charts(experiments: Sequence[Experiment], max_points: int) -> list[C
         if y == "step":  # a metric named "step" must not overwrite the x column
             y = MULTI_Y_FIELD
         present = [(e.name, e.run.metrics[name]) for e in experiments if name in e.run.metrics]
-        series = [(rev, m.steps.astype(np.float64), m.values) for rev, m in present if len(m)]
+        series = [
+            (rev, m.generation, m.steps.astype(np.float64), m.values)
+            for rev, m in present
+            if len(m)
+        ]
         blocks = []
         total = 0
         if series:
-            x_min = min(float(s[1].min()) for s in series)
-            x_max = max(float(s[1].max()) for s in series)
-            for rev, steps, values in series:
+            x_min = min(float(s[2].min()) for s in series)
+            x_max = max(float(s[2].max()) for s in series)
+            for rev, generation, steps, values in series:
                 total += len(steps)
-                xs, ys = m4_decimate(steps, values, x_min, x_max, width)
+                xs, ys = decimator.decimate(
+                    (name, rev), generation, steps, values, x_min, x_max, width
+                )
                 blocks.append(
                     Block(rev=rev, columns={"step": xs.astype(np.int64).tolist(), y: compact(ys)})
                 )

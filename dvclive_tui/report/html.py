@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import threading
 from typing import Any
 
 from dvc_render.exceptions import DvcRenderError
@@ -142,21 +143,34 @@ def chart_spec(chart: Chart) -> dict[str, Any]:
     colour domain); the real rows are sent column-wise and rebuilt in the page. The result
     is shared between calls: treat it as read-only.
     """
+    return _cached_spec(chart)[0]
+
+
+def chart_spec_script(chart: Chart) -> str:
+    """:func:`chart_spec` as an inline-``<script>``-safe literal (encoded once per spec)."""
+    return _cached_spec(chart)[1]
+
+
+def _cached_spec(chart: Chart) -> tuple[dict[str, Any], str]:
     props = chart.properties
     key = (repr(sorted(props.items())), tuple((b.rev, *b.columns) for b in chart.blocks))
     cached = _SPEC_CACHE.get(key)
     if cached is None:
-        cached = _fill_spec(chart, props)
-        if len(_SPEC_CACHE) >= _SPEC_CACHE_SIZE:
-            _SPEC_CACHE.pop(next(iter(_SPEC_CACHE)))
-        _SPEC_CACHE[key] = cached
+        spec = _fill_spec(chart, props)
+        cached = (spec, script_json(spec))
+        with _SPEC_LOCK:  # reports may be built in several threads
+            if len(_SPEC_CACHE) >= _SPEC_CACHE_SIZE:
+                _SPEC_CACHE.pop(next(iter(_SPEC_CACHE)))
+            _SPEC_CACHE[key] = cached
     return cached
 
 
-#: Filled templates by (properties, experiments and their columns): a chart's spec does not
-#: change while only its data grows, so regenerations skip dvc-render's template filling.
-_SPEC_CACHE: dict[tuple[str, tuple[tuple[str, ...], ...]], dict[str, Any]] = {}
+#: Filled templates (and their encoding) by (properties, experiments and their columns): a
+#: chart's spec does not change while only its data grows, so regenerations skip
+#: dvc-render's template filling and the spec's JSON encoding.
+_SPEC_CACHE: dict[tuple[str, tuple[tuple[str, ...], ...]], tuple[dict[str, Any], str]] = {}
 _SPEC_CACHE_SIZE = 512
+_SPEC_LOCK = threading.Lock()
 
 
 def _fill_spec(chart: Chart, props: dict[str, Any]) -> dict[str, Any]:
@@ -195,7 +209,7 @@ def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
         if not any(len(block) for block in chart.blocks):
             continue
         try:
-            spec = chart_spec(chart)
+            spec = chart_spec_script(chart)
         except DvcRenderError as error:
             parts.append(
                 f'<div class="chart"><p>{html_text(chart.config.title or chart.name)}</p>'
@@ -214,7 +228,7 @@ def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
         parts.append(
             f'<div class="chart"><div class="vega" id="{chart_id}" '
             f'data-chart="{html_text(chart.name)}"></div>{note}\n'
-            f"<script>dvcliveDraw({script_json(chart_id)},{script_json(spec)},"
+            f"<script>dvcliveDraw({script_json(chart_id)},{spec},"
             f"{script_json(blocks)});</script></div>"
         )
     if not parts:
