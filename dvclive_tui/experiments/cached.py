@@ -20,7 +20,13 @@ from dvclive_tui.experiments.gitfiles import (
     read_refs,
     simple_ignore,
 )
-from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
+from dvclive_tui.experiments.model import (
+    Experiment,
+    ExperimentSet,
+    ExpKind,
+    ExpStatus,
+    newest_first,
+)
 from dvclive_tui.experiments.read_cache import ReadCache
 from dvclive_tui.experiments.readers import ParseCache, RevisionData, read_revision
 from dvclive_tui.experiments.refs import (
@@ -200,14 +206,12 @@ def _collect(
             row = cached.row(sha, ExpKind.EXPERIMENT, name, baseline)
             row.history = cached.history(sha, baseline)
             children.append(row)
-        children.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
-        result.experiments.extend(children)
+        result.experiments.extend(newest_first(children))
         waiting = []
         for queued_name, sha in queued.get(baseline, []):
             row = cached.row(sha, ExpKind.EXPERIMENT, queued_name, baseline)
             row.status = ExpStatus.QUEUED
             waiting.append(row)
-        waiting.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
-        result.experiments.extend(waiting)
+        result.experiments.extend(newest_first(waiting))
     result.experiments.extend(collect_running(root, parsed, head))
     return result

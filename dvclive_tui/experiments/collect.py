@@ -16,7 +16,13 @@ from pygit2.enums import SortMode
 
 from dvclive_tui.experiments.git_tree import GitTreeSource, TreeCache
 from dvclive_tui.experiments.gitfiles import simple_ignore
-from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
+from dvclive_tui.experiments.model import (
+    Experiment,
+    ExperimentSet,
+    ExpKind,
+    ExpStatus,
+    newest_first,
+)
 from dvclive_tui.experiments.read_cache import ReadCache
 from dvclive_tui.experiments.readers import ParseCache, RevisionData, read_revision
 from dvclive_tui.experiments.refs import (
@@ -82,6 +88,24 @@ class RepoReader:
         except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
             return None
         return peeled if isinstance(peeled, pygit2.Commit) else None
+
+    def resolve(self, rev: str) -> pygit2.Commit | None:
+        """A commit from a git revision or, failing that, a DVC experiment name.
+
+        Experiment names are unique per baseline only: HEAD's experiments win, then the
+        first other baseline (in SHA order) that has one of that name.
+        """
+        commit = self.commit(rev)
+        if commit is not None or "/" in rev:
+            return commit
+        refs = experiment_refs(self.repo)
+        head = None if self.repo.head_is_unborn else str(self.repo.head.target)
+        order = sorted(refs, key=lambda baseline: (baseline != head, baseline))
+        for baseline in order:
+            for name, sha in refs[baseline]:
+                if name == rev:
+                    return self.commit(sha)
+        return None
 
     def read_commit(self, commit: pygit2.Commit) -> GitTreeSource:
         return GitTreeSource(self.trees, commit.tree)
@@ -200,25 +224,36 @@ def queued_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str | None, str
     return parse_stash_log(entries)
 
 
+def _row(
+    reader: RepoReader,
+    commit: pygit2.Commit,
+    kind: ExpKind,
+    name: str | None,
+    baseline: str | None = None,
+    status: ExpStatus = ExpStatus.DONE,
+) -> Experiment:
+    """The row of one commit (its data from the read cache when known)."""
+    sha = str(commit.id)
+    return Experiment(
+        key=sha,
+        kind=kind,
+        rev=sha,
+        name=name,
+        data=reader.commit_data(commit),
+        timestamp=float(commit.commit_time),
+        baseline=baseline,
+        status=status,
+        source=reader.read_commit(commit),
+    )
+
+
 def _history(reader: RepoReader, head: pygit2.Commit, baseline: str) -> list[Experiment]:
     """Older commits of an experiment branch, down to (not including) its baseline."""
     older: list[Experiment] = []
     commit = head
     while commit.parent_ids and str(commit.parent_ids[0]) != baseline and len(older) < 1000:
         commit = commit.parents[0]
-        source = reader.read_commit(commit)
-        older.append(
-            Experiment(
-                key=str(commit.id),
-                kind=ExpKind.EXPERIMENT,
-                rev=str(commit.id),
-                name=None,
-                data=reader.commit_data(commit),
-                timestamp=float(commit.commit_time),
-                baseline=baseline,
-                source=source,
-            )
-        )
+        older.append(_row(reader, commit, ExpKind.EXPERIMENT, None, baseline))
     return older
 
 
@@ -244,68 +279,24 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
         commit = reader.commit(baseline)
         if commit is None:
             continue
-        result.experiments.append(
-            Experiment(
-                key=baseline,
-                kind=ExpKind.BASELINE,
-                rev=baseline,
-                name=names.get(baseline),
-                data=reader.commit_data(commit),
-                timestamp=float(commit.commit_time),
-                source=reader.read_commit(commit),
-            )
-        )
+        result.experiments.append(_row(reader, commit, ExpKind.BASELINE, names.get(baseline)))
         children: list[Experiment] = []
         for exp_name, sha in refs.get(baseline, []):
             exp_commit = reader.commit(sha)
-            if exp_commit is None:
-                continue
-            source = reader.read_commit(exp_commit)
-            children.append(
-                Experiment(
-                    key=sha,
-                    kind=ExpKind.EXPERIMENT,
-                    rev=sha,
-                    name=exp_name,
-                    data=reader.commit_data(exp_commit),
-                    timestamp=float(exp_commit.commit_time),
-                    baseline=baseline,
-                    source=source,
-                    history=_history(reader, exp_commit, baseline),
-                )
-            )
-        children.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
-        result.experiments.extend(children)
-        result.experiments.extend(_queued(reader, baseline, queued.get(baseline, [])))
+            if exp_commit is not None:
+                row = _row(reader, exp_commit, ExpKind.EXPERIMENT, exp_name, baseline)
+                row.history = _history(reader, exp_commit, baseline)
+                children.append(row)
+        result.experiments.extend(newest_first(children))
+        waiting = [
+            _row(reader, queued_commit, ExpKind.EXPERIMENT, name, baseline, ExpStatus.QUEUED)
+            for name, sha in queued.get(baseline, [])
+            if (queued_commit := reader.commit(sha)) is not None
+        ]
+        result.experiments.extend(newest_first(waiting))
     result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
     reader.commits.save(reader.save_interval)
     return result
-
-
-def _queued(
-    reader: RepoReader, baseline: str, entries: list[tuple[str | None, str]]
-) -> list[Experiment]:
-    rows: list[Experiment] = []
-    for name, sha in entries:
-        commit = reader.commit(sha)
-        if commit is None:
-            continue
-        source = reader.read_commit(commit)
-        rows.append(
-            Experiment(
-                key=sha,
-                kind=ExpKind.EXPERIMENT,
-                rev=sha,
-                name=name,
-                data=reader.commit_data(commit),
-                timestamp=float(commit.commit_time),
-                baseline=baseline,
-                status=ExpStatus.QUEUED,
-                source=source,
-            )
-        )
-    rows.sort(key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
-    return rows
 
 
 def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:

@@ -106,5 +106,6 @@ class GitTreeSource:
         return result
 
     def identity(self, path: str) -> str | None:
+        """``path@blob id``: the path too, since a parse error message names the file."""
         entry = self._entry(path)
-        return None if entry is None else str(entry.id)
+        return None if entry is None else f"{path}@{entry.id}"

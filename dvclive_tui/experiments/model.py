@@ -104,6 +104,11 @@ class ExperimentSet:
         return {exp.key: exp for exp in self.experiments}
 
 
+def newest_first(rows: list[Experiment]) -> list[Experiment]:
+    """``rows`` by creation time, newest first (ties by revision), as ``dvc exp show``."""
+    return sorted(rows, key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
+
+
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     """Flatten nested mappings into dotted keys (lists stay values)."""
     if not isinstance(data, dict):

@@ -3,8 +3,9 @@
 Commits never change, so once a revision's params, metrics, plot declarations, deps and
 outs are read they can be reused by every later run (``dvc exp show`` keeps a similar
 cache in ``.dvc/tmp/exps/cache``). Parsed params/metrics/``dvc.yaml`` files are kept too,
-keyed by content identity (blob id, or path + mtime + size on disk), so a warm run of
-``compare --json`` parses nothing and does not even import the YAML library. The file
+keyed by content identity (path + blob id; on disk path + inode + size + times, and only
+once the file is a few seconds old), so a warm run of ``compare --json`` parses nothing
+and does not even import the YAML library. The file
 lives in the git directory (``.git/dvclive-tui/commits.json``), outside the working tree.
 Only data that survives a JSON round trip unchanged (types included) is cached; anything
 else is simply re-read.
@@ -12,6 +13,7 @@ else is simply re-read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -22,7 +24,7 @@ from typing import Any
 from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData
 
 #: Bump when what is read from a commit (or how) changes.
-FORMAT = 3
+FORMAT = 4
 
 _MISSING = object()
 
@@ -38,6 +40,15 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)
+
+
+def _survives_json(item: dict[str, Any]) -> bool:
+    """Whether ``item`` comes back from a JSON round trip exactly (types included)."""
+    try:
+        again = json.loads(json.dumps(item, allow_nan=True))
+    except (TypeError, ValueError):
+        return False
+    return _same(again, item)
 
 
 def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:
@@ -135,11 +146,7 @@ class ReadCache:
         item = encode(data)
         item["time"] = when
         item["parents"] = parents
-        try:
-            again = json.loads(json.dumps(item, allow_nan=True))
-        except (TypeError, ValueError):
-            return
-        if _same(again, item):
+        if _survives_json(item):
             self._items[sha] = item
             self._dirty = True
             self._new_commits = True
@@ -153,9 +160,13 @@ class ReadCache:
         item = self._files.get(key)
         if not isinstance(item, dict):
             return _MISSING
+        error = item.get("error")
+        if error is not None:
+            if not (isinstance(error, list) and len(error) == 2):
+                return _MISSING
+            self._used.add(key)
+            return FileError(str(error[0]), str(error[1]))
         self._used.add(key)
-        if "error" in item:
-            return FileError(*item["error"])
         return item.get("data", _MISSING)
 
     def put_file(self, key: str, value: Any) -> None:
@@ -163,11 +174,7 @@ class ReadCache:
         item = (
             {"error": [value.type, value.msg]} if isinstance(value, FileError) else {"data": value}
         )
-        try:
-            again = json.loads(json.dumps(item, allow_nan=True))
-        except (TypeError, ValueError):
-            return
-        if _same(again, item):
+        if _survives_json(item):
             self._files[key] = item
             self._used.add(key)
             self._dirty = True
@@ -198,6 +205,7 @@ class ReadCache:
         text = json.dumps(document, allow_nan=True)
         import tempfile  # only when writing
 
+        temp: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".commits-")
@@ -205,5 +213,8 @@ class ReadCache:
                 stream.write(text)
             os.replace(temp, self.path)
         except OSError:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
             return
         self._dirty = False

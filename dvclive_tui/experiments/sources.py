@@ -8,6 +8,7 @@ Paths are POSIX and relative to the repository root.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -15,6 +16,8 @@ from typing import Protocol
 #: Directories never searched for ``dvc.yaml`` files (DVC's own state, VCS, environments).
 SKIPPED_DIRS = frozenset({".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"})
 DVC_YAML = "dvc.yaml"
+#: Files changed this recently (seconds) are re-read every time instead of cached.
+RACY_S = 2.0
 
 
 class FileSource(Protocol):
@@ -36,7 +39,7 @@ class FileSource(Protocol):
         """Every ``*.dvc`` file in the tree (data sources), in walk order."""
 
     def identity(self, path: str) -> str | None:
-        """A content identity for ``path`` (blob id, or mtime+size on disk) for caching."""
+        """A content identity for ``path`` for caching (``None``: do not cache it)."""
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` is a file."""
@@ -126,8 +129,14 @@ class DirSource:
         return [path for path in self._walk_dvc_files() if not is_dvc_yaml(path)]
 
     def identity(self, path: str) -> str | None:
+        """Path, inode, size, mtime and ctime; ``None`` (never cached) while the file is
+        younger than :data:`RACY_S`: a rewrite within one timestamp tick keeps the
+        same stamps, so such a file could be served stale (git's "racy clean" rule)."""
         try:
             stat = self._path(path).stat()
         except OSError:
             return None
-        return f"{self.root / path}:{stat.st_mtime_ns}:{stat.st_size}"
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_S * 1e9:
+            return None
+        stamps = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+        return f"{self.root / path}:{stamps}"

@@ -150,3 +150,74 @@ def test_snapshot_sorted_selected_120x36(exps: ExperimentSet, snap_compare: Any)
         await pilot.press("s", "s", "space", "down", "space", "c")
 
     assert snap_compare(make_app(exps), terminal_size=(120, 36), run_before=prepare)
+
+
+async def test_help_opens_from_every_screen(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("g", "i"):
+            await pilot.press(key)
+            await pilot.pause()
+            opened = app.screen
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HelpScreen"
+            await pilot.press("escape")
+            assert app.screen is opened
+            await pilot.press("escape")
+            assert isinstance(app.screen, CompareScreen)
+
+
+async def test_colours_unique_among_selected_and_marked_past_the_palette(
+    exps: ExperimentSet,
+) -> None:
+    """Ten overlaid experiments: no cap, the first 8 colours unique, the 9th and 10th
+    marked in the legend; a colour stays while selected and is reused once freed."""
+    import dataclasses
+
+    from dvclive_tui.charts.series import PALETTE
+
+    base = exps.experiments[0]
+    for index in range(6):
+        rev = f"e{index:x}" * 20
+        exps.experiments.append(dataclasses.replace(base, key=rev, rev=rev, name=f"x-{index}"))
+    app = make_app(exps)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        for _ in range(10):
+            await pilot.press("space", "down")
+        await pilot.press("g")
+        await pilot.pause()
+        charts = app.screen
+        assert isinstance(charts, ChartsScreen)
+        chart = charts.query_one(ChartGrid).chart("acc")
+        assert chart is not None
+        series = chart.series
+        assert len(series) == 10
+        assert sorted(s.color % len(PALETTE) for s in series[:8]) == list(range(8))  # type: ignore[operator]
+        assert [s.label for s in series[8:]] == ["◆ x-4", "◆ x-5"]
+        assert len({s.label for s in series}) == 10
+        await pilot.press("escape")
+        # Unselect the second row (colour 1), select it again: it gets colour 1 back;
+        # unselect it and clear, then a new selection starts from colour 0.
+        screen.table.move_cursor(row=1)
+        await pilot.press("space")
+        assert app.exp_colors[screen.view.rows[1].key] == 1
+        await pilot.press("space")
+        assert app.exp_colors[screen.view.rows[1].key] == 1
+        await pilot.press("a")
+        screen.table.move_cursor(row=9)
+        await pilot.press("space")
+        assert app.exp_colors[screen.view.rows[9].key] == 0
+
+
+def test_file_labels_name_the_whole_path_only_when_needed() -> None:
+    from dvclive_tui.app.compare.cells import file_labels
+
+    labels = file_labels(["dvclive/metrics.json", "dvclive/params.yaml", "params.yaml"])
+    assert labels == {
+        "dvclive/metrics.json": "metrics.json",
+        "dvclive/params.yaml": "dvclive/params.yaml",
+        "params.yaml": "params.yaml",
+    }

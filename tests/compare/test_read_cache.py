@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from dvclive_tui.experiments.sources import RACY_S
 from tests.compare import repo_builder as rb
 from tests.compare.conftest import ExperimentsRepo
 
@@ -57,6 +59,7 @@ def test_warm_run_matches_cold_and_parses_nothing(tmp_path: Path) -> None:
     # The workspace params.yaml cannot be cached, so YAML loads; once it can, it does not.
     (repo / "params.yaml").write_text("seed: 1\nlr: 1e-05\n")
     rb.git(repo, "commit", "-q", "-am", "plain params")
+    time.sleep(RACY_S)  # files this young are never cached
     compare_in_process(repo)
     again, again_yaml = compare_in_process(repo)
     assert not again_yaml
@@ -121,3 +124,57 @@ def test_queued_runs_on_the_warm_path(tmp_path: Path) -> None:
     out, _yaml, pygit2_loaded = compare_with_modules(repo)
     assert not pygit2_loaded
     assert json.loads(out) == rb.dvc_exp_show(repo)
+
+
+def test_rewritten_workspace_file_is_never_served_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rewrite that keeps size and mtime (same timestamp tick, or a restored mtime) is
+    still seen: identities carry inode and ctime, and young files are never cached."""
+    import os
+
+    from dvclive_tui.experiments import sources
+    from dvclive_tui.experiments.load import load_experiments
+
+    monkeypatch.setattr(sources, "RACY_S", 0.3)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    rb.git(repo, "init", "-q", "-b", "main")
+    (repo / "dvc.yaml").write_text("metrics:\n- m.json\n")
+    rb.git(repo, "add", "dvc.yaml")
+    rb.git(repo, "commit", "-q", "-m", "metrics")
+    summary = repo / "m.json"
+
+    def workspace_acc() -> object:
+        exps = load_experiments(repo, cached=True)
+        return exps.experiments[0].metrics["m.json"].data["acc"]
+
+    summary.write_text('{"acc": 0.1}')
+    stamp = summary.stat().st_mtime_ns
+    assert workspace_acc() == 0.1  # young: read, not cached
+    time.sleep(0.35)
+    assert workspace_acc() == 0.1  # now cached (memory and .git/dvclive-tui)
+    assert workspace_acc() == 0.1
+    summary.write_text('{"acc": 0.2}')  # same size ...
+    os.utime(summary, ns=(stamp, stamp))  # ... and the same mtime
+    assert workspace_acc() == 0.2
+    time.sleep(0.35)
+    assert workspace_acc() == 0.2
+
+
+def test_experiment_saved_again_under_its_name_is_read_again(tmp_path: Path) -> None:
+    """``exp save -f`` (what dvclive's ``force=True`` does) moves the ref to a new commit."""
+    repo = tmp_path / "repo"
+    rb.init_repo(repo)
+    (repo / "params.yaml").write_text("seed: 5\n")
+    rb.exp_save(repo, "again")
+    first, _ = compare_in_process(repo)
+    warm, _ = compare_in_process(repo)
+    assert warm == first and '"seed": 5' in warm
+    (repo / "params.yaml").write_text("seed: 6\n")
+    rb.run(repo, rb.DVC, "exp", "save", "-q", "-f", "-n", "again")
+    out, _, _ = compare_with_modules(repo)
+    assert json.loads(out) == rb.dvc_exp_show(repo)
+    assert '"seed": 6' in out and '"seed": 5' not in out
+    again, _, pygit2_loaded = compare_with_modules(repo)
+    assert again == out and not pygit2_loaded

@@ -30,7 +30,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("s (or click)", "Sort by the cursor's column; again for descending, then off"),
             ("c", "Only columns whose values differ"),
             ("h / H", "Hide the cursor's column / show every column"),
-            ("space", "Select / unselect the experiment (chart colour shown)"),
+            ("space", "Select / unselect the experiment (its chart colour and mark shown)"),
             ("*", "Star: always shown, listed first"),
             ("a", "Clear the selection"),
             ("r", "Reload experiments now"),
@@ -65,6 +65,7 @@ class CompareApp(App[None]):
     TITLE = "dvclive-tui compare"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("question_mark", "help", "Help", show=False, key_display="?"),
     ]
 
     def __init__(

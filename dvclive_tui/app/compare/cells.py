@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 from rich.text import Text
 
 from dvclive_tui.app.text import sanitize
+from dvclive_tui.charts.series import PALETTE
 from dvclive_tui.experiments.model import Experiment, ExpStatus
 from dvclive_tui.experiments.table import Cell, Column, cell_text
 
@@ -31,23 +35,50 @@ def status_text(exp: Experiment) -> Text:
     return Text(exp.status.value, style=STATUS_STYLE[exp.status])
 
 
-def marker_text(selected: bool, starred: bool, color: str | None) -> Text:
-    """``★`` for starred, ``●`` in the row's chart colour for selected rows."""
+#: Marks of the 2nd, 3rd... experiment sharing a palette colour (more than 8 selected).
+CYCLE_MARKS = ("", "◆", "▲", "■", "✚", "★")
+
+
+def color_of(index: int) -> tuple[str, str]:
+    """``(palette colour, mark)`` of chart colour ``index``: the colour wraps after the
+    palette's 8 entries, so later experiments also carry a mark (legend and table)."""
+    cycle = index // len(PALETTE)
+    mark = CYCLE_MARKS[cycle] if cycle < len(CYCLE_MARKS) else f"{cycle + 1}"
+    return PALETTE[index % len(PALETTE)], mark
+
+
+def marker_text(selected: bool, starred: bool, color: int | None) -> Text:
+    """``★`` for starred, ``●`` (or the colour's mark) in the row's chart colour for
+    selected rows."""
     text = Text()
     text.append("★" if starred else " ", style="bold yellow")
-    text.append("●" if selected else " ", style=f"bold {color}" if color else "bold")
+    if not selected or color is None:
+        text.append(" ", style="bold")
+        return text
+    hex_color, mark = color_of(color)
+    text.append(mark or "●", style=f"bold {hex_color}")
     return text
 
 
-def header_text(column: Column, *, first_of_file: bool) -> Text:
-    """Two header lines: the file's name (first column of its group), then the key.
+def file_labels(files: Iterable[str]) -> dict[str, str]:
+    """Short header names of files: the base name, or the whole path where two files
+    share one (``params.yaml`` and ``dvclive/params.yaml``)."""
+    unique = list(dict.fromkeys(files))
+    counts = Counter(path.rsplit("/", 1)[-1] for path in unique)
+    return {
+        path: path if counts[path.rsplit("/", 1)[-1]] > 1 else path.rsplit("/", 1)[-1]
+        for path in unique
+    }
+
+
+def header_text(column: Column, group: str | None) -> Text:
+    """Two header lines: the file's ``group`` name (first column of its file), then the key.
 
     Metrics keys are bold, params keys italic; the key drops its ``file:`` prefix since
     the group line names the file.
     """
     style = "bold" if column.group == "metrics" else "italic"
-    group = column.file.rsplit("/", 1)[-1]
-    text = Text(sanitize(group) if first_of_file else "", style="dim")
+    text = Text(sanitize(group) if group else "", style="dim")
     text.append("\n")
     text.append(sanitize(column.path), style=style)
     return text

@@ -3,7 +3,8 @@
 Committed experiments are read once from git objects; running ones (workspace, DVC temp
 workspaces, directories) are tailed with the data layer's :class:`RunReader`, so their
 curves grow live. Every experiment keeps one colour across charts; there is no cap on how
-many are overlaid.
+many are overlaid: past the palette's 8 colours, experiments also carry a mark (◆, ▲...)
+in the legend and the table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from dvclive_tui.app.compare.cells import color_of
 from dvclive_tui.app.text import sanitize
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.charts.series import SeriesData
@@ -57,9 +59,11 @@ class _Track:
         values: np.ndarray,
         timestamps: np.ndarray | None,
     ) -> SeriesData:
+        _hex, mark = color_of(self.color)
+        label = sanitize(self.exp.label)
         return SeriesData(
             key=f"{self.exp.key}::{name}",
-            label=sanitize(self.exp.label),
+            label=f"{mark} {label}" if mark else label,
             steps=steps,
             values=values,
             timestamps=timestamps,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,7 +13,13 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from dvclive_tui.app.compare.cells import header_text, marker_text, status_text, value_text
+from dvclive_tui.app.compare.cells import (
+    file_labels,
+    header_text,
+    marker_text,
+    status_text,
+    value_text,
+)
 from dvclive_tui.app.text import sanitize
 from dvclive_tui.charts.series import PALETTE
 from dvclive_tui.experiments.model import Experiment
@@ -86,11 +93,17 @@ class CompareScreen(Screen[None]):
         return self.query_one("#exp-table", DataTable)
 
     def color_index(self, key: str) -> int:
-        """Chart colour of a selected experiment (stable while it stays selected)."""
+        """Chart colour of a selected experiment: kept while it stays selected (and when
+        selected again, if still free), else the lowest one no other selected row has;
+        past the palette's 8 colours only while all 8 are taken."""
         app_colors: dict[str, int] = getattr(self.app, "exp_colors", {})
-        if key not in app_colors:
-            app_colors[key] = len(app_colors)
-        return app_colors[key] % len(PALETTE)
+        taken = {app_colors[k] for k in self.selected if k != key and k in app_colors}
+        lowest = next(i for i in itertools.count() if i not in taken)
+        current = app_colors.get(key)
+        wrapped = current is not None and current >= len(PALETTE) > lowest
+        if current is None or current in taken or wrapped:
+            app_colors[key] = lowest
+        return app_colors[key]
 
     def rebuild(self) -> None:
         """Redraw every row and column, keeping the cursor on the same cell."""
@@ -104,10 +117,11 @@ class CompareScreen(Screen[None]):
         for base in SHOWN_BASE:
             table.add_column(base, key=f"base:{base}")
         previous_file: str | None = None
+        groups = file_labels(column.file for column in self._columns)
         for column in self._columns:
-            first = column.file != previous_file
+            group = groups[column.file] if column.file != previous_file else None
             previous_file = column.file
-            table.add_column(header_text(column, first_of_file=first), key=column.key)
+            table.add_column(header_text(column, group), key=column.key)
         for exp in self._rows:
             table.add_row(*self._row_cells(exp), key=exp.key)
         if old_row is not None:
@@ -118,7 +132,7 @@ class CompareScreen(Screen[None]):
 
     def _row_cells(self, exp: Experiment) -> list[Text]:
         selected = exp.key in self.selected
-        color = PALETTE[self.color_index(exp.key)] if selected else None
+        color = self.color_index(exp.key) if selected else None
         cells = [
             marker_text(selected, exp.key in self.view.starred, color),
             Text(sanitize(exp.label), style="bold" if selected else ""),
