@@ -33,7 +33,8 @@ def test_discovers_workspace_and_temporary_runs_and_skips_noise(tmp_path: Path) 
     summary_only = repo / "other_dvclive"
     summary_only.mkdir()
     (summary_only / "metrics.json").write_text('{"a": 1}\n')
-    _run(repo / ".dvc" / "tmp" / "exps" / "tmpx1y2" / "dvclive")
+    _run(repo / ".dvc" / "tmp" / "exps" / "tmpx1y2" / "dvclive")  # a queued run
+    _run(repo / ".dvc" / "tmp" / "exps" / "standalone" / "tmpq7" / "dvclive")  # --temp
     _run(repo / ".dvc" / "cache" / "files" / "dvclive")
     _run(repo / ".git" / "dvclive")
     _run(repo / "node_modules" / "pkg" / "dvclive")
@@ -43,6 +44,7 @@ def test_discovers_workspace_and_temporary_runs_and_skips_noise(tmp_path: Path) 
         "dvclive",
         "experiments/a/dvclive",
         "other_dvclive",
+        ".dvc/tmp/exps/standalone/tmpq7/dvclive",
         ".dvc/tmp/exps/tmpx1y2/dvclive",
     ]
     assert discover_runs(repo / "dvclive") == [repo / "dvclive"]
@@ -138,7 +140,6 @@ def test_waiting_until_the_directory_has_data(tmp_path: Path) -> None:
 def test_real_dvclive_signal_file_running_then_finished(tmp_path: Path) -> None:
     """dvclive writes DVCLIVE_STEP_COMPLETED (our pid) at next_step and removes it at end()."""
     from dvclive import Live
-
     from tests.data.conftest import inside
 
     repo = tmp_path / "repo"
