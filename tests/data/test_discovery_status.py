@@ -140,6 +140,7 @@ def test_waiting_until_the_directory_has_data(tmp_path: Path) -> None:
 def test_real_dvclive_signal_file_running_then_finished(tmp_path: Path) -> None:
     """dvclive writes DVCLIVE_STEP_COMPLETED (our pid) at next_step and removes it at end()."""
     from dvclive import Live
+
     from tests.data.conftest import inside
 
     repo = tmp_path / "repo"
