@@ -1,16 +1,16 @@
 """A screen that shows a run's ``report.md`` with Textual's Markdown viewer (markdown-it-py).
 
 :class:`ReportScreen` takes a ``report.md`` file, or a run directory: the directory's
-``report.md`` when it has one, otherwise a report rendered on the fly into a temporary
-folder (the run directory is never written to). ``r`` reloads (and re-renders a generated
-report), ``t`` toggles the table of contents, ``escape``/``q`` closes.
+``report.md`` when it has one, otherwise the report's text rendered on the fly (charts are
+linked, not drawn: the terminal shows no PNGs; the run directory is never written to).
+``r`` reloads (and re-renders a generated report), ``t`` toggles the table of contents,
+``escape``/``q`` closes.
 ``dvclive-tui report --view`` runs it standalone through :func:`run_report_viewer`.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
 from dvclive_tui.data.reader import load_run
-from dvclive_tui.report.builder import WORKSPACE, write_report
-from dvclive_tui.report.content import Experiment
+from dvclive_tui.report.builder import WORKSPACE
+from dvclive_tui.report.content import Experiment, collect
+from dvclive_tui.report.markdown import render_markdown
 
 REPORT_MD = "report.md"
 
@@ -43,23 +44,16 @@ class ReportScreen(Screen[None]):
     def __init__(self, source: Path, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.source = source
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self.report_path = self._locate()
-
-    def _locate(self) -> Path:
-        if self.source.is_dir():
-            existing = self.source / REPORT_MD
-            if existing.is_file():
-                return existing
-            if self._scratch is None:
-                self._scratch = tempfile.TemporaryDirectory(prefix="dvclive-tui-view-")
-            return Path(self._scratch.name) / REPORT_MD
-        return self.source
+        self.generated = source.is_dir() and not (source / REPORT_MD).is_file()
+        """No report.md to show: the report's text is rendered from the run's files."""
+        self.report_path = source / REPORT_MD if source.is_dir() else source
 
     def _read(self) -> str:
-        if self._scratch is not None and self.report_path.parent == Path(self._scratch.name):
+        if self.generated:
+            # Text only: the terminal shows no PNGs, so none is drawn and nothing is written.
             run = load_run(self.source, name=WORKSPACE)
-            return write_report([Experiment(WORKSPACE, run)], "md", self.report_path)
+            content = collect([Experiment(WORKSPACE, run)])
+            return render_markdown(content, self.report_path, draw_charts=False)
         try:
             return self.report_path.read_text(encoding="utf-8")
         except OSError as error:
@@ -72,7 +66,7 @@ class ReportScreen(Screen[None]):
         yield Footer()
 
     def _describe(self) -> str:
-        if self._scratch is not None:
+        if self.generated:
             return f"{_shown(self.source)} (rendered on the fly)"
         return _shown(self.report_path)
 
@@ -88,10 +82,6 @@ class ReportScreen(Screen[None]):
     def action_close(self) -> None:
         """Leave the screen, back to whatever pushed it."""
         self.dismiss()
-
-    def on_unmount(self) -> None:
-        if self._scratch is not None:
-            self._scratch.cleanup()
 
 
 def _shown(path: Path) -> str:

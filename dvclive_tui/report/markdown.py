@@ -59,12 +59,14 @@ def render_markdown(
     cache: ChartCache | None = None,
     *,
     inline_images: bool = False,
+    draw_charts: bool = True,
 ) -> str:
     """The Markdown text; PNGs go beside ``report_path`` (inline base64 when ``None``).
 
     Logged images are linked relative to the report, or inlined as base64 when
     ``inline_images`` is set or ``report_path`` is ``None`` (files that will not outlive
-    the call, such as runs read from git).
+    the call, such as runs read from git). Without ``draw_charts`` (a text-only viewer),
+    charts are linked where their PNGs would be and nothing is drawn or written.
     """
     cache = cache if cache is not None else ChartCache()
     elements = [
@@ -74,13 +76,17 @@ def render_markdown(
     if len(content.experiments) > 1:
         names = ", ".join(f"`{markdown_text(n)}`" for n in content.experiments)
         elements.insert(0, f"\nExperiments: {names}")
-    elements.extend(_chart(chart, report_path, cache) for chart in content.metrics)
+
+    def chart(chart: Chart) -> str:
+        return _chart(chart, report_path, cache) if draw_charts else _chart_placeholder(chart)
+
+    elements.extend(chart(c) for c in content.metrics)
     multi = len(content.experiments) > 1
     target = None if inline_images else report_path
     elements.extend(_images(group, target, multi) for group in content.images)
-    elements.extend(_chart(chart, report_path, cache) for chart in content.sklearn)
-    elements.extend(_chart(chart, report_path, cache) for chart in content.custom)
-    if report_path is not None:
+    elements.extend(chart(c) for c in content.sklearn)
+    elements.extend(chart(c) for c in content.custom)
+    if report_path is not None and draw_charts:
         keep = {report_path.parent / chart_png_path(chart) for chart in content.charts}
         prune_stale_pngs(report_path.parent / "static", keep)
     return HEADER + "\n".join(e for e in elements if e) + "\n"
@@ -120,6 +126,13 @@ def _chart(chart: Chart, report_path: Path | None, cache: ChartCache) -> str:
     except (ValueError, TypeError, OverflowError, OSError) as error:
         # One odd plot must not take the whole report down.
         return f"\n*{alt}: cannot draw this chart ({markdown_text(error)})*"
+
+
+def _chart_placeholder(chart: Chart) -> str:
+    if not any(len(block) for block in chart.blocks):
+        return ""
+    alt = markdown_text(chart.config.title or chart.name)
+    return f"\n![{alt}]({quote(chart_png_path(chart))})"
 
 
 def _chart_link(chart: Chart, alt: str, report_path: Path | None, cache: ChartCache) -> str:

@@ -55,6 +55,8 @@ async def test_run_without_report_md_is_rendered_elsewhere(tmp_path: Path) -> No
         viewer = app.screen.query_one(MarkdownViewer)
         assert "![train/loss](static/train/loss.png)" in viewer.document.source
         assert not (run_dir / "report.md").exists()  # the run directory is left alone
+        assert not (run_dir / "static").exists()  # and no PNG is drawn for a terminal
+        assert "(rendered on the fly)" in str(app.screen.query_one("#report-source").render())
 
 
 @pytest.mark.parametrize("size", [(80, 24)])
