@@ -2,8 +2,12 @@
 
 A non-daemon thread takes ``num_samples`` samples ``interval`` seconds apart, averages them and
 logs dvclive's metric names (``system/cpu/usage (%)`` …) at the current step with timestamps;
-totals and counts go to the summary only. Unlike dvclive, a machine without an NVIDIA driver
-still gets its CPU, RAM and disk metrics: a failing GPU query only drops the GPU part.
+totals and counts go to the summary only. Two dvclive bugs are fixed: a machine without an
+NVIDIA driver still gets its CPU, RAM and disk metrics (a failing GPU query only drops the GPU
+part), and the partial window logged at shutdown is averaged over the samples it holds, not
+over ``num_samples`` (dvclive's last values, which end up in metrics.json, read e.g. 0.4 GPUs
+or a fraction of the RAM total). ``system/gpu/usage (%)/<i>`` is NVML's GPU utilisation (as
+nvidia-smi shows it), not dvclive's ``100 * memory utilisation / GPU utilisation`` ratio.
 """
 
 from __future__ import annotations
@@ -122,7 +126,9 @@ class SystemMonitor:
         while not self._shutdown.is_set():
             totals: dict[str, float] = {}
             last: dict[str, float] = {}
+            taken = 0
             for _ in range(self._num_samples):
+                taken += 1
                 sample = self._sample()
                 if sample is not None:
                     last = sample
@@ -136,7 +142,7 @@ class SystemMonitor:
                 summary_only = name.startswith(SUMMARY_ONLY_PREFIXES)
                 self._live.log_metric(
                     name,
-                    total / self._num_samples,
+                    total / taken,
                     timestamp=True,
                     plot=None if summary_only else True,  # type: ignore[arg-type]
                 )
@@ -222,9 +228,8 @@ def gpu_metrics() -> dict[str, float]:
             handle = pynvml.nvmlDeviceGetHandleByIndex(idx)
             memory = pynvml.nvmlDeviceGetMemoryInfo(handle)
             usage = pynvml.nvmlDeviceGetUtilizationRates(handle)
-            metrics[f"{METRIC_GPU_USAGE_PERCENT}/{idx}"] = (
-                100 * usage.memory / usage.gpu if usage.gpu else 0
-            )
+            # nvidia-smi's GPU-Util; dvclive logs 100 * memory / gpu utilisation here instead.
+            metrics[f"{METRIC_GPU_USAGE_PERCENT}/{idx}"] = usage.gpu
             metrics[f"{METRIC_VRAM_USAGE_PERCENT}/{idx}"] = 100 * memory.used / memory.total
             metrics[f"{METRIC_VRAM_USAGE_GB}/{idx}"] = memory.used / GIGABYTES_DIVIDER
             metrics[f"{METRIC_VRAM_TOTAL_GB}/{idx}"] = memory.total / GIGABYTES_DIVIDER

@@ -100,3 +100,21 @@ def test_constructor_flag_starts_the_monitor(
     with Live(save_dvc_exp=False, report=None, monitor_system=True):
         assert len(_monitor_threads()) == 1
     assert _monitor_threads() == []
+
+
+def test_the_partial_last_window_is_averaged_over_its_samples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import psutil
+
+    monkeypatch.chdir(tmp_path)
+    live = Live(save_dvc_exp=False, report=None)
+    live.monitor_system(interval=0.1, num_samples=30)  # a 3 s window, cut short by end()
+    time.sleep(0.25)
+    live.end()
+    summary = json.loads(Path(live.metrics_file).read_text())
+    assert summary["system"]["cpu"]["count"] == psutil.cpu_count()  # dvclive: a fraction
+    total_gb = psutil.virtual_memory().total / 1024**3
+    assert summary["system"]["ram"]["total (GB)"] == pytest.approx(total_gb)
