@@ -297,7 +297,7 @@ class Run:
     last_write: float | None = None
     """Wall-clock time of the newest write seen in the directory."""
     started: float | None = None
-    """Wall-clock time of the run's first write (first timestamp or oldest file)."""
+    """Wall-clock time of the run's first write (first timestamp, else oldest file or folder)."""
     warnings: dict[str, FileWarning] = field(default_factory=dict)
     """Per-file warnings keyed by relative path."""
     generation: int = 0

@@ -260,6 +260,10 @@ class RunReader:
 
     def _apply_scan(self, scan: _Scan, changes: Changes, now: float) -> None:
         self._folders = scan.folders
+        # Folders change only when entries come and go, so the oldest one dates the run's
+        # start better than files that are rewritten at every step (metrics.json, TSVs).
+        for mtime_ns in scan.folders.values():
+            self._saw_oldest(mtime_ns / 1e9)
         taken = {track.name for track in self._metrics.values()}
         for rel, name in sorted(scan.metrics.items()):
             if rel in self._metrics:
@@ -598,6 +602,9 @@ class RunReader:
         run = self.run
         if run.last_write is None or mtime > run.last_write:
             run.last_write = mtime
+        self._saw_oldest(mtime)
+
+    def _saw_oldest(self, mtime: float) -> None:
         if self._oldest_mtime is None or mtime < self._oldest_mtime:
             self._oldest_mtime = mtime
 

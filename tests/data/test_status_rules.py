@@ -113,3 +113,27 @@ def test_final_report_marker_needs_the_finished_build(tmp_path: Path) -> None:
     assert marker.poll() == pytest.approx(report.stat().st_mtime)
     report.unlink()
     assert marker.poll() is None
+
+
+def test_start_without_timestamps_is_dated_by_the_oldest_folder(tmp_path: Path) -> None:
+    """Files are rewritten at every step; folders only change when entries come and go."""
+    import os
+
+    from dvclive import Live
+
+    from dvclive_tui.data.reader import load_run
+
+    with inside(tmp_path), Live("dvclive", save_dvc_exp=False) as live:
+        for step in range(3):
+            live.log_metric("loss", 1.0 / (step + 1))  # no timestamp column
+            live.next_step()
+    run_dir = tmp_path / "dvclive"
+    start = 1_750_000_000.0
+    for path in run_dir.rglob("*"):
+        if path.is_file():
+            os.utime(path, (start + 100, start + 100))
+    for folder in [run_dir, *(path for path in run_dir.rglob("*") if path.is_dir())]:
+        os.utime(folder, (start, start))
+    run = load_run(run_dir)
+    assert run.started == pytest.approx(start)
+    assert run.last_write == pytest.approx(start + 100)
