@@ -8,7 +8,6 @@ logged, as dvclive does.
 
 from __future__ import annotations
 
-import builtins
 import re
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -31,23 +30,19 @@ def is_valid_artifact_name(name: str) -> bool:
 
 
 def log_artifact(
-    live: Live,
-    path: str | PurePath,
-    type: str | None = None,  # noqa: A002 - dvclive's keyword
-    name: str | None = None,
-    desc: str | None = None,
-    labels: list[str] | None = None,
-    meta: dict[str, Any] | None = None,
-    copy: bool = False,
-    cache: bool = True,
+    live: Live, path: str | PurePath, copy: bool, cache: bool, **metadata: Any
 ) -> None:
     """Track ``path`` with DVC (``cache``), optionally copied into ``<dir>/artifacts``.
+
+    ``metadata`` holds ``type``, ``name``, ``desc``, ``labels`` and ``meta``; when any is set,
+    the artifact is recorded for the dvc.yaml ``artifacts`` section under ``name`` (default:
+    the path's stem).
 
     Raises:
         InvalidDataTypeError: ``path`` is not a ``str`` or ``PurePath``.
     """
     if not isinstance(path, str | PurePath):
-        raise InvalidDataTypeError(path, builtins.type(path))
+        raise InvalidDataTypeError(path, type(path))
 
     if live._dvc_repo is None:
         logger.warning(f"A DVC repo is required to log artifacts. Skipping `log_artifact({path})`.")
@@ -58,8 +53,8 @@ def log_artifact(
     if cache:
         dvc_repo.cache(live, path)
 
-    if any((type, name, desc, labels, meta)):
-        name = name or Path(path).stem
+    if any(metadata.values()):
+        name = metadata.pop("name") or Path(path).stem
         if not is_valid_artifact_name(name):
             logger.warning(
                 "Can't use '%s' as artifact name (ID). "
@@ -67,5 +62,5 @@ def log_artifact(
                 name,
             )
             return
-        entry = {"path": path, "type": type, "desc": desc, "labels": labels, "meta": meta}
+        entry = {"path": path, **metadata}
         live._artifacts[name] = {k: v for k, v in entry.items() if v is not None}

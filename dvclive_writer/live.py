@@ -525,7 +525,7 @@ class Live:
         """Track a file or directory with DVC and optionally record artifact metadata."""
         with self._lock:
             _require_feature("artifacts").log_artifact(
-                self, path, type, name, desc, labels, meta, copy, cache
+                self, path, copy, cache, type=type, name=name, desc=desc, labels=labels, meta=meta
             )
 
     def cache(self, path: StrPath) -> None:
