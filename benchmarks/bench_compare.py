@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -31,9 +30,10 @@ from pathlib import Path
 
 import pygit2
 
-BIN = Path(sys.executable).parent
-DVC = str(BIN / "dvc")
-TUI = str(BIN / "dvclive-tui")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.compare.repo_builder import DVC, TUI, env, run  # noqa: E402  (the tests' builder)
 
 TRAIN = textwrap.dedent(
     """
@@ -48,22 +48,8 @@ TRAIN = textwrap.dedent(
 )
 
 
-def env() -> dict[str, str]:
-    values = dict(os.environ)
-    values.update(
-        DVC_NO_ANALYTICS="1",
-        DVC_STUDIO_OFFLINE="1",
-        GIT_AUTHOR_NAME="bench",
-        GIT_AUTHOR_EMAIL="bench@example.invalid",
-        GIT_COMMITTER_NAME="bench",
-        GIT_COMMITTER_EMAIL="bench@example.invalid",
-    )
-    return values
-
-
 def sh(cwd: Path, *args: str) -> str:
-    out = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True, check=True)
-    return out.stdout
+    return run(cwd, *args).stdout
 
 
 def put(repo: pygit2.Repository, tree: pygit2.Tree | None, parts: list[str], blob: pygit2.Oid):

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
 from dvclive_tui.experiments.model import ExperimentSet
 from dvclive_tui.experiments.readers import ParseCache
 from dvclive_tui.experiments.refs import Selection
@@ -99,6 +98,8 @@ def load_experiments(
 def expand_run_dirs(path: Path) -> list[Path]:
     """``path`` itself when it is a dvclive directory, else the runs found below it
     (the data layer's discovery); ``path`` alone when nothing is found (an empty row)."""
+    from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir  # only for DIRS
+
     if is_dvclive_dir(path):
         return [path]
     return discover_runs(path) or [path]

@@ -29,26 +29,19 @@ FORMAT = 4
 _MISSING = object()
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Deep equality that also requires equal types (``1`` is not ``1.0``; NaN is NaN)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(_same(a[key], b[key]) for key in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    return bool(a == b)
+def _survives_json(value: Any) -> bool:
+    """Whether ``value`` comes back from a JSON round trip exactly, types included: only
+    plain dicts with string keys, lists, strings, ints, floats (NaN and infinities too),
+    booleans and ``None`` do (tuples, integer keys, dates do not)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _survives_json(item) for key, item in value.items())
+    if kind is list:
+        return all(_survives_json(item) for item in value)
+    return kind in _SCALARS or value is None
 
 
-def _survives_json(item: dict[str, Any]) -> bool:
-    """Whether ``item`` comes back from a JSON round trip exactly (types included)."""
-    try:
-        again = json.loads(json.dumps(item, allow_nan=True))
-    except (TypeError, ValueError):
-        return False
-    return _same(again, item)
+_SCALARS = (str, int, float, bool)
 
 
 def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:
@@ -203,18 +196,17 @@ class ReadCache:
         self._files = {key: self._files[key] for key in self._used if key in self._files}
         document = {"format": FORMAT, "commits": self._items, "files": self._files}
         text = json.dumps(document, allow_nan=True)
-        import tempfile  # only when writing
-
-        temp: str | None = None
+        # A private temp name (pid + clock), then os.replace: readers and concurrent
+        # writers never see a partial file; the last writer wins. (No tempfile: its
+        # import costs ~10 ms on the one-shot path.)
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{time.monotonic_ns()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".commits-")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            with open(temp, "x", encoding="utf-8") as stream:
                 stream.write(text)
             os.replace(temp, self.path)
         except OSError:
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
             return
         self._dirty = False

@@ -221,3 +221,18 @@ def test_file_labels_name_the_whole_path_only_when_needed() -> None:
         "dvclive/params.yaml": "dvclive/params.yaml",
         "params.yaml": "params.yaml",
     }
+
+
+async def test_star_keeps_a_row_first_through_filters(exps: ExperimentSet) -> None:
+    app = make_app(exps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await pilot.press("down", "down", "asterisk")
+        assert labels(screen)[0] == "dark-fox"
+        assert str(screen.table.get_row_at(0)[0]).startswith("★")
+        await pilot.press("slash", *'optimizer == "sgd"', "enter")
+        assert labels(screen) == ["dark-fox", "calm-owl", "eager-elk"]
+        screen.table.move_cursor(row=0)
+        await pilot.press("asterisk")
+        assert labels(screen) == ["calm-owl", "eager-elk"]

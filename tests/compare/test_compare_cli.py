@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,10 +10,18 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
 
+from dvclive_tui.app.compare.app import CompareApp
+from dvclive_tui.app.compare.charts_screen import ChartsScreen
+from dvclive_tui.app.compare.table_screen import CompareScreen
+from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from dvclive_tui.experiments.load import load_experiments
 from tests.compare import repo_builder as rb
 from tests.compare.conftest import ExperimentsRepo
 
@@ -146,21 +155,25 @@ def test_running_workspace_experiment_is_running(tmp_path: Path) -> None:
     assert rows["workspace"]["status"] == "done"
 
 
+@contextlib.asynccontextmanager
+async def compare_screen(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[CompareApp, Pilot[None], CompareScreen, list[str]]]:
+    """The compare app on ``repo`` at 80x24: app, pilot, table screen and row labels."""
+    monkeypatch.chdir(repo)
+    app = CompareApp(load_experiments(repo), live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        yield app, pilot, screen, [exp.label for exp in screen.view.rows]
+
+
 async def test_tui_on_real_repo_overlays_curves_from_git_objects(
     exps_repo: ExperimentsRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dvclive_tui.app.compare.app import CompareApp
-    from dvclive_tui.app.compare.charts_screen import ChartsScreen
-    from dvclive_tui.app.widgets.chart_grid import ChartGrid
-    from dvclive_tui.experiments.load import load_experiments
-
-    monkeypatch.chdir(exps_repo.path)
-    app = CompareApp(load_experiments(exps_repo.path), live=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        keys = [exp.label for exp in screen.view.rows]  # type: ignore[attr-defined]
+    async with compare_screen(exps_repo.path, monkeypatch) as (app, pilot, screen, rows):
         for name in ("e-fast", "e-slow"):
-            screen.table.move_cursor(row=keys.index(name))  # type: ignore[attr-defined]
+            screen.table.move_cursor(row=rows.index(name))
             await pilot.press("space")
         await pilot.press("g")
         await pilot.pause()
@@ -183,25 +196,15 @@ def test_repository_without_commits_prints_what_dvc_prints(tmp_path: Path) -> No
 async def test_tui_error_cell_shows_the_message(
     exps_repo: ExperimentsRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from textual.widgets import Static
-
-    from dvclive_tui.app.compare.app import CompareApp
-    from dvclive_tui.app.compare.charts_screen import ChartsScreen
-    from dvclive_tui.experiments.load import load_experiments
-
-    monkeypatch.chdir(exps_repo.path)
-    app = CompareApp(load_experiments(exps_repo.path), live=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        rows = [exp.label for exp in screen.view.rows]  # type: ignore[attr-defined]
-        labels = [str(c.label).split("\n")[-1] for c in screen.table.columns.values()]  # type: ignore[attr-defined]
-        screen.table.move_cursor(row=rows.index("bad"), column=labels.index("acc"))  # type: ignore[attr-defined]
+    async with compare_screen(exps_repo.path, monkeypatch) as (app, pilot, screen, rows):
+        labels = [str(c.label).split("\n")[-1] for c in screen.table.columns.values()]
+        screen.table.move_cursor(row=rows.index("bad"), column=labels.index("acc"))
         await pilot.pause()
         status = str(screen.query_one("#status-line", Static).render())
         assert "! unable to read: 'dvclive/metrics.json', JSON file structure is corrupted" in (
             status
         )
-        assert str(screen.table.get_cell_at(screen.table.cursor_coordinate)) == "!"  # type: ignore[attr-defined]
+        assert str(screen.table.get_cell_at(screen.table.cursor_coordinate)) == "!"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ChartsScreen)
