@@ -168,6 +168,14 @@ SCENARIOS: dict[str, list[Op]] = {
         make_summary,
         make_dvcyaml,
     ],
+    "bad artifact paths (outside Git)": [
+        lambda live: live.log_artifact(123),
+        lambda live: live.log_artifact(None),
+        lambda live: live.log_artifact(["model.pt"]),
+        lambda live: live.log_artifact("missing.pt", type="model"),  # skipped: no DVC repo
+        metric("m", 1),
+        end,
+    ],
     "end twice": [metric("m", 1), next_step, end, metric("m", 2), end],
     "sync": [metric("m", 1), lambda live: live.sync(), metric("m", 2), next_step, end],
 }
@@ -177,6 +185,8 @@ SCENARIOS: dict[str, list[Op]] = {
 def test_same_tree(name: str, tmp_path: Path) -> None:
     theirs, ours = run_both(tmp_path, SCENARIOS[name])
     assert_same(theirs, ours)
+    if name.startswith("bad"):  # the misuse really raised (the same types, checked above)
+        assert any(ours.errors)
 
 
 @pytest.mark.parametrize("dvcyaml", [False, None])
