@@ -8,22 +8,24 @@ keys to zoom, pan, cursor, smoothing, log scale and x-axis actions.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Hashable, Sequence
+from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.color import Color
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
-from dvclive_tui.charts.frame import ChartFrame, Role
+from dvclive_tui.app.widgets.strips import (
+    StripWidget,
+    frame_component_classes,
+    frame_css,
+    frame_strips,
+    role_styler,
+)
+from dvclive_tui.charts.frame import ChartFrame
 from dvclive_tui.charts.raster import DOTS_X
-from dvclive_tui.charts.series import PALETTE, ColorAssigner, SeriesData
+from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.smoothing import MAX_WEIGHT
 from dvclive_tui.charts.view import (
     X_AXES,
@@ -40,65 +42,9 @@ SMOOTHING_LEVELS: tuple[float, ...] = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
 """Strengths that ``smoothing_up`` / ``smoothing_down`` step through."""
 DEFAULT_SMOOTHING = 0.6
 """Strength ``toggle_smoothing`` switches on when no other was chosen."""
-SERIES_CLASSES = 8
-"""Number of ``chart--series-N`` component classes."""
-RAW_OPACITY = 0.35
-"""Opacity of the raw values drawn behind a smoothed line."""
 
 
-def role_styler(widget: Widget, prefix: str) -> Callable[[int], Style]:
-    """Map frame roles to rich styles from ``widget``'s ``<prefix>--*`` component classes.
-
-    Series roles use ``<prefix>--series-N`` when the stylesheet sets its colour, otherwise
-    the palette colour, on the widget's background.
-    """
-    base = widget.rich_style
-    cache: dict[int, Style] = {
-        int(Role.BLANK): base,
-        int(Role.AXIS): widget.get_component_rich_style(f"{prefix}--axis"),
-        int(Role.LABEL): widget.get_component_rich_style(f"{prefix}--label"),
-        int(Role.TITLE): widget.get_component_rich_style(f"{prefix}--title"),
-        int(Role.CURSOR): widget.get_component_rich_style(f"{prefix}--cursor"),
-        int(Role.REFERENCE): widget.get_component_rich_style(f"{prefix}--axis"),
-        int(Role.VALUE): widget.get_component_rich_style(f"{prefix}--value"),
-    }
-
-    _, background = widget.background_colors
-
-    def style(role: int) -> Style:
-        found = cache.get(role)
-        if found is None:
-            dim = role >= int(Role.DIM_SERIES)
-            first = int(Role.DIM_SERIES) if dim else int(Role.SERIES)
-            index = (role - first) % SERIES_CLASSES
-            name = f"{prefix}--series-{index}"
-            styles = widget.get_component_styles(name)
-            color = styles.color if styles.has_rule("color") else Color.parse(PALETTE[index])
-            if dim:
-                color = background.blend(color, RAW_OPACITY)
-            found = base + Style(color=color.rich_color)
-            cache[role] = found
-        return found
-
-    return style
-
-
-_TEXT_ROLES = frozenset({int(Role.LABEL), int(Role.TITLE), int(Role.VALUE)})
-
-
-def frame_strips(frame: ChartFrame, style: Callable[[int], Style], width: int) -> list[Strip]:
-    """One strip per frame row, padded to ``width`` with the blank style."""
-    blank = style(int(Role.BLANK))
-    strips: list[Strip] = []
-    for row in frame.rows:
-        segments = [Segment(text, style(role)) for text, role in row]
-        # Plot, axis and blank runs hold one cell per character; only text is measured.
-        cells = sum(cell_len(text) if role in _TEXT_ROLES else len(text) for text, role in row)
-        strips.append(Strip(segments, cells).adjust_cell_length(width, blank))
-    return strips
-
-
-class Chart(Widget, can_focus=True):
+class Chart(StripWidget, can_focus=True):
     """A braille line chart of one or more metric series, with a legend.
 
     Series colours default to the Okabe-Ito colour-blind-safe palette
@@ -137,14 +83,7 @@ class Chart(Widget, can_focus=True):
     | f | Toggle following the newest data when zoomed. |
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "chart--axis",
-        "chart--label",
-        "chart--title",
-        "chart--cursor",
-        "chart--value",
-        *(f"chart--series-{index}" for index in range(SERIES_CLASSES)),
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = frame_component_classes("chart")
     """
     | Class | Description |
     | :- | :- |
@@ -156,33 +95,7 @@ class Chart(Widget, can_focus=True):
     | `chart--series-0` … `chart--series-7` | Series colours (only `color`); unset: `PALETTE`. |
     """
 
-    DEFAULT_CSS = """
-    Chart {
-        height: 1fr;
-        min-height: 6;
-        min-width: 20;
-    }
-    Chart > .chart--axis {
-        color: $foreground 40%;
-    }
-    Chart > .chart--label {
-        color: $foreground 70%;
-    }
-    Chart > .chart--title {
-        color: $foreground;
-        text-style: bold;
-    }
-    Chart:focus > .chart--title {
-        text-style: bold underline;
-    }
-    Chart > .chart--value {
-        color: $foreground;
-        text-style: bold;
-    }
-    Chart > .chart--cursor {
-        color: $foreground;
-    }
-    """
+    DEFAULT_CSS = frame_css("Chart", "chart")
 
     title: reactive[str] = reactive("")
     """Title shown on the first row, followed by the view state."""
@@ -224,8 +137,6 @@ class Chart(Widget, can_focus=True):
         self._colors = ColorAssigner()
         self._smoothing_cache = SmoothingCache()
         self._last_smoothing = DEFAULT_SMOOTHING
-        self._cache_key: tuple[Any, ...] | None = None
-        self._strips: list[Strip] = []
         self._frame: ChartFrame | None = None
 
     @property
@@ -259,38 +170,21 @@ class Chart(Widget, can_focus=True):
             cursor=self.cursor,
         )
 
-    def render_line(self, y: int) -> Strip:
-        """One row of the chart, from the cached strips."""
-        strips = self._render_strips()
-        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+    def strips_key(self) -> Hashable:
+        """The data signature and the view state."""
+        return (self._signature, self.options())
 
-    def _render_strips(self) -> list[Strip]:
-        width, height = self.size
-        key = (
-            self._signature,
+    def build_strips(self, width: int, height: int) -> list[Strip]:
+        """Render the series as a chart frame, styled by the ``chart--*`` classes."""
+        self._frame = render_series_chart(
+            self._series,
             width,
             height,
             self.options(),
-            self.app.theme,
-            self.has_focus,
+            colors=self._colors,
+            smoothing=self._smoothing_cache,
         )
-        if key != self._cache_key:
-            self._frame = render_series_chart(
-                self._series,
-                width,
-                height,
-                self.options(),
-                colors=self._colors,
-                smoothing=self._smoothing_cache,
-            )
-            self._strips = frame_strips(self._frame, role_styler(self, "chart"), width)
-            self._cache_key = key
-        return self._strips
-
-    def notify_style_update(self) -> None:
-        """Drop cached strips when CSS changes (theme switch, focus)."""
-        super().notify_style_update()
-        self._cache_key = None
+        return frame_strips(self._frame, role_styler(self, "chart"), width)
 
     # View state helpers -------------------------------------------------------------------
 

@@ -7,16 +7,17 @@ the view follows new frames only while it shows the newest one.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
+from dvclive_tui.app.widgets.strips import StripWidget
 from dvclive_tui.data.model import ImageSeries
 from dvclive_tui.imaging.halfblock import HalfBlockImage, render_image
 
@@ -24,7 +25,7 @@ RETRY_SECONDS = 0.5
 """Delay before retrying an image that could not be decoded (half-written file)."""
 
 
-class ImageView(Widget, can_focus=True):
+class ImageView(StripWidget, can_focus=True):
     """Shows one frame of an :class:`~dvclive_tui.data.model.ImageSeries` as half-cell blocks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,8 +101,6 @@ class ImageView(Widget, can_focus=True):
         self._series: ImageSeries | None = None
         self._frames: list[tuple[int | None, Path]] = []
         self._last_good: HalfBlockImage | None = None
-        self._cache_key: tuple[Any, ...] | None = None
-        self._strips: list[Strip] = []
         if series is not None:
             self.set_series(series)
 
@@ -137,8 +136,7 @@ class ImageView(Widget, can_focus=True):
             self.selected_step = None
         elif was_newest or renamed or self.selected_step not in steps:
             self.selected_step = self._nearest_step(steps, was_newest or renamed)
-        self._cache_key = None
-        self.refresh()
+        self.invalidate()
 
     def _nearest_step(self, steps: list[int | None], newest: bool) -> int | None:
         if newest or self.selected_step is None:
@@ -169,34 +167,23 @@ class ImageView(Widget, can_focus=True):
 
     def watch_selected_step(self) -> None:
         """Redraw for the new frame."""
-        self._cache_key = None
-        self.refresh()
+        self.invalidate()
 
-    def notify_style_update(self) -> None:
-        """Drop cached strips when CSS changes."""
-        super().notify_style_update()
-        self._cache_key = None
-
-    def render_line(self, y: int) -> Strip:
-        """One row: the frame label, then the image centred below it."""
-        strips = self._render_strips()
-        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
-
-    def _render_strips(self) -> list[Strip]:
-        width, height = self.size
+    def _frame_path(self) -> Path | None:
         index = self.frame_index
-        path = self._frames[index][1] if index >= 0 else None
-        key = (
+        return self._frames[index][1] if index >= 0 else None
+
+    def strips_key(self) -> Hashable:
+        """The series, its version and the frame shown."""
+        return (
             id(self._series),
             self._series.version if self._series else None,
-            path,
-            width,
-            height,
-            self.app.theme,
-            self.has_focus,
+            self._frame_path(),
         )
-        if key == self._cache_key:
-            return self._strips
+
+    def build_strips(self, width: int, height: int) -> list[Strip]:
+        """The frame label, then the image centred below it, then the scrubber."""
+        path = self._frame_path()
         base = self.rich_style
         label_style = self.get_component_rich_style("imageview--label")
         note_style = self.get_component_rich_style("imageview--placeholder")
@@ -224,9 +211,7 @@ class ImageView(Widget, can_focus=True):
             if scrubber:
                 strips.extend(Strip.blank(width, base) for _ in range(1 + image_rows - len(strips)))
                 strips.append(self._scrubber(width, label_style + Style(underline=False)))
-        self._strips = [strip.adjust_cell_length(width, base) for strip in strips[: max(0, height)]]
-        self._cache_key = key
-        return self._strips
+        return [strip.adjust_cell_length(width, base) for strip in strips[: max(0, height)]]
 
     def _scrubber(self, width: int, knob: Style) -> Strip:
         """A track with a knob at the shown frame's position: ``━━━━●━━━━━``."""
@@ -242,8 +227,7 @@ class ImageView(Widget, can_focus=True):
         )
 
     def _retry(self) -> None:
-        self._cache_key = None
-        self.refresh()
+        self.invalidate()
 
 
 def _rgb(style: Style) -> tuple[int, int, int]:

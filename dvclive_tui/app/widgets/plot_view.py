@@ -8,22 +8,27 @@ headless (:mod:`dvclive_tui.charts.plots`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, ClassVar
 
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
-from dvclive_tui.app.widgets.chart import SERIES_CLASSES, frame_strips, role_styler
+from dvclive_tui.app.widgets.strips import (
+    StripWidget,
+    frame_component_classes,
+    frame_css,
+    frame_strips,
+    role_styler,
+)
 from dvclive_tui.charts.frame import ChartFrame
 from dvclive_tui.charts.plots import HEAT, HEAT_LEVELS, is_confusion, render_plot
 from dvclive_tui.data.model import PlotData
 
 
-class PlotView(Widget, can_focus=True):
+class PlotView(StripWidget, can_focus=True):
     """Draws a :class:`~dvclive_tui.data.model.PlotData` by its template."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -35,15 +40,7 @@ class PlotView(Widget, can_focus=True):
     | n | Confusion matrix: toggle counts and rates normalised per row (predicted class). |
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "plotview--axis",
-        "plotview--label",
-        "plotview--title",
-        "plotview--cursor",
-        "plotview--value",
-        "plotview--heat",
-        *(f"plotview--series-{index}" for index in range(SERIES_CLASSES)),
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = frame_component_classes("plotview") | {"plotview--heat"}
     """
     | Class | Description |
     | :- | :- |
@@ -56,36 +53,14 @@ class PlotView(Widget, can_focus=True):
     | `plotview--series-0` … `-7` | Curve and bar colours (`color`); unset: `PALETTE`. |
     """
 
-    DEFAULT_CSS = """
-    PlotView {
-        height: 1fr;
-        min-height: 6;
-        min-width: 20;
-    }
-    PlotView > .plotview--axis {
-        color: $foreground 40%;
-    }
-    PlotView > .plotview--label {
-        color: $foreground 70%;
-    }
-    PlotView > .plotview--title {
-        color: $foreground;
-        text-style: bold;
-    }
-    PlotView:focus > .plotview--title {
-        text-style: bold underline;
-    }
-    PlotView > .plotview--value {
-        color: $foreground;
-        text-style: bold;
-    }
-    PlotView > .plotview--cursor {
-        color: $foreground;
-    }
+    DEFAULT_CSS = (
+        frame_css("PlotView", "plotview")
+        + """
     PlotView > .plotview--heat {
         background: $primary;
     }
     """
+    )
 
     normalized: reactive[bool] = reactive(False)
     """Confusion matrix: show rates per row (dvc's ``percent_of_y``) instead of counts."""
@@ -111,8 +86,6 @@ class PlotView(Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._plot: PlotData | None = None
         self._signature: tuple[Any, ...] = ()
-        self._cache_key: tuple[Any, ...] | None = None
-        self._strips: list[Strip] = []
         self._frame: ChartFrame | None = None
         if plot is not None:
             self.set_plot(plot)
@@ -135,37 +108,24 @@ class PlotView(Widget, can_focus=True):
         self._plot = plot
         if signature != self._signature:
             self._signature = signature
-            self._cache_key = None
-            self.refresh()
+            self.invalidate()
 
     def action_toggle_normalized(self) -> None:
         """Toggle counts and normalised rates (confusion matrices only)."""
         if self._plot is not None and is_confusion(self._plot):
             self.normalized = not self.normalized
 
-    def notify_style_update(self) -> None:
-        """Drop cached strips when CSS changes."""
-        super().notify_style_update()
-        self._cache_key = None
+    def strips_key(self) -> Hashable:
+        """The plot's signature and the normalisation."""
+        return (self._signature, self.normalized)
 
-    def render_line(self, y: int) -> Strip:
-        """One row of the plot, from the cached strips."""
-        strips = self._render_strips()
-        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
-
-    def _render_strips(self) -> list[Strip]:
-        width, height = self.size
-        key = (self._signature, width, height, self.normalized, self.app.theme, self.has_focus)
-        if key == self._cache_key:
-            return self._strips
+    def build_strips(self, width: int, height: int) -> list[Strip]:
+        """Draw the plot by its template, styled by the ``plotview--*`` classes."""
         if self._plot is None:
             self._frame = None
-            self._strips = [Strip.blank(width, self.rich_style) for _ in range(height)]
-        else:
-            self._frame = render_plot(self._plot, width, height, normalized=self.normalized)
-            self._strips = frame_strips(self._frame, self._styler(), width)
-        self._cache_key = key
-        return self._strips
+            return [Strip.blank(width, self.rich_style) for _ in range(height)]
+        self._frame = render_plot(self._plot, width, height, normalized=self.normalized)
+        return frame_strips(self._frame, self._styler(), width)
 
     def _styler(self) -> Callable[[int], Style]:
         chart_style = role_styler(self, "plotview")
