@@ -8,6 +8,7 @@ Everything is read in-process with pygit2; DVC is never imported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,8 @@ from dvclive_tui.experiments.refs import (
 from dvclive_tui.experiments.running import collect_running, workspace_run
 from dvclive_tui.experiments.sources import DirSource
 
+_FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
+
 
 class NotAGitRepository(Exception):
     """Raised when the path is not inside a git repository."""
@@ -58,13 +61,16 @@ class RepoReader:
         self.commits = ReadCache(Path(self.repo.path) / "dvclive-tui" / "commits.json")
         self.parsed.store = self.commits
 
-    def commit_data(self, commit: pygit2.Commit) -> RevisionData:
-        """What ``dvc exp show`` reports for ``commit`` (from the cache when known)."""
+    def commit_data(
+        self, commit: pygit2.Commit, source: GitTreeSource | None = None
+    ) -> RevisionData:
+        """What ``dvc exp show`` reports for ``commit`` (from the cache when known);
+        ``source`` is the commit's tree when the caller has it already."""
         sha = str(commit.id)
         cached = self.commits.get(sha)
         if cached is not None:
             return cached
-        data = read_revision(self.read_commit(commit), self.parsed)
+        data = read_revision(source or self.read_commit(commit), self.parsed)
         parents = [str(parent) for parent in commit.parent_ids]
         self.commits.put(sha, data, float(commit.commit_time), parents)
         return data
@@ -83,7 +89,9 @@ class RepoReader:
     def commit(self, rev: str) -> pygit2.Commit | None:
         """Resolve a revision (SHA, branch, tag, ``HEAD~2``) to a commit, or ``None``."""
         try:
-            obj = self.repo.revparse_single(rev)
+            # A full SHA is a plain lookup (revparse costs ~60 us more per experiment).
+            found = self.repo.get(rev) if _FULL_SHA.match(rev) else None
+            obj = found if found is not None else self.repo.revparse_single(rev)
             peeled = obj.peel(pygit2.Commit)
         except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
             return None
@@ -234,16 +242,17 @@ def _row(
 ) -> Experiment:
     """The row of one commit (its data from the read cache when known)."""
     sha = str(commit.id)
+    source = reader.read_commit(commit)
     return Experiment(
         key=sha,
         kind=kind,
         rev=sha,
         name=name,
-        data=reader.commit_data(commit),
+        data=reader.commit_data(commit, source),
         timestamp=float(commit.commit_time),
         baseline=baseline,
         status=status,
-        source=reader.read_commit(commit),
+        source=source,
     )
 
 

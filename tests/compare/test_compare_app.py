@@ -236,3 +236,19 @@ async def test_star_keeps_a_row_first_through_filters(exps: ExperimentSet) -> No
         screen.table.move_cursor(row=0)
         await pilot.press("asterisk")
         assert labels(screen) == ["calm-owl", "eager-elk"]
+
+
+def test_snapshot_overlay_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
+    async def prepare(pilot: Any) -> None:
+        await pilot.press("space", "down", "down", "space", "g")
+        await pilot.pause()
+
+    assert snap_compare(make_app(exps), terminal_size=(80, 24), run_before=prepare)
+
+
+def test_snapshot_diff_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
+    async def prepare(pilot: Any) -> None:
+        await pilot.press("space", "down", "space", "d")
+        await pilot.pause()
+
+    assert snap_compare(make_app(exps), terminal_size=(80, 24), run_before=prepare)

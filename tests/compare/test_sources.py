@@ -41,3 +41,28 @@ def test_commit_tree_search_finds_nested_dvc_files(tmp_path: Path) -> None:
     assert source.dvc_files() == ["a/x.dvc"]
     assert source.read("a/b/dvc.yaml") == b"{}\n" and source.read("a/nope") is None
     assert source.files_under("a") == ["a/b/dvc.yaml", "a/x.dvc"]
+
+
+def test_resolve_prefers_git_revisions_then_heads_experiment_names(tmp_path: Path) -> None:
+    rb.git(tmp_path, "init", "-q", "-b", "main")
+    shas = []
+    for index in range(3):
+        (tmp_path / "f.txt").write_text(f"{index}\n")
+        rb.git(tmp_path, "add", "f.txt")
+        rb.git(tmp_path, "commit", "-q", "-m", f"c{index}")
+        shas.append(rb.git(tmp_path, "rev-parse", "HEAD"))
+    first, exp_commit, head = shas
+    # The same experiment name under the first commit and under HEAD: HEAD's wins.
+    for baseline, target in ((first, first), (head, exp_commit)):
+        rb.git(tmp_path, "update-ref", f"refs/exps/{baseline[:2]}/{baseline[2:]}/lucky-cat", target)
+    rb.git(tmp_path, "update-ref", f"refs/exps/{first[:2]}/{first[2:]}/old-dog", first)
+    reader = RepoReader.open(tmp_path)
+
+    def resolved(rev: str) -> str | None:
+        commit = reader.resolve(rev)
+        return None if commit is None else str(commit.id)
+
+    assert resolved("HEAD~2") == first and resolved(head) == head and resolved("main") == head
+    assert resolved("lucky-cat") == exp_commit
+    assert resolved("old-dog") == first
+    assert resolved("no-such-name") is None and resolved("x/lucky-cat") is None

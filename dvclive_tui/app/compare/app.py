@@ -42,6 +42,8 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("g / enter", "Overlay the selected experiments' metric curves"),
             ("d", "Params and metrics diff of two selected experiments"),
             ("i", "Images and plots of the selected experiments side by side"),
+            ("n / p  (← →)", "Images and plots: next / previous item"),
+            ("c", "Diff: only the keys that differ"),
             ("escape", "Back to the table"),
         ],
     ),
