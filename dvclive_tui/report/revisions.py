@@ -19,8 +19,6 @@ from dvclive_tui.data.reader import load_run
 from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader
 from dvclive_tui.experiments.sources import FileSource
 
-EXPS_PREFIX = "refs/exps/"
-
 
 class RevisionError(Exception):
     """A revision or path that cannot be read (one readable line)."""
@@ -36,15 +34,10 @@ def open_repository(start: Path) -> RepoReader:
 
 def resolve_commit(reader: RepoReader, rev: str) -> pygit2.Commit:
     """A commit from a revision or a DVC experiment name (``refs/exps/.../<name>``)."""
-    commit = reader.commit(rev)
-    if commit is not None:
-        return commit
-    for name in reader.repo.references:
-        if name.startswith(EXPS_PREFIX) and name.rsplit("/", 1)[-1] == rev:
-            target = reader.repo.references[name].peel(pygit2.Commit)
-            if isinstance(target, pygit2.Commit):
-                return target
-    raise RevisionError(f"unknown revision or experiment: {rev}")
+    commit = reader.resolve(rev)
+    if commit is None:
+        raise RevisionError(f"unknown revision or experiment: {rev}")
+    return commit
 
 
 def load_run_at(reader: RepoReader, rev: str, run_dir: Path, scratch: Path) -> Run:
