@@ -6,25 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.data.conftest import FakeClock
 from tests.tui.runs import FROZEN
 
-
-class Clock:
-    """A wall clock the test moves by hand."""
-
-    def __init__(self, now: float = FROZEN + 5) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+Clock = FakeClock
+"""A wall clock the test moves by hand (the data tests' one)."""
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(FROZEN + 5)
 
 
 @pytest.fixture

@@ -56,24 +56,19 @@ def test_two_runs_tables(snap_compare: SnapCompare, here: Path) -> None:
     assert snap_compare(app_for("."), terminal_size=SMALL, press=["3"])
 
 
-def test_system_tab(snap_compare: SnapCompare, here: Path) -> None:
-    write_run(here / "dvclive", steps=30, system=True)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["2"])
-
-
-def test_tables_tab(snap_compare: SnapCompare, here: Path) -> None:
-    write_run(here / "dvclive", steps=30)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["3"])
-
-
-def test_images_tab(snap_compare: SnapCompare, here: Path) -> None:
-    write_run(here / "dvclive", steps=5, images=True)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["4"])
-
-
-def test_plots_tab(snap_compare: SnapCompare, here: Path) -> None:
-    write_run(here / "dvclive", steps=5, plots=True)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["5"])
+@pytest.mark.parametrize(
+    ("key", "run_options"),
+    [
+        ("2", {"steps": 30, "system": True}),
+        ("3", {"steps": 30}),
+        ("4", {"steps": 5, "images": True}),
+        ("5", {"steps": 5, "plots": True}),
+    ],
+    ids=["system", "tables", "images", "plots"],
+)
+def test_tab(snap_compare: SnapCompare, here: Path, key: str, run_options: dict[str, Any]) -> None:
+    write_run(here / "dvclive", **run_options)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=[key])
 
 
 def test_filter(snap_compare: SnapCompare, here: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, Literal, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -45,15 +45,19 @@ class BrowserPane(Horizontal, Generic[ItemT]):
 
     #: Line shown while no run has such items.
     EMPTY = "Nothing logged yet"
+    #: The :class:`Run` mapping listed, which is also the :class:`Update` flag that says it
+    #: changed.
+    FIELD: ClassVar[Literal["images", "plots"]]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's keyword
         super().__init__(id=id)
         self._items: dict[str, ItemT] = {}
         self._shown: str | None = None
 
-    @abstractmethod
     def items_of(self, run: Run) -> dict[str, ItemT]:
-        """The run's items by name."""
+        """The run's items by name, sorted."""
+        items: dict[str, ItemT] = getattr(run, self.FIELD)
+        return dict(sorted(items.items()))
 
     @abstractmethod
     def make_viewer(self) -> Widget:
@@ -65,7 +69,7 @@ class BrowserPane(Horizontal, Generic[ItemT]):
 
     def wants(self, update: Update) -> bool:
         """Whether ``update`` concerns this pane's items."""
-        return True
+        return bool(getattr(update, self.FIELD))
 
     def compose(self) -> ComposeResult:
         """The list, the viewer and the empty-state line."""

@@ -5,20 +5,16 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from dvclive_tui.app.panes.browser import BrowserPane
-from dvclive_tui.app.panes.update import Update
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.plot_view import PlotView
-from dvclive_tui.data.model import ImageSeries, PlotData, Run
+from dvclive_tui.data.model import ImageSeries, PlotData
 
 
 class ImagesPane(BrowserPane[ImageSeries]):
     """Logged images; per-step images get a scrubber that survives refreshes."""
 
     EMPTY = "No images logged yet"
-
-    def items_of(self, run: Run) -> dict[str, ImageSeries]:
-        """The run's image series."""
-        return dict(sorted(run.images.items()))
+    FIELD = "images"
 
     def make_viewer(self) -> Widget:
         """An :class:`ImageView`."""
@@ -29,19 +25,12 @@ class ImagesPane(BrowserPane[ImageSeries]):
         assert isinstance(viewer, ImageView)
         viewer.set_series(item)
 
-    def wants(self, update: Update) -> bool:
-        """Only image changes concern this pane."""
-        return update.images
-
 
 class PlotsPane(BrowserPane[PlotData]):
-    """sklearn and custom plots."""
+    """sklearn and custom plots, drawn by their dvc template."""
 
     EMPTY = "No plots logged yet"
-
-    def items_of(self, run: Run) -> dict[str, PlotData]:
-        """The run's plots."""
-        return dict(sorted(run.plots.items()))
+    FIELD = "plots"
 
     def make_viewer(self) -> Widget:
         """A :class:`PlotView`."""
@@ -51,7 +40,3 @@ class PlotsPane(BrowserPane[PlotData]):
         """Show the plot."""
         assert isinstance(viewer, PlotView)
         viewer.set_plot(item)
-
-    def wants(self, update: Update) -> bool:
-        """Only plot changes concern this pane."""
-        return update.plots
