@@ -26,6 +26,7 @@ from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.ticks import format_duration, format_value
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
+from dvclive_tui.commands.watch import PathError
 from dvclive_tui.data.discovery import RunPathError, resolve_runs
 from dvclive_tui.data.model import Run, RunStatus
 from dvclive_tui.data.reader import load_run
@@ -47,12 +48,6 @@ _STATUS_MARK = {
     RunStatus.STALLED: "◌ stalled",
     RunStatus.WAITING: "… waiting",
 }
-
-
-class PathError(click.ClickException):
-    """A bad PATH: one ``Error: ...`` line and exit status 2, like a usage error."""
-
-    exit_code = 2
 
 
 @click.command(name="snap")

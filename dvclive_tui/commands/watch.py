@@ -18,20 +18,20 @@ from dvclive_tui.settings import (
 )
 
 
-class MissingPath(click.ClickException):
-    """A watched path does not exist: one line, exit status 2 (as a usage error)."""
+class PathError(click.ClickException):
+    """A bad PATH: one ``Error: ...`` line and exit status 2, like a usage error."""
 
     exit_code = 2
 
 
 def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
-    """The paths to watch (the current folder by default); raise :class:`MissingPath`."""
+    """The paths to watch (the current folder by default); raise :class:`PathError`."""
     chosen = tuple(paths) or (Path("."),)
     for path in chosen:
         if not path.exists():
-            raise MissingPath(f"no such directory: {path}")
+            raise PathError(f"no such directory: {path}")
         if not path.is_dir():
-            raise MissingPath(f"not a directory: {path}")
+            raise PathError(f"not a directory: {path}")
     return chosen
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from dvclive_tui.app.widgets.strips import (
     StripWidget,
+    WidgetOptions,
     frame_component_classes,
     frame_css,
     frame_strips,
@@ -112,25 +113,14 @@ class Chart(StripWidget, can_focus=True):
     cursor: reactive[float | None] = reactive(None)
     """Value cursor position on x; the legend shows every series' value there."""
 
-    def __init__(
-        self,
-        title: str = "",
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's widget signature
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
+    def __init__(self, title: str = "", **options: Unpack[WidgetOptions]) -> None:
         """Create a chart.
 
         Args:
             title: Title shown on the first row.
-            name: The name of the widget.
-            id: The ID of the widget in the DOM.
-            classes: The CSS classes for the widget.
-            disabled: Whether the widget is disabled.
+            **options: Textual's widget keywords (``name``, ``id``, ``classes``, ``disabled``).
         """
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        super().__init__(**options)
         self.title = title
         self._series: tuple[SeriesData, ...] = ()
         self._signature: tuple[tuple[str, int, int], ...] = ()

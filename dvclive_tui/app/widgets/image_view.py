@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from dvclive_tui.app.widgets.strips import StripWidget
+from dvclive_tui.app.widgets.strips import StripWidget, WidgetOptions
 from dvclive_tui.data.model import ImageSeries
 from dvclive_tui.imaging.halfblock import HalfBlockImage, render_image
 
@@ -79,25 +79,14 @@ class ImageView(StripWidget, can_focus=True):
     selected_step: reactive[int | None] = reactive(None)
     """Step of the frame shown (``None`` for a single image or before any frame)."""
 
-    def __init__(
-        self,
-        series: ImageSeries | None = None,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's widget signature
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
+    def __init__(self, series: ImageSeries | None = None, **options: Unpack[WidgetOptions]) -> None:
         """Create an image view.
 
         Args:
             series: Images to show (or call :meth:`set_series` later).
-            name: The name of the widget.
-            id: The ID of the widget in the DOM.
-            classes: The CSS classes for the widget.
-            disabled: Whether the widget is disabled.
+            **options: Textual's widget keywords (``name``, ``id``, ``classes``, ``disabled``).
         """
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        super().__init__(**options)
         self._series: ImageSeries | None = None
         self._frames: list[tuple[int | None, Path]] = []
         self._last_good: HalfBlockImage | None = None

@@ -9,7 +9,7 @@ headless (:mod:`dvclive_tui.charts.plots`).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from dvclive_tui.app.widgets.strips import (
     StripWidget,
+    WidgetOptions,
     frame_component_classes,
     frame_css,
     frame_strips,
@@ -65,25 +66,14 @@ class PlotView(StripWidget, can_focus=True):
     normalized: reactive[bool] = reactive(False)
     """Confusion matrix: show rates per row (dvc's ``percent_of_y``) instead of counts."""
 
-    def __init__(
-        self,
-        plot: PlotData | None = None,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's widget signature
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
+    def __init__(self, plot: PlotData | None = None, **options: Unpack[WidgetOptions]) -> None:
         """Create a plot view.
 
         Args:
             plot: The plot to draw (or call :meth:`set_plot` later).
-            name: The name of the widget.
-            id: The ID of the widget in the DOM.
-            classes: The CSS classes for the widget.
-            disabled: Whether the widget is disabled.
+            **options: Textual's widget keywords (``name``, ``id``, ``classes``, ``disabled``).
         """
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        super().__init__(**options)
         self._plot: PlotData | None = None
         self._signature: tuple[Any, ...] = ()
         self._frame: ChartFrame | None = None

@@ -9,7 +9,7 @@ theme, focus or CSS change. :func:`frame_css`, :func:`frame_component_classes`,
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -119,6 +119,19 @@ def frame_strips(frame: ChartFrame, style: Callable[[int], Style], width: int) -
     return strips
 
 
+class WidgetOptions(TypedDict, total=False):
+    """Textual's own widget keywords, passed through by the widgets of this package."""
+
+    name: str | None
+    """The name of the widget."""
+    id: str | None
+    """The ID of the widget in the DOM."""
+    classes: str | None
+    """The CSS classes for the widget."""
+    disabled: bool
+    """Whether the widget is disabled."""
+
+
 class StripWidget(Widget):
     """A widget drawn from strips that are rebuilt only when something they show changed.
 
@@ -126,15 +139,8 @@ class StripWidget(Widget):
     theme and focus) and :meth:`build_strips`; :meth:`invalidate` forces a rebuild.
     """
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's widget signature
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+    def __init__(self, **options: Unpack[WidgetOptions]) -> None:
+        super().__init__(**options)
         self._cache_key: tuple[Any, ...] | None = None
         self._strips: list[Strip] = []
 
