@@ -178,3 +178,18 @@ def test_experiment_saved_again_under_its_name_is_read_again(tmp_path: Path) -> 
     assert '"seed": 6' in out and '"seed": 5' not in out
     again, _, pygit2_loaded = compare_with_modules(repo)
     assert again == out and not pygit2_loaded
+    # Two cold processes at once: both right, and the cache they race on stays whole.
+    cache = repo / ".git" / "dvclive-tui" / "commits.json"
+    cache.unlink()
+    procs = [
+        subprocess.Popen(
+            [rb.TUI, "compare", "--json"], cwd=repo, env=rb.env(), stdout=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    outputs = [proc.communicate(timeout=120)[0].decode() for proc in procs]
+    assert outputs == [out, out]
+    assert set(json.loads(cache.read_text())["commits"]) >= {
+        entry["rev"] for entry in json.loads(out) if entry["rev"] != "workspace"
+    }
+    assert [p.name for p in cache.parent.iterdir()] == ["commits.json"]  # no temp left
