@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import MarkdownViewer
+from textual.widgets import Label, MarkdownViewer
 
 from dvclive_tui.app.app import WatchApp
 from dvclive_tui.app.panes.charts import ChartsPane
@@ -100,6 +100,10 @@ async def test_filter_narrows_charts_tree_and_tables(workdir: Path, clock: Clock
         assert tree.metrics == ["eval/loss", "train/loss"]
         summary = app.query_one("#summary", KeyValueTable)
         assert summary.row_count == 2
+        assert str(app.query_one("#summary-title", Label).render()) == "Summary (2)"
+        assert str(app.query_one("#params-title", Label).render()) == (
+            "Params: no key matches 'loss'"
+        )
         await pilot.press("enter")
         assert charts_grid(app).metrics == ["eval/loss", "train/loss"]
         await pilot.press("slash", "escape")
@@ -311,6 +315,8 @@ async def test_empty_folder_shows_the_waiting_state(workdir: Path, clock: Clock)
         assert "waiting for a run in runs" in header_text(app)
         empty = charts_grid(app).query_one("#chart-grid-empty")
         assert "Waiting for a run in runs" in str(empty.render())
+        params_title = app.query_one("#params-title", Label)
+        assert str(params_title.render()) == "Params: none logged yet"
         write_run(workdir / "runs" / "exp1" / "dvclive", steps=4)
         app.action_reload()
         await pilot.pause()

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from dvclive_tui.app.panes.update import Update
+from dvclive_tui.app.text import sanitize
 from dvclive_tui.app.widgets.kv_table import KeyValueTable
 from dvclive_tui.app.widgets.runs_table import RunsTable
 
@@ -36,9 +37,9 @@ class TablesPane(Vertical):
         """Three titled tables: runs, params, summary."""
         yield Label("Runs", id="runs-title")
         yield RunsTable(self._clock, id="runs")
-        yield Label("Params", id="params-title")
+        yield Label(_title("Params", 0, ""), id="params-title", markup=False)
         yield KeyValueTable(separator=".", id="params")
-        yield Label("Summary", id="summary-title")
+        yield Label(_title("Summary", 0, ""), id="summary-title", markup=False)
         yield KeyValueTable(separator="/", id="summary")
 
     def update(self, update: Update) -> None:
@@ -47,9 +48,20 @@ class TablesPane(Vertical):
         if not update.tables:
             return
         names = [run.name for run in update.runs]
-        self.query_one("#params", KeyValueTable).show(
-            names, [run.params for run in update.runs], update.query
-        )
-        self.query_one("#summary", KeyValueTable).show(
-            names, [run.summary for run in update.runs], update.query
-        )
+        for section, mappings in (
+            ("params", [run.params for run in update.runs]),
+            ("summary", [run.summary for run in update.runs]),
+        ):
+            table = self.query_one(f"#{section}", KeyValueTable)
+            table.show(names, mappings, update.query)
+            title = self.query_one(f"#{section}-title", Label)
+            title.update(_title(section.capitalize(), table.row_count, update.query))
+
+
+def _title(section: str, rows: int, query: str) -> str:
+    """``Params (5)``, or why the table is empty."""
+    if rows:
+        return f"{section} ({rows})"
+    if query:
+        return f"{section}: no key matches {sanitize(query)!r}"
+    return f"{section}: none logged yet"
