@@ -109,8 +109,15 @@ def parse_metric_tsv(data: bytes) -> TsvTable:
 def parse_metric_rows(
     data: bytes, layout: TsvLayout | None, *, separator: bytes = b"\t"
 ) -> TsvTable:
-    """Parse body rows (no header) with a known layout, e.g. lines appended to a tailed file."""
+    """Parse body rows (no header) with a known layout, e.g. lines appended to a tailed file.
+
+    Large tails (a reader catching up on a fast writer) take the polars path when regular.
+    """
     try:
+        if layout is not None and len(data) >= FAST_PATH_MIN_BYTES:
+            table = _parse_fast(data, layout, separator)
+            if table is not None:
+                return table
         return _parse_body(data, layout, separator, has_header=layout is not None)
     except Exception as error:  # pragma: no cover - a last guard; parsers never raise
         return _empty_table(layout, warnings=[f"unreadable metric rows: {error}"])

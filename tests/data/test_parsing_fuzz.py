@@ -159,11 +159,22 @@ def test_fast_and_slow_paths_agree(tmp_path: Path) -> None:
     assert len(data) > FAST_PATH_MIN_BYTES
     fast = parse_metric_tsv(data)
     header_end = data.index(b"\n") + 1
-    slow = parse_metric_rows(data[header_end:], fast.layout)
-    np.testing.assert_array_equal(fast.values, slow.values)
-    np.testing.assert_array_equal(fast.steps, slow.steps)
-    assert fast.timestamps is not None and slow.timestamps is not None
-    np.testing.assert_array_equal(fast.timestamps, slow.timestamps)
+    body_lines = data[header_end:].splitlines(keepends=True)
+    # Chunks under FAST_PATH_MIN_BYTES take the pure-Python row parser.
+    chunks = [b"".join(body_lines[i : i + 500]) for i in range(0, len(body_lines), 500)]
+    assert all(len(chunk) < FAST_PATH_MIN_BYTES for chunk in chunks)
+    slow_parts = [parse_metric_rows(chunk, fast.layout) for chunk in chunks]
+    slow_values = np.concatenate([part.values for part in slow_parts])
+    slow_steps = np.concatenate([part.steps for part in slow_parts])
+    slow_timestamps = np.concatenate([part.timestamps for part in slow_parts])  # type: ignore[misc]
+    np.testing.assert_array_equal(fast.values, slow_values)
+    np.testing.assert_array_equal(fast.steps, slow_steps)
+    assert fast.timestamps is not None
+    np.testing.assert_array_equal(fast.timestamps, slow_timestamps)
+    # A big tail (a reader catching up) goes through the fast path and agrees too.
+    tail = parse_metric_rows(data[header_end:], fast.layout)
+    np.testing.assert_array_equal(tail.values, slow_values)
+    np.testing.assert_array_equal(tail.steps, slow_steps)
     odd = data + b"1\t6000\tFalse\r\n"
     mixed = parse_metric_tsv(odd)  # polars refuses "False": the slow path takes over
     assert mixed.values[-1] == 0.0 and len(mixed) == len(values) + 1
