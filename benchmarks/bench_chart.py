@@ -72,8 +72,8 @@ async def widget_ms(data: SeriesData, repeat: int, smoothing: float = 0.0) -> fl
         await pilot.pause()
 
         def redraw() -> None:
-            chart._cache_key = None
-            chart._render_strips()
+            chart.invalidate()
+            chart.render_line(0)
 
         return best_ms(redraw, repeat)
 

@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/bench_watch.py [--quick]``
 Prints each figure with its goal and a ratio against an anchor measured in the same run:
 
 a. one chart of 100k points at 120x30 through the Chart widget's rendering path
-   (``Chart._render_strips``: M4 decimation, braille raster, strips), goal <= 5 ms;
+   (``Chart.invalidate`` + ``render_line``: M4 decimation, braille raster, strips), goal <= 5 ms;
    anchor: Textual's built-in ``Sparkline`` renderable drawing the same 100k points;
 b. append-to-screen latency p95 at the default interval (0.25 s): a writer process
    appends rows whose value is the wall time of the write; the App (``run_test``, poller
@@ -123,8 +123,8 @@ async def bench_render(points: int) -> tuple[float, float]:
         assert chart.size == (120, 30), chart.size
 
         def render() -> None:
-            chart._cache_key = None
-            chart._render_strips()
+            chart.invalidate()
+            chart.render_line(0)
 
         ours = best_of(7, render)
     console = Console(width=120, file=open(os.devnull, "w"), color_system="truecolor")  # noqa: SIM115

@@ -38,7 +38,6 @@ class Settings:
         watch: Poll in a background thread. ``False`` loads the runs once, synchronously
             (snapshot tests).
         charts_per_page: Charts shown at once in a grid (1-9).
-        show_start_notice: Whether the app may greet with a toast (never in snapshots).
     """
 
     paths: tuple[Path, ...] = (Path("."),)
@@ -49,7 +48,6 @@ class Settings:
     clock: Callable[[], float] = field(default=time.time, compare=False)
     watch: bool = True
     charts_per_page: int = 4
-    show_start_notice: bool = False
 
     def __post_init__(self) -> None:
         if not MIN_INTERVAL <= self.interval <= MAX_INTERVAL:

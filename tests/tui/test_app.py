@@ -124,6 +124,15 @@ async def test_app_keys_apply_chart_options_to_every_chart(workdir: Path, clock:
         await pilot.press("L", "S")
         assert not any(chart.log_y for chart in charts)
         assert all(chart.smoothing == 0 for chart in charts)
+        await pilot.press("F")
+        assert not any(chart.follow for chart in charts)
+        await pilot.press("F")
+        assert all(chart.follow for chart in charts)
+        trees = list(app.query(MetricTree))
+        await pilot.press("m")
+        assert not any(tree.display for tree in trees)
+        await pilot.press("m")
+        assert all(tree.display for tree in trees)
 
 
 async def test_focused_chart_keys_change_only_that_chart(workdir: Path, clock: Clock) -> None:
@@ -318,7 +327,7 @@ async def test_empty_folder_shows_the_waiting_state(workdir: Path, clock: Clock)
         params_title = app.query_one("#params-title", Label)
         assert str(params_title.render()) == "Params: none logged yet"
         write_run(workdir / "runs" / "exp1" / "dvclive", steps=4)
-        app.action_reload()
+        await pilot.press("r")
         await pilot.pause()
         assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
 
