@@ -16,6 +16,7 @@ from dvclive_tui.app.compare.table_screen import CompareScreen
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.experiments.model import ExperimentSet
 from tests.compare.factory import build_experiments
+from tests.compare.ui import open_overlay
 
 
 @pytest.fixture(autouse=True)
@@ -187,12 +188,7 @@ async def test_colours_unique_among_selected_and_marked_past_the_palette(
         assert isinstance(screen, CompareScreen)
         for _ in range(10):
             await pilot.press("space", "down")
-        await pilot.press("g")
-        await pilot.pause()
-        charts = app.screen
-        assert isinstance(charts, ChartsScreen)
-        chart = charts.query_one(ChartGrid).chart("acc")
-        assert chart is not None
+        chart = await open_overlay(pilot, "acc")
         series = chart.series
         assert len(series) == 10
         assert sorted(s.color % len(PALETTE) for s in series[:8]) == list(range(8))  # type: ignore[operator]

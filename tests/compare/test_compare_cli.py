@@ -20,10 +20,10 @@ from textual.widgets import Static
 from dvclive_tui.app.compare.app import CompareApp
 from dvclive_tui.app.compare.charts_screen import ChartsScreen
 from dvclive_tui.app.compare.table_screen import CompareScreen
-from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.experiments.load import load_experiments
 from tests.compare import repo_builder as rb
 from tests.compare.conftest import ExperimentsRepo
+from tests.compare.ui import open_overlay
 
 pytestmark = pytest.mark.slow
 
@@ -171,16 +171,11 @@ async def compare_screen(
 async def test_tui_on_real_repo_overlays_curves_from_git_objects(
     exps_repo: ExperimentsRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with compare_screen(exps_repo.path, monkeypatch) as (app, pilot, screen, rows):
+    async with compare_screen(exps_repo.path, monkeypatch) as (_app, pilot, screen, rows):
         for name in ("e-fast", "e-slow"):
             screen.table.move_cursor(row=rows.index(name))
             await pilot.press("space")
-        await pilot.press("g")
-        await pilot.pause()
-        charts = app.screen
-        assert isinstance(charts, ChartsScreen)
-        chart = charts.query_one(ChartGrid).chart("train/loss")
-        assert chart is not None
+        chart = await open_overlay(pilot, "train/loss")
         by_label = {series.label: series for series in chart.series}
         assert set(by_label) == {"e-fast", "e-slow"}
         assert len(by_label["e-slow"].steps) == 4 and len(by_label["e-fast"].steps) == 3

@@ -7,10 +7,8 @@ import time
 from pathlib import Path
 
 from dvclive_tui.app.compare.app import CompareApp
-from dvclive_tui.app.compare.charts_screen import ChartsScreen
 from dvclive_tui.app.compare.media_screen import MediaScreen
 from dvclive_tui.app.compare.table_screen import CompareScreen
-from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.experiments.load import load_experiments
@@ -18,6 +16,7 @@ from dvclive_tui.experiments.model import ExpStatus
 from dvclive_tui.experiments.readers import ParseCache
 from dvclive_tui.experiments.running import directory_row
 from tests.compare.factory import add_media, build_experiments, write_run
+from tests.compare.ui import open_overlay
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -66,12 +65,8 @@ async def test_running_directory_updates_live(tmp_path: Path, monkeypatch) -> No
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         assert isinstance(screen, CompareScreen)
-        await pilot.press("g")
-        await pilot.pause()
-        charts = app.screen
-        assert isinstance(charts, ChartsScreen)
-        chart = charts.query_one(ChartGrid).chart("acc")
-        assert chart is not None and len(chart.series[0].steps) == 2
+        chart = await open_overlay(pilot, "acc")
+        assert len(chart.series[0].steps) == 2
         with (live_dir / "plots" / "metrics" / "acc.tsv").open("a") as handle:
             handle.write("2\t0.3\n3\t0.4\n")
         await wait_for(pilot, lambda: len(chart.series[0].steps) == 4)
