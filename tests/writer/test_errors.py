@@ -74,7 +74,7 @@ def test_bad_metric_value_writes_nothing(
     val: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    live = Live(save_dvc_exp=False)
+    live = Live(save_dvc_exp=False, report=None)  # no background report build to race
     live.log_metric("good", 1)
     live.next_step()
     before = snapshot(tmp_path)
