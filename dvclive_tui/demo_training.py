@@ -2,9 +2,10 @@
 
 Run as ``python -m dvclive_tui.demo_training DIR --steps N --delay S``: logs noisy
 ``train/loss``, ``train/acc``, ``eval/loss``, ``eval/acc`` and ``lr`` every step, the
-params once, a per-step sample image (``samples/<step>.png``, Pillow) and, at the end,
-sklearn plots (a confusion matrix always; ROC and precision-recall when scikit-learn is
-installed). Seeded, so two runs write the same numbers.
+params once, a per-step sample image (``samples/<step>.png``, Pillow), this machine's
+CPU, RAM and disk use (``monitor_system``, the System tab) and, at the end, sklearn
+plots (a confusion matrix always; ROC and precision-recall when scikit-learn is installed).
+Seeded, so two runs write the same numbers.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def train(directory: Path, steps: int, delay: float, seed: int = 0) -> None:
     from dvclive_writer import Live
 
     rng = random.Random(seed)
-    with Live(str(directory), save_dvc_exp=False) as live:
+    with Live(str(directory), save_dvc_exp=False, monitor_system=True) as live:
         live.log_params(
             {
                 "model": {"name": "resnet18", "pretrained": True},

@@ -74,6 +74,8 @@ async def test_demo_trainer_feeds_the_dashboard(
         assert [step for step, _ in run.images["samples"].frames] == [0, 1, 2, 3]
         assert "confusion_matrix" in run.plots
         assert len(run.metrics["train/loss"]) == 4
+        system = app.query_one("#system-pane", ChartsPane).grid
+        assert "system/cpu/usage (%)" in system.metrics
 
 
 def test_stopping_the_demo_trainer_ends_it(tmp_path: Path) -> None:
