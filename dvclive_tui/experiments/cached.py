@@ -18,7 +18,6 @@ from dvclive_tui.experiments.gitfiles import (
     read_head,
     read_reflog,
     read_refs,
-    simple_ignore,
 )
 from dvclive_tui.experiments.model import (
     Experiment,
@@ -28,15 +27,14 @@ from dvclive_tui.experiments.model import (
     newest_first,
 )
 from dvclive_tui.experiments.read_cache import ReadCache
-from dvclive_tui.experiments.readers import ParseCache, RevisionData, read_revision
+from dvclive_tui.experiments.readers import ParseCache, RevisionData
 from dvclive_tui.experiments.refs import (
     CELERY_STASH,
     Selection,
     group_experiment_refs,
     parse_stash_log,
 )
-from dvclive_tui.experiments.running import collect_running, workspace_run
-from dvclive_tui.experiments.sources import DirSource
+from dvclive_tui.experiments.running import collect_running, workspace_row
 
 
 class CacheMiss(Exception):
@@ -180,17 +178,7 @@ def _collect(
     result = ExperimentSet(repo_root=str(root))
     parsed = ParseCache(store=cached.cache)
     if selection.include_workspace:
-        source = DirSource(root, ignored=simple_ignore(root, cached.git_dir))
-        workspace = Experiment(
-            key="workspace",
-            kind=ExpKind.WORKSPACE,
-            rev="workspace",
-            name=None,
-            data=read_revision(source, parsed),
-            baseline=head,
-            source=source,
-        )
-        workspace_run(root, workspace)
+        workspace = workspace_row(root, cached.git_dir, parsed, head)
         result.experiments.append(workspace)
     exps = group_experiment_refs(refs.items())
     queued: dict[str, list[tuple[str | None, str]]] = {}

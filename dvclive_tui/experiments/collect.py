@@ -16,7 +16,6 @@ import pygit2
 from pygit2.enums import SortMode
 
 from dvclive_tui.experiments.git_tree import GitTreeSource, TreeCache
-from dvclive_tui.experiments.gitfiles import simple_ignore
 from dvclive_tui.experiments.model import (
     Experiment,
     ExperimentSet,
@@ -34,8 +33,7 @@ from dvclive_tui.experiments.refs import (
     group_experiment_refs,
     parse_stash_log,
 )
-from dvclive_tui.experiments.running import collect_running, workspace_run
-from dvclive_tui.experiments.sources import DirSource
+from dvclive_tui.experiments.running import collect_running, workspace_row
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -275,13 +273,17 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
         result.warnings.append("the git repository has no commits yet")
         result.no_commits = True
         if selection.include_workspace:
-            result.experiments.append(_workspace(reader, None))
+            result.experiments.append(
+                workspace_row(reader.root, Path(reader.repo.path), reader.parsed, None)
+            )
         return result
     baselines = baseline_revs(reader, selection)
     names = describe(reader, baselines)
     head_rev = str(repo.head.peel(pygit2.Commit).id)
     if selection.include_workspace:
-        result.experiments.append(_workspace(reader, head_rev))
+        result.experiments.append(
+            workspace_row(reader.root, Path(reader.repo.path), reader.parsed, head_rev)
+        )
     refs = experiment_refs(repo)
     queued = queued_refs(repo)
     for baseline in baselines:
@@ -306,18 +308,3 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
     result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
     reader.commits.save(reader.save_interval)
     return result
-
-
-def _workspace(reader: RepoReader, head_rev: str | None) -> Experiment:
-    source = DirSource(reader.root, ignored=simple_ignore(reader.root, Path(reader.repo.path)))
-    exp = Experiment(
-        key="workspace",
-        kind=ExpKind.WORKSPACE,
-        rev="workspace",
-        name=None,
-        data=read_revision(source, reader.parsed),
-        baseline=head_rev,
-        source=source,
-    )
-    workspace_run(reader.root, exp)
-    return exp

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dvclive_tui.data.signals import pid_alive
+from dvclive_tui.experiments.gitfiles import simple_ignore
 from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.sources import DirSource
@@ -50,11 +51,24 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def workspace_run(root: Path, workspace: Experiment) -> None:
-    """Mark the workspace row running (and name it) when a live dvclive run owns it."""
+def workspace_row(
+    root: Path, git_dir: Path | None, cache: ParseCache, head_rev: str | None
+) -> Experiment:
+    """The workspace row, read from disk; running (and named) while a live dvclive run
+    owns it (``DVCLIVE_ONLY`` names a live pid)."""
+    source = DirSource(root, ignored=simple_ignore(root, git_dir))
+    workspace = Experiment(
+        key="workspace",
+        kind=ExpKind.WORKSPACE,
+        rev="workspace",
+        name=None,
+        data=read_revision(source, cache),
+        baseline=head_rev,
+        source=source,
+    )
     signal = _read_json(root / DVCLIVE_ONLY)
     if not isinstance(signal, dict):
-        return
+        return workspace
     pid = signal.get("pid")
     if pid_alive(pid):
         workspace.status = ExpStatus.RUNNING
@@ -62,6 +76,7 @@ def workspace_run(root: Path, workspace: Experiment) -> None:
         name = signal.get("exp_name")
         if isinstance(name, str) and name:
             workspace.name = name
+    return workspace
 
 
 def executor_infos(root: Path) -> dict[str, dict[str, Any]]:
