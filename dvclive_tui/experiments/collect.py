@@ -269,21 +269,16 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
     result = ExperimentSet(repo_root=str(reader.root))
     reader.commits.begin()
     repo = reader.repo
-    if repo.head_is_unborn:
+    head_rev = None if repo.head_is_unborn else str(repo.head.peel(pygit2.Commit).id)
+    if selection.include_workspace:
+        git_dir = Path(repo.path)
+        result.experiments.append(workspace_row(reader.root, git_dir, reader.parsed, head_rev))
+    if head_rev is None:
         result.warnings.append("the git repository has no commits yet")
         result.no_commits = True
-        if selection.include_workspace:
-            result.experiments.append(
-                workspace_row(reader.root, Path(reader.repo.path), reader.parsed, None)
-            )
         return result
     baselines = baseline_revs(reader, selection)
     names = describe(reader, baselines)
-    head_rev = str(repo.head.peel(pygit2.Commit).id)
-    if selection.include_workspace:
-        result.experiments.append(
-            workspace_row(reader.root, Path(reader.repo.path), reader.parsed, head_rev)
-        )
     refs = experiment_refs(repo)
     queued = queued_refs(repo)
     for baseline in baselines:
