@@ -545,9 +545,15 @@ class Live:
         )
 
     def save_dvc_exp(self) -> None:
-        """Save the run as a DVC experiment (when ``save_dvc_exp`` is in effect)."""
+        """Save the run as a DVC experiment (when ``save_dvc_exp`` is in effect).
+
+        The hidden metrics.json slots are removed first (the next sync makes new ones), so
+        the experiment commit, which takes the whole directory, never holds them.
+        """
         if (dvc_repo := _feature("dvc_repo")) is not None:
-            dvc_repo.save_dvc_exp(self)
+            with self._lock:
+                self._metrics_json.close()
+                dvc_repo.save_dvc_exp(self)
 
     def post_data_to_studio(self) -> None:
         """Queue the latest data for DVC Studio (no-op while Studio is off)."""

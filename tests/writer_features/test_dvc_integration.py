@@ -80,6 +80,24 @@ def test_seed_example_saves_an_experiment(dvc_repo: Path) -> None:
     assert "errors" not in plots
 
 
+def test_a_save_in_the_middle_of_a_run_commits_no_hidden_file(dvc_repo: Path) -> None:
+    live = Live(exp_name="mid-run", report=None)
+    live.log_metric("m", 1)
+    live.next_step()
+    assert list((dvc_repo / "dvclive").glob(".metrics.json.*.tmp"))  # the slots exist
+    live.save_dvc_exp()
+    (ref,) = exp_refs(dvc_repo)
+    files = git("ls-tree", "-r", "--name-only", ref, cwd=dvc_repo).split()
+    assert "dvclive/metrics.json" in files
+    assert [name for name in files if name.endswith(".tmp")] == []
+    live.log_metric("m", 2)
+    live.next_step()  # the run goes on with new slots
+    assert json.loads((dvc_repo / "dvclive/metrics.json").read_text()) == {"m": 2, "step": 1}
+    live._save_dvc_exp = False
+    live.end()
+    assert list((dvc_repo / "dvclive").glob(".*")) == []
+
+
 def test_signal_files_and_exp_name(dvc_repo: Path, caplog: pytest.LogCaptureFixture) -> None:
     live = Live(exp_name="my-exp", report=None)
     only = json.loads((dvc_repo / RUN_DIR / "DVCLIVE_ONLY").read_text())
