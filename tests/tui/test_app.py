@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Label, MarkdownViewer
 
@@ -194,7 +195,23 @@ async def test_help_overlay_lists_bindings(workdir: Path, clock: Clock) -> None:
         assert everywhere["Filter"] == "/" and everywhere["Log-y all"] == "L"
         assert everywhere["Charts / System / Tables / Images / Plots"] == "1 2 3 4 5"
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        assert not isinstance(screen_of(app), HelpScreen)
+
+
+async def test_help_overlay_scrolls_by_keyboard_at_80x24(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one(VerticalScroll)
+        assert box.max_scroll_y > 0  # the list is taller than the screen
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert box.scroll_y == 0
 
 
 async def test_appended_step_shows_up_after_a_poll(workdir: Path, clock: Clock) -> None:

@@ -45,6 +45,10 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings in sections; any of escape, ``?`` or ``q`` closes it."""
 
+    AUTO_FOCUS = "VerticalScroll"
+    """Focus the scrolling box, so arrows, page keys and home/end scroll a long list (the
+    App's own ``AUTO_FOCUS`` selector matches nothing on this screen)."""
+
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {

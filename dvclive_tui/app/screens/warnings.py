@@ -20,6 +20,10 @@ from dvclive_tui.data.model import Run
 class WarningsScreen(ModalScreen[None]):
     """Lists unreadable files per run: the rest of each run keeps working."""
 
+    AUTO_FOCUS = "VerticalScroll"
+    """Focus the scrolling box, so arrows, page keys and home/end scroll a long list (the
+    App's own ``AUTO_FOCUS`` selector matches nothing on this screen)."""
+
     DEFAULT_CSS = """
     WarningsScreen { align: center middle; }
     WarningsScreen > VerticalScroll {
