@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Label, MarkdownViewer
+from textual.widgets import Label, MarkdownViewer, OptionList
 
 from dvclive_tui.app.app import WatchApp
 from dvclive_tui.app.panes.charts import ChartsPane
@@ -18,8 +18,10 @@ from dvclive_tui.app.screens.help import HelpScreen
 from dvclive_tui.app.screens.warnings import WarningsScreen
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.kv_table import KeyValueTable
 from dvclive_tui.app.widgets.metric_tree import MetricTree
+from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.app.widgets.run_header import RunHeader
 from dvclive_tui.app.widgets.runs_table import RunsTable
 from dvclive_tui.data.model import RunStatus
@@ -378,6 +380,29 @@ async def test_media_tabs_list_logged_items(workdir: Path, clock: Clock, tab: st
         pane = app.query_one(f"#{tab}-pane")
         names = list(pane._items)  # type: ignore[attr-defined]
         assert names == (["samples"] if tab == "images" else ["confusion_matrix"])
+
+
+async def test_media_keys_work_while_the_list_has_the_focus(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive", steps=4, images=True, plots=True)
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        images = app.query_one(ImageView)
+        assert images.selected_step == 3
+        await pilot.press("left", "left", "comma")
+        assert images.selected_step == 0
+        await pilot.press("right")
+        assert images.selected_step == 1
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        plot = app.query_one(PlotView)
+        await pilot.press("n")
+        assert plot.normalized
+        await pilot.press("n")
+        assert not plot.normalized
 
 
 def test_waiting_names_do_not_render_absolute_paths(tmp_path: Path, clock: Clock) -> None:

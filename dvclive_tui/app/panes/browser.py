@@ -119,6 +119,10 @@ class BrowserPane(Horizontal, Generic[ItemT]):
         self._shown = key
         self.view(self.query_one(".browser-viewer"), self._items[key])
 
+    async def action_viewer(self, action: str) -> None:
+        """Run the viewer's ``action`` (pane bindings reach it from the list too)."""
+        await self.query_one(".browser-viewer").run_action(action)
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Show the highlighted item."""
         event.stop()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 from dvclive_tui.app.panes.browser import BrowserPane
@@ -15,6 +18,11 @@ class ImagesPane(BrowserPane[ImageSeries]):
 
     EMPTY = "No images logged yet"
     FIELD = "images"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,comma", "viewer('prev_frame')", "Prev frame", show=False),
+        Binding("right,full_stop", "viewer('next_frame')", "Next frame", show=False),
+    ]
+    """The frame keys also work while the list has the focus."""
 
     def make_viewer(self) -> Widget:
         """An :class:`ImageView`."""
@@ -31,6 +39,10 @@ class PlotsPane(BrowserPane[PlotData]):
 
     EMPTY = "No plots logged yet"
     FIELD = "plots"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "viewer('toggle_normalized')", "Normalize", show=False),
+    ]
+    """``n`` also works while the list has the focus (it would turn chart pages there)."""
 
     def make_viewer(self) -> Widget:
         """A :class:`PlotView`."""
