@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.keys import format_key
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from dvclive_tui.app.screens.overlay import ScrollOverlay
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -42,28 +43,19 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ScrollOverlay):
     """Lists the bindings in sections; any of escape, ``?`` or ``q`` closes it."""
 
-    AUTO_FOCUS = "VerticalScroll"
-    """Focus the scrolling box, so arrows, page keys and home/end scroll a long list (the
-    App's own ``AUTO_FOCUS`` selector matches nothing on this screen)."""
-
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
         width: 72;
         max-width: 100%;
-        height: auto;
         max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
     }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss_help", "Close help"),
+        Binding("escape,question_mark,q", "close", "Close help"),
     ]
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
@@ -89,7 +81,3 @@ class HelpScreen(ModalScreen[None]):
                 for keys, description in rows:
                     table.add_row(keys, description)
                 yield Static(table)
-
-    def action_dismiss_help(self) -> None:
-        """Close the overlay."""
-        self.dismiss(None)

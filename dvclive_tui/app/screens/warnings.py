@@ -10,33 +10,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from dvclive_tui.app.screens.overlay import ScrollOverlay
 from dvclive_tui.app.text import sanitize
 from dvclive_tui.data.model import Run
 
 
-class WarningsScreen(ModalScreen[None]):
+class WarningsScreen(ScrollOverlay):
     """Lists unreadable files per run: the rest of each run keeps working."""
 
-    AUTO_FOCUS = "VerticalScroll"
-    """Focus the scrolling box, so arrows, page keys and home/end scroll a long list (the
-    App's own ``AUTO_FOCUS`` selector matches nothing on this screen)."""
-
     DEFAULT_CSS = """
-    WarningsScreen { align: center middle; }
     WarningsScreen > VerticalScroll {
         width: 90%;
-        height: auto;
         max-height: 90%;
         border: round $warning;
-        background: $surface;
-        padding: 0 1;
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,w,q", "dismiss_warnings", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,w,q", "close", "Close")]
 
     def __init__(self, runs: Sequence[Run]) -> None:
         super().__init__()
@@ -60,7 +52,3 @@ class WarningsScreen(ModalScreen[None]):
             scroll.border_title = f"Warnings ({count})"
             scroll.border_subtitle = "esc to close"
             yield Static(table if count else Text("No warnings."))
-
-    def action_dismiss_warnings(self) -> None:
-        """Close the panel."""
-        self.dismiss(None)
