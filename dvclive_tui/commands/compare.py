@@ -11,13 +11,8 @@ from pathlib import Path
 
 import click
 
+from dvclive_tui.commands.errors import InputError
 from dvclive_tui.experiments.refs import Selection
-
-
-class NothingToCompareError(click.ClickException):
-    """Neither a git repository nor a directory: one line, exit status 2."""
-
-    exit_code = 2
 
 
 @click.command(name="compare")
@@ -88,7 +83,7 @@ def compare(
         one_shot = as_json or as_csv or as_md
         exps = load_experiments(Path.cwd(), dirs, selection, cached=one_shot)
     except NothingToCompare as exc:
-        raise NothingToCompareError(str(exc)) from None
+        raise InputError(str(exc)) from None
     except UnknownRevision as exc:
         raise click.BadParameter(str(exc), param_hint="--rev") from None
     if as_json:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 
+from dvclive_tui.commands.errors import InputError
 from dvclive_tui.data.discovery import NoRunsFound, RunPathError, resolve_runs
 from dvclive_tui.data.model import MetricSeries, Run, RunStatus
 from dvclive_tui.data.reader import load_run
@@ -46,12 +47,6 @@ _STATUS_STYLES = {
     RunStatus.FINISHED: "cyan",
     RunStatus.WAITING: "dim",
 }
-
-
-class PathError(click.ClickException):
-    """A bad PATH: one ``Error: ...`` line and exit status 2, like a usage error."""
-
-    exit_code = 2
 
 
 @click.command(name="ls")
@@ -69,7 +64,7 @@ def ls(path: str, as_json: bool) -> None:
     except NoRunsFound as error:
         raise click.ClickException(str(error)) from None
     except RunPathError as error:
-        raise PathError(str(error)) from None
+        raise InputError(str(error)) from None
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
         payload = {"runs": [run_to_dict(run) for run in runs]}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from dvclive_tui.commands.errors import InputError
 from dvclive_tui.data.discovery import is_dvclive_dir
 from dvclive_tui.data.reader import load_run
 from dvclive_tui.report.builder import WORKSPACE, Mode, write_report
@@ -26,12 +27,6 @@ from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment
 from dvclive_tui.report.revisions import RevisionError, load_run_at, open_repository
 
 DEFAULT_DIR = "dvclive"
-
-
-class PathError(click.ClickException):
-    """A bad PATH or revision: one ``Error: ...`` line and exit status 2."""
-
-    exit_code = 2
 
 
 @click.command(name="report")
@@ -77,7 +72,7 @@ def report(
     run_dirs = [Path(p) for p in paths] or [Path(DEFAULT_DIR)]
     for run_dir in run_dirs:
         if not run_dir.is_dir():
-            raise PathError(f"no such directory: {run_dir}")
+            raise InputError(f"no such directory: {run_dir}")
     with tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch:
         experiments = _experiments(run_dirs, revs, Path(scratch))
         target = output or _default_output(run_dirs, len(experiments), mode)
@@ -118,7 +113,7 @@ def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> 
                     name = rev if len(run_dirs) == 1 else f"{rev}:{run_dir.as_posix()}"
                     experiments.append(Experiment(name, run))
         except RevisionError as error:
-            raise PathError(str(error)) from error
+            raise InputError(str(error)) from error
     return experiments
 
 

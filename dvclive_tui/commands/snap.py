@@ -26,7 +26,7 @@ from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.ticks import format_duration, format_value
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
-from dvclive_tui.commands.watch import PathError
+from dvclive_tui.commands.errors import InputError
 from dvclive_tui.data.discovery import RunPathError, resolve_runs
 from dvclive_tui.data.model import Run, RunStatus
 from dvclive_tui.data.reader import load_run
@@ -67,7 +67,7 @@ def snap(path: str, width: int | None) -> None:
     try:
         run_dirs = resolve_runs(path)
     except RunPathError as error:
-        raise PathError(str(error)) from None
+        raise InputError(str(error)) from None
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:

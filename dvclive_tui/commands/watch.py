@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from dvclive_tui.commands.errors import InputError
 from dvclive_tui.settings import (
     COLOR_SYSTEMS,
     DEFAULT_INTERVAL,
@@ -18,20 +19,14 @@ from dvclive_tui.settings import (
 )
 
 
-class PathError(click.ClickException):
-    """A bad PATH: one ``Error: ...`` line and exit status 2, like a usage error."""
-
-    exit_code = 2
-
-
 def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
-    """The paths to watch (the current folder by default); raise :class:`PathError`."""
+    """The paths to watch (the current folder by default); raise :class:`InputError`."""
     chosen = tuple(paths) or (Path("."),)
     for path in chosen:
         if not path.exists():
-            raise PathError(f"no such directory: {path}")
+            raise InputError(f"no such directory: {path}")
         if not path.is_dir():
-            raise PathError(f"not a directory: {path}")
+            raise InputError(f"not a directory: {path}")
     return chosen
 
 
