@@ -104,6 +104,7 @@ def test_file_entries_are_pruned_and_live_writes_throttled(tmp_path: Path) -> No
 def test_warm_path_needs_neither_pygit2_nor_yaml(exps_repo: ExperimentsRepo, flags) -> None:  # type: ignore[no-untyped-def]
     from tests.compare.test_exp_show_json import without_error_messages
 
+    wait_until_cacheable(exps_repo.path)
     compare_with_modules(exps_repo.path, *flags)  # fills the cache if needed
     out, yaml_loaded, pygit2_loaded = compare_with_modules(exps_repo.path, *flags)
     assert not pygit2_loaded and not yaml_loaded
@@ -193,3 +194,16 @@ def test_experiment_saved_again_under_its_name_is_read_again(tmp_path: Path) -> 
         entry["rev"] for entry in json.loads(out) if entry["rev"] != "workspace"
     }
     assert [p.name for p in cache.parent.iterdir()] == ["commits.json"]  # no temp left
+
+
+def wait_until_cacheable(repo: Path) -> None:
+    """Sleep until the workspace's newest file is older than RACY_S (young files never cache)."""
+    newest = max(
+        max(stat.st_mtime_ns, stat.st_ctime_ns)
+        for path in repo.rglob("*")
+        if ".git" not in path.parts and path.is_file()
+        for stat in [path.stat()]
+    )
+    remaining = RACY_S - (time.time_ns() - newest) / 1e9
+    if remaining > 0:
+        time.sleep(remaining + 0.05)
