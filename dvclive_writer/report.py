@@ -70,7 +70,9 @@ class ReportScheduler:
         self.min_interval = min_interval
         self.background = background
         """Whether rate-limited rebuilds run in a background thread."""
-        self.last_build: float | None = None
+        self.last_build: float | None = clock()
+        """When the last build started; creation counts as one, so the first rebuild waits one
+        interval (the report stack's imports stay off the first training steps)."""
         self.interval = min_interval
         """Current spacing of rebuilds: ``min_interval``, or longer when builds are slow."""
         self.builds = 0

@@ -42,6 +42,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_default_is_html_with_refresh_only_while_live(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
+    attach(live, min_interval=0)  # no wait for the first rebuild
     live.log_param("lr", 0.1)
     live.log_metric("loss", 1.0)
     live.next_step()
@@ -62,6 +63,7 @@ def test_default_is_html_with_refresh_only_while_live(workdir: Path) -> None:
 
 def test_context_manager_end_drops_refresh(workdir: Path) -> None:
     with Live(save_dvc_exp=False) as live:
+        attach(live, min_interval=0)
         for step in range(3):
             live.log_metric("acc", step / 10)
             live.next_step()
@@ -80,17 +82,18 @@ def test_regeneration_is_rate_limited(workdir: Path) -> None:
         live.next_step()
         built(live)
         clock.now += 0.1
-    # Built at t=0 (step 0) and t=5.0 (step 50); every other sync was within 5 s of a build.
-    assert scheduler.builds == 2
-    assert scheduler.skipped == 98
+    # Creation counts as a build (the first steps stay free of the report's imports), so
+    # the only rebuild is at t=5.0 (step 50); every other sync was within 5 s of a build.
+    assert scheduler.builds == 1
+    assert scheduler.skipped == 99
     assert REFRESH in report.read_text(encoding="utf-8")
     stale = report.read_text(encoding="utf-8")
     assert '"step":[0,' in stale and ",50]" in stale  # the t=5.0 build saw steps 0..50
 
     live.make_report()  # explicit calls always build
-    assert scheduler.builds == 3
+    assert scheduler.builds == 2
     live.end()  # and so does end()
-    assert scheduler.builds == 4
+    assert scheduler.builds == 3
     page = report.read_text(encoding="utf-8")
     assert REFRESH not in page and ",99]" in page
     assert MIN_INTERVAL_S == 5.0
@@ -120,6 +123,7 @@ def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
 
 def test_write_is_atomic(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
+    attach(live, min_interval=0)
     live.log_metric("loss", 1.0)
     live.next_step()
     built(live)
@@ -166,8 +170,9 @@ def test_report_stack_is_imported_only_at_first_build(tmp_path: Path) -> None:
     code = """
 import json, sys
 from dvclive_writer import Live
-from dvclive_writer.report import scheduler_of
+from dvclive_writer.report import attach, scheduler_of
 live = Live(save_dvc_exp=False)
+attach(live, min_interval=0)
 live.log_metric("a", 1.0)
 heavy = ("dvclive_tui", "numpy", "dvc_render", "PIL", "matplotlib", "textual")
 before = sorted(m for m in sys.modules if m.startswith(heavy))
@@ -201,7 +206,7 @@ def test_md_report_of_a_new_run_drops_the_old_runs_charts(workdir: Path) -> None
 
 
 def test_slow_builds_space_out_the_next_ones(workdir: Path) -> None:
-    readings = iter([0.0, 1.0, 10.0, 20.0, 20.1, 24.0, 25.0, 25.1])
+    readings = iter([-5.0, 0.0, 1.0, 10.0, 20.0, 20.1, 24.0, 25.0, 25.1])  # -5: creation
 
     def clock() -> float:  # each rebuild reads the clock before and after building
         return next(readings)
@@ -310,3 +315,20 @@ def test_a_child_forked_during_a_build_can_still_report(workdir: Path) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert scheduler.wait(timeout=60)
+
+
+def test_first_rebuild_waits_one_interval_after_start(workdir: Path) -> None:
+    clock = FakeClock()
+    live = Live(save_dvc_exp=False)
+    scheduler = attach(live, clock=clock)
+    live.log_metric("loss", 1.0)
+    live.next_step()
+    built(live)
+    assert scheduler.builds == 0  # the first training steps pay nothing for the report
+    assert not (workdir / "dvclive/report.html").exists()
+    clock.now += MIN_INTERVAL_S
+    live.log_metric("loss", 0.5)
+    live.next_step()
+    built(live)
+    assert scheduler.builds == 1
+    assert REFRESH in (workdir / "dvclive/report.html").read_text(encoding="utf-8")
