@@ -135,8 +135,10 @@ def header_layout(first_line: bytes, separator: bytes = b"\t") -> TsvLayout | No
             return None
         if not line.strip() or all(_is_number(cell) for cell in cells):
             return None
-    timestamp = next((i for i, c in enumerate(lowered) if c in _TIMESTAMP_NAMES), None)
     step = next((i for i, c in enumerate(lowered) if c in _STEP_NAMES), None)
+    timestamp = next((i for i, c in enumerate(lowered) if c in _TIMESTAMP_NAMES), None)
+    if step is not None and len(cells) == 2:
+        timestamp = None  # "step\ttimestamp": the history of a metric named "timestamp"
     if step is None:
         step = next((i for i in range(len(cells)) if i != timestamp), 0)
     value = next((i for i in range(len(cells)) if i not in (timestamp, step)), None)

@@ -226,3 +226,22 @@ def test_odd_names_do_not_crash(tmp_path: Path) -> None:
     assert run.metrics[odd].values.tolist() == [1.0]
     assert run.metrics["loss"].values.tolist() == [0.5, 0.25]
     assert os.fsdecode(run.metrics[odd].path.encode()) == f"plots/metrics/{odd}.tsv"
+
+
+def test_a_metric_named_timestamp_keeps_its_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dvclive's header for a metric named "timestamp" is ``step\\ttimestamp``: no time column."""
+    from dvclive import Live
+
+    monkeypatch.chdir(tmp_path)
+    live = Live("dvclive", save_dvc_exp=False, report=None)
+    for step in range(3):
+        live.log_metric("timestamp", 100.5 + step)
+        live.next_step()
+    live.end()
+    run = load_run(tmp_path / "dvclive")
+    assert run.metrics["timestamp"].values.tolist() == [100.5, 101.5, 102.5]
+    assert run.metrics["timestamp"].steps.tolist() == [0, 1, 2]
+    assert run.metrics["timestamp"].timestamps is None
+    assert run.warnings == {}
