@@ -41,6 +41,8 @@ from dvclive_tui.settings import Settings
 
 #: Tab pane ids in tab order (keys 1-5).
 TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
+#: App actions that stay enabled on screens pushed over the dashboard (the report).
+_EVERYWHERE = frozenset({"quit", "help"})
 #: Charts-per-page values that ``>`` / ``<`` step through.
 GRID_SIZES: tuple[int, ...] = (1, 2, 3, 4, 6, 9)
 
@@ -260,6 +262,11 @@ class WatchApp(App[None]):
 
     # -- actions ------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dashboard keys act only while the dashboard is shown (not under the report)."""
+        covered = any(not screen.is_modal for screen in self.screen_stack[1:])
+        return action in _EVERYWHERE or not covered
+
     def action_show_tab(self, tab: str) -> None:
         """Switch to a tab (and focus its first widget)."""
         tabs = self.query_one(TabbedContent)
@@ -271,7 +278,11 @@ class WatchApp(App[None]):
             self.call_after_refresh(self._focus_active_pane)
 
     def action_help(self) -> None:
-        """Show every key binding."""
+        """Show every key binding (of the report screen, while it is shown)."""
+        if isinstance(self.screen, ReportScreen):
+            sections = [("Report", binding_rows(ReportScreen.BINDINGS))]
+            self.push_screen(HelpScreen(sections))
+            return
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:

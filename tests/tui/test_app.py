@@ -14,10 +14,11 @@ from textual.widgets import Label, MarkdownViewer, OptionList
 from dvclive_tui.app.app import WatchApp
 from dvclive_tui.app.panes.charts import ChartsPane
 from dvclive_tui.app.report_view import ReportScreen
-from dvclive_tui.app.screens.help import HelpScreen
+from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.app.screens.warnings import WarningsScreen
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from dvclive_tui.app.widgets.filter_bar import FilterBar
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.kv_table import KeyValueTable
 from dvclive_tui.app.widgets.metric_tree import MetricTree
@@ -457,6 +458,30 @@ async def test_report_key_shows_the_runs_markdown_report(workdir: Path, clock: C
         await pilot.press("escape")
         assert not isinstance(screen_of(app), ReportScreen)
     assert not (workdir / "dvclive" / "report.md").exists()
+
+
+async def test_dashboard_keys_do_nothing_under_the_report(workdir: Path, clock: Clock) -> None:
+    write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        report = screen_of(app)
+        assert isinstance(report, ReportScreen)
+        assert "slash" not in report.active_bindings and "S" not in report.active_bindings
+        await pilot.press("slash", "2", "S", "R", "w")
+        await pilot.pause()
+        assert screen_of(app) is report
+        assert app.active_tab == "charts" and not notifications(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = screen_of(app)
+        assert isinstance(help_screen, HelpScreen)
+        assert help_screen._sections == [("Report", binding_rows(ReportScreen.BINDINGS))]
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert not isinstance(screen_of(app), ReportScreen)
+        assert not app.query_one(FilterBar).has_focus_within and app.query_text == ""
 
 
 async def test_header_shortens_a_long_run_name_to_keep_its_figures(
