@@ -129,10 +129,14 @@ def _header(run: Run, width: int, now: float) -> Text:
         end = run.last_write if run.status is RunStatus.FINISHED and run.last_write else now
         parts.append(f"elapsed {_seconds(end - run.started)}")
     if run.last_write is not None:
-        parts.append(f"last write {_seconds(now - run.last_write)} ago")
+        parts.append(f"wrote {_seconds(now - run.last_write)} ago")  # as in watch's header
+    name = strip_controls(run.name)
+    facts = "  " + "  ·  ".join(parts)
+    if len(name) + len(facts) > width:
+        facts = " " + " · ".join(parts)  # narrow terminal: tighter separators keep the facts
     header = Text(no_wrap=True, overflow="ellipsis")
-    header.append(strip_controls(run.name), style="bold")
-    header.append("  " + "  ·  ".join(parts))
+    header.append(name, style="bold")
+    header.append(facts)
     header.truncate(width, overflow="ellipsis")
     return header
 

@@ -59,6 +59,18 @@ def test_no_line_is_longer_than_the_width(run_dir: Path, width: int) -> None:
         assert any("train/loss" in line and "val/acc" in line for line in output.splitlines())
 
 
+def test_header_keeps_every_fact_at_60_columns(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(run_dir.parent)
+    code, output = snap("dvclive", "--width", "60")
+    assert code == 0
+    header = output.splitlines()[0]
+    assert len(header) <= 60 and "…" not in header, header
+    assert header.startswith("dvclive ") and " · step 39 · elapsed " in header
+    assert header.endswith(" ago"), header
+
+
 def test_discovers_runs_under_a_folder(run_dir: Path) -> None:
     code, output = snap(str(run_dir.parent))
     assert code == 0
