@@ -570,7 +570,8 @@ def _window(
 
 def _x_ticks(
     viewport: Viewport, plot_width: int, x_format: XFormat, integer_x: bool
-) -> list[float]:
+) -> tuple[list[float], float]:
+    """The x ticks and the step their labels are formatted for."""
     lo, hi = viewport.x_min, viewport.x_max
     if x_format is XFormat.NUMBER:
         # Budget by the widest label the axis can have (plus room to breathe).
@@ -579,10 +580,15 @@ def _x_ticks(
         max_ticks = max(1, plot_width // (widest + 4))
         if integer_x and math.isfinite(hi - lo):
             max_ticks = max(1, min(max_ticks, math.floor(hi - lo)))
-        return tk.nice_ticks(lo, hi, max_ticks, cover=False)
+        ticks = tk.nice_ticks(lo, hi, max_ticks, cover=False)
+        return ticks, _tick_step(ticks)
     widest = 8 if x_format is XFormat.CLOCK else 6
     max_ticks = max(1, plot_width // (widest + 4))
-    return tk.time_ticks(lo, hi, max_ticks, wall=x_format is XFormat.CLOCK)
+    ticks = tk.time_ticks(lo, hi, max_ticks, wall=x_format is XFormat.CLOCK)
+    if len(ticks) >= 2 or not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+        return ticks, _tick_step(ticks)
+    # One tick: the tick's own value (an epoch) is no step; label at the axis' resolution.
+    return ticks, float(tk.time_step(hi - lo, max_ticks))
 
 
 def _draw_x_axis(
@@ -596,8 +602,7 @@ def _draw_x_axis(
     x_format: XFormat,
     integer_x: bool,
 ) -> None:
-    ticks = _x_ticks(viewport, plot_width, x_format, integer_x)
-    step = _tick_step(ticks)
+    ticks, step = _x_ticks(viewport, plot_width, x_format, integer_x)
     columns = [
         plot_left + round(float(viewport.x_to_px(np.array([value]))[0])) // DOTS_X
         for value in ticks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 import warnings
 
 import numpy as np
@@ -125,6 +126,18 @@ def test_time_axes() -> None:
     assert effective_x_axis([item], "wall") == "wall"
     step_frame = render_series_chart([item, untimed], 60, 10, ChartOptions(x_axis="wall"))
     assert "step (no timestamps)" in step_frame.text()
+
+
+def test_a_lone_wall_clock_tick_shows_the_time_not_the_date() -> None:
+    # An 8 s run in a narrow chart (two charts side by side in 80 columns): one tick only.
+    stamps = 1_700_000_000_000 + np.arange(0, 8000, 100, dtype=np.float64)
+    frame = render_chart(
+        [Curve("m", stamps, np.sin(stamps / 1000), 0)], 20, 8, x_format=XFormat.CLOCK
+    )
+    labels = frame.text().splitlines()[-1].split()
+    assert len(labels) == 1, labels
+    moment = time.localtime(1_700_000_000)
+    assert labels[0] == time.strftime("%H:%M:%S", moment), labels
 
 
 def test_colours_are_stable_distinct_and_explicit_ones_win() -> None:
