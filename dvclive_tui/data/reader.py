@@ -153,8 +153,13 @@ class RunReader:
 
     # -- public ------------------------------------------------------------------------
 
-    def poll(self) -> Changes:
-        """Read only what changed since the previous call and report it."""
+    def poll(self, *, rescan: bool = False) -> Changes:
+        """Read only what changed since the previous call and report it.
+
+        ``rescan`` walks the directory tree whatever the folders' mtimes say: a file created
+        in the same mtime tick as the previous walk leaves them unchanged, and is otherwise
+        found only by the next timed walk (a report built at ``end()`` must not miss it).
+        """
         changes = Changes()
         now = self.clock()
         first = self._first_poll
@@ -174,7 +179,8 @@ class RunReader:
         if self._dir_ident is not None and ident != self._dir_ident:
             self._drop_everything(changes)
         self._dir_ident = ident
-        if first or now - self._last_scan >= RESCAN_SECONDS or self._folders_changed():
+        due = first or rescan or now - self._last_scan >= RESCAN_SECONDS
+        if due or self._folders_changed():
             self._apply_scan(self._scan(), changes, now)
             self._last_scan = now
         self._poll_metrics(changes, now, initial=first)

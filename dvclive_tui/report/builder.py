@@ -92,8 +92,9 @@ class ReportBuilder:
         """How many times the report was rendered."""
 
     def build(self, *, live: bool = False) -> str:
-        """Poll the run and render; ``live`` adds the html auto-refresh tag."""
-        self.reader.poll()
+        """Poll the run (a full walk: builds are seconds apart) and render; ``live`` adds the
+        html auto-refresh tag."""
+        self.reader.poll(rescan=True)
         self.builds += 1
         return write_report(
             [Experiment(WORKSPACE, self.reader.run)],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -155,3 +156,20 @@ def test_notebook_text_reuses_unchanged_inline_charts(run_copy: Path) -> None:
         tsv.write("6\t0.9\n")
     assert builder.build() != first_text
     assert builder.cache.drawn == first + 1  # only the chart that changed
+
+
+def test_a_metric_created_in_the_same_mtime_tick_reaches_the_next_build(run_copy: Path) -> None:
+    """Folder mtimes are coarse (a kernel tick): a new file may leave its folder's unchanged.
+
+    (A notebook build writes nothing into the run, so no report write bumps the run's mtime.)
+    """
+    builder = ReportBuilder(run_copy, "notebook")  # writes nothing into the run's folder
+    builder.reader.clock = lambda: 1_800_000_000.0  # builds well within one timed rescan
+    builder.build()
+    folder = run_copy / "plots" / "metrics"
+    tick = folder.stat().st_mtime_ns
+    (folder / "late.tsv").write_text("step\tlate\n0\t0.5\n", encoding="utf-8")
+    os.utime(folder, ns=(tick, tick))  # created in the tick of the previous walk
+
+    text = builder.build()
+    assert "![late](data:image/png;base64," in text
