@@ -40,7 +40,7 @@ def pid_alive(pid: Any) -> bool:
         return False
     except PermissionError:
         return True
-    except OSError:
+    except (OSError, OverflowError):  # OverflowError: beyond pid_t (a corrupt file)
         return False
     return True
 

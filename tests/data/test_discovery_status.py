@@ -121,6 +121,18 @@ def test_dead_writer_pid_means_finished(tmp_path: Path) -> None:
     assert reader.run.status is RunStatus.FINISHED
 
 
+def test_a_pid_beyond_pid_t_in_a_signal_file_reads_as_dead(tmp_path: Path) -> None:
+    """A corrupt signal file's pid (too large for the OS) must not crash a reader."""
+    repo = tmp_path / "repo"
+    run_dir = _run(repo / "dvclive")
+    signal = _signal(repo, "DVCLIVE_ONLY", {"exp_name": "x", "pid": 2**32 - 1})
+    newest = (run_dir / "plots" / "metrics" / "loss.tsv").stat().st_mtime
+    os.utime(signal, (newest, newest))
+    reader = RunReader(run_dir, clock=FakeClock(newest + 1))
+    reader.poll()
+    assert reader.run.status is RunStatus.FINISHED
+
+
 def test_waiting_until_the_directory_has_data(tmp_path: Path) -> None:
     run_dir = tmp_path / "dvclive"
     clock = FakeClock()
