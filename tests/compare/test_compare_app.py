@@ -140,6 +140,24 @@ async def test_help_lists_keys(exps: ExperimentSet) -> None:
         assert isinstance(app.screen, CompareScreen)
 
 
+async def test_help_keys_are_not_cut_at_80x24(exps: ExperimentSet) -> None:
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    app = make_app(exps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        lines = [
+            strip.text
+            for static in app.screen.query(Static)
+            for strip in static.render_lines(Region(0, 0, *static.size))
+        ]
+        text = "\n".join(lines)
+        assert "s (or click)" in text and "n / p  (← →)" in text, text
+        assert "…" not in text, text
+
+
 def test_snapshot_table_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
     assert snap_compare(make_app(exps), terminal_size=(80, 24))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +15,10 @@ from textual.keys import format_key
 from textual.widgets import Static
 
 from dvclive_tui.app.screens.overlay import ScrollOverlay
+
+#: Width of the keys column: at least this, more for longer keys, up to the maximum.
+KEYS_MIN_WIDTH = 11
+KEYS_MAX_WIDTH = 16
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -67,6 +72,11 @@ class HelpScreen(ScrollOverlay):
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys"
             scroll.border_subtitle = "esc to close"
+            # Wide enough for the longest keys ("tab / shift+tab"), never cut to "…".
+            keys_width = max(
+                [KEYS_MIN_WIDTH]
+                + [cell_len(keys) for _, rows in self._sections for keys, _ in rows]
+            )
             for title, rows in self._sections:
                 table = Table(
                     title=Text(title, style="bold"),
@@ -76,7 +86,9 @@ class HelpScreen(ScrollOverlay):
                     padding=(0, 1),
                     expand=True,
                 )
-                table.add_column("keys", style="bold", no_wrap=True, width=11)
+                table.add_column(
+                    "keys", style="bold", no_wrap=True, width=min(keys_width, KEYS_MAX_WIDTH)
+                )
                 table.add_column("action", ratio=1)
                 for keys, description in rows:
                     table.add_row(keys, description)
