@@ -106,7 +106,7 @@ class ReadCache:
     def _load(self, path: Path) -> None:
         try:
             document = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return
         if isinstance(document, dict) and document.get("format") == FORMAT:
             items = document.get("commits")

@@ -47,7 +47,7 @@ RECENT_WRITE_S = 120.0
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # missing, mid-write or corrupt
         return None
 
 

@@ -207,3 +207,11 @@ def wait_until_cacheable(repo: Path) -> None:
     remaining = RACY_S - (time.time_ns() - newest) / 1e9
     if remaining > 0:
         time.sleep(remaining + 0.05)
+
+
+def test_cache_nested_too_deeply_reads_as_empty(tmp_path: Path) -> None:
+    from dvclive_tui.experiments.read_cache import ReadCache
+
+    path = tmp_path / "cache.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert ReadCache(path).get("abc") is None  # an empty cache, not a RecursionError

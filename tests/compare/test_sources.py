@@ -66,3 +66,17 @@ def test_resolve_prefers_git_revisions_then_heads_experiment_names(tmp_path: Pat
     assert resolved("lucky-cat") == exp_commit
     assert resolved("old-dog") == first
     assert resolved("no-such-name") is None and resolved("x/lucky-cat") is None
+
+
+def test_a_corrupt_dvclive_only_signal_leaves_the_workspace_row_done(tmp_path: Path) -> None:
+    """JSON nested too deeply for the parser (a corrupt file) is ignored, never raised."""
+    from dvclive_tui.experiments.model import ExpStatus
+    from dvclive_tui.experiments.readers import ParseCache
+    from dvclive_tui.experiments.running import DVCLIVE_ONLY, workspace_row
+
+    signal = tmp_path / DVCLIVE_ONLY
+    signal.parent.mkdir(parents=True)
+    signal.write_text("[" * 100_000 + "]" * 100_000)
+    row = workspace_row(tmp_path, None, ParseCache(), None)
+    assert row.status is ExpStatus.DONE
+    assert row.pid is None
