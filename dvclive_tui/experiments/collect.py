@@ -114,6 +114,7 @@ class RepoReader:
         return None
 
     def read_commit(self, commit: pygit2.Commit) -> GitTreeSource:
+        """The files of ``commit``'s tree (parsed trees shared through this reader)."""
         return GitTreeSource(self.trees, commit.tree)
 
 

@@ -81,10 +81,12 @@ class Experiment:
 
     @property
     def params(self) -> dict[str, FileResult]:
+        """Params file path -> its parsed data or error."""
         return self.data.params
 
     @property
     def metrics(self) -> dict[str, FileResult]:
+        """Metrics file path -> its parsed data or error."""
         return self.data.metrics
 
 
@@ -101,6 +103,7 @@ class ExperimentSet:
     warnings: list[str] = field(default_factory=list)
 
     def by_key(self) -> dict[str, Experiment]:
+        """Experiment key -> row."""
         return {exp.key: exp for exp in self.experiments}
 
 

@@ -116,6 +116,7 @@ class ReadCache:
                 self._files = files
 
     def get(self, sha: str) -> RevisionData | None:
+        """The cached data of commit ``sha``, or ``None`` when unknown or unreadable."""
         item = self._items.get(sha)
         if not isinstance(item, dict):
             return None

@@ -47,6 +47,7 @@ class Cell:
 
     @property
     def missing(self) -> bool:
+        """True when the file has no value here (and no error)."""
         return self.error is None and self.value is MISSING
 
 
@@ -140,6 +141,7 @@ def format_value(value: Any, precision: int | None = 5) -> str:
 
 
 def cell_text(value: Cell, precision: int | None = 5) -> str:
+    """A cell's display text: ``!`` for a file error, else :func:`format_value`."""
     if value.error is not None:
         return "!"
     return format_value(value.value, precision)

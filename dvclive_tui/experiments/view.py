@@ -57,6 +57,11 @@ class TableView:
         self.all_columns = table.build_columns(self.experiments)
 
     def set_filter(self, text: str) -> None:
+        """Show only the rows matching filter expression ``text``.
+
+        Raises:
+            ViewError: ``text`` is not a valid filter (one readable line).
+        """
         try:
             self.filter = compile_filter(text)
         except FilterError as exc:
@@ -73,6 +78,7 @@ class TableView:
         return found[0]
 
     def set_sort(self, column: Column | str, *, descending: bool = False) -> None:
+        """Sort rows by ``column`` (a column, or a name :meth:`find_column` resolves)."""
         self.sort_by = self.find_column(column) if isinstance(column, str) else column
         self.descending = descending
 
@@ -99,7 +105,9 @@ class TableView:
         return columns
 
     def to_csv(self) -> str:
+        """The visible rows and columns as CSV (``compare --csv``)."""
         return table.to_csv(self.rows, self.columns)
 
     def to_markdown(self) -> str:
+        """The visible rows and columns as a Markdown table (``compare --md``)."""
         return table.to_markdown(self.rows, self.columns)

@@ -150,6 +150,7 @@ class ReportContent:
 
     @property
     def charts(self) -> list[Chart]:
+        """Every chart in page order: metrics, then sklearn plots, then custom plots."""
         return [*self.metrics, *self.sklearn, *self.custom]
 
 

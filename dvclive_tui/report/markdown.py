@@ -38,6 +38,7 @@ class ChartCache:
         """How many PNGs were drawn (for tests and benchmarks)."""
 
     def is_current(self, path: Path, digest: str) -> bool:
+        """Whether the PNG at ``path`` was drawn from content with this ``digest``."""
         if self.digests.get(path) == digest and path.is_file():
             return True
         if path.is_file() and png_digest(str(path)) == digest:
