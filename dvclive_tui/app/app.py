@@ -278,11 +278,7 @@ class WatchApp(App[None]):
             self.call_after_refresh(self._focus_active_pane)
 
     def action_help(self) -> None:
-        """Show every key binding (of the report screen, while it is shown)."""
-        if isinstance(self.screen, ReportScreen):
-            sections = [("Report", binding_rows(ReportScreen.BINDINGS))]
-            self.push_screen(HelpScreen(sections))
-            return
+        """Show every key binding."""
         self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:

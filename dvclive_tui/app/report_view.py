@@ -4,7 +4,7 @@
 ``report.md`` when it has one, otherwise the report's text rendered on the fly (charts are
 linked, not drawn: the terminal shows no PNGs; the run directory is never written to).
 ``r`` reloads (and re-renders a generated report), ``t`` toggles the table of contents,
-``escape``/``q`` closes.
+``?`` lists the keys, ``escape``/``q`` closes.
 ``dvclive-tui report --view`` runs it standalone through :func:`run_report_viewer`.
 """
 
@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
+from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.data.reader import load_run
 from dvclive_tui.report.builder import WORKSPACE
 from dvclive_tui.report.content import Experiment, collect
@@ -39,6 +40,7 @@ class ReportScreen(Screen[None]):
         Binding("escape,q", "close", "Close"),
         Binding("r", "reload", "Reload"),
         Binding("t", "toggle_toc", "Contents"),
+        Binding("question_mark", "help", "Help", show=False, key_display="?"),
     ]
 
     def __init__(self, source: Path, *, name: str | None = None) -> None:
@@ -78,6 +80,10 @@ class ReportScreen(Screen[None]):
         """Show or hide the table of contents."""
         viewer = self.query_one(MarkdownViewer)
         viewer.show_table_of_contents = not viewer.show_table_of_contents
+
+    def action_help(self) -> None:
+        """List this screen's keys."""
+        self.app.push_screen(HelpScreen([("Report", binding_rows(self.BINDINGS))]))
 
     def action_close(self) -> None:
         """Leave the screen, back to whatever pushed it."""

@@ -13,7 +13,7 @@ from textual.widgets import Label, MarkdownViewer, OptionList
 
 from dvclive_tui.app.app import WatchApp
 from dvclive_tui.app.panes.charts import ChartsPane
-from dvclive_tui.app.report_view import ReportScreen
+from dvclive_tui.app.report_view import ReportScreen, ReportViewerApp
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.app.screens.warnings import WarningsScreen
 from dvclive_tui.app.widgets.chart import Chart
@@ -482,6 +482,24 @@ async def test_dashboard_keys_do_nothing_under_the_report(workdir: Path, clock: 
         await pilot.pause()
         assert not isinstance(screen_of(app), ReportScreen)
         assert not app.query_one(FilterBar).has_focus_within and app.query_text == ""
+
+
+async def test_standalone_report_viewer_lists_its_keys(workdir: Path) -> None:
+    write_run(workdir / "dvclive")
+    app = ReportViewerApp(workdir / "dvclive")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        report = screen_of(app)
+        assert isinstance(report, ReportScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = screen_of(app)
+        assert isinstance(help_screen, HelpScreen)
+        keys = dict(help_screen._sections[0][1])
+        assert keys["r"] == "Reload" and keys["t"] == "Contents" and keys["?"] == "Help"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen_of(app) is report
 
 
 async def test_header_shortens_a_long_run_name_to_keep_its_figures(
