@@ -154,7 +154,7 @@ async def test_help_keys_are_not_cut_at_80x24(exps: ExperimentSet) -> None:
             for strip in static.render_lines(Region(0, 0, *static.size))
         ]
         text = "\n".join(lines)
-        assert "s (or click)" in text and "n / p  (← →)" in text, text
+        assert "s (or click)" in text and "Image: previous / next frame" in text, text
         assert "…" not in text, text
 
 
