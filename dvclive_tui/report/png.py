@@ -144,10 +144,24 @@ class _Canvas:
         self.y0, self.y1 = y0, (y1 if y1 > y0 else y0 + 1)
 
     def map_x(self, value: float) -> float:
-        return self.left + (value - self.x0) / (self.x1 - self.x0) * (self.right - self.left)
+        return self.left + _fraction(value, self.x0, self.x1) * (self.right - self.left)
 
     def map_y(self, value: float) -> float:
-        return self.bottom - (value - self.y0) / (self.y1 - self.y0) * (self.bottom - self.top)
+        return self.bottom - _fraction(value, self.y0, self.y1) * (self.bottom - self.top)
+
+
+def _around(value: float) -> list[float]:
+    """Two ticks around a constant ``value``, apart by more than its float precision (``1e20 + 1``
+    is ``1e20``), and finite."""
+    pad = max(1.0, abs(value) / 4)
+    low, high = value - pad, value + pad
+    return [low if math.isfinite(low) else value, high if math.isfinite(high) else value]
+
+
+def _fraction(value: float, low: float, high: float) -> float:
+    """Where ``value`` lies in ``[low, high]`` (0 to 1); halved first, so that a range as wide
+    as ``[-1e308, 1e308]`` does not overflow to ``inf`` (and the fraction to NaN)."""
+    return (value / 2 - low / 2) / (high / 2 - low / 2)
 
 
 def _xy(chart: Chart, *, points: bool) -> Image.Image:
@@ -169,13 +183,14 @@ def _xy(chart: Chart, *, points: bool) -> Image.Image:
     x_ticks = nice_ticks(
         min(float(x.min()) for x in finite_x), max(float(x.max()) for x in finite_x), 6
     )
-    y_ticks = nice_ticks(
-        min(float(y.min()) for y in finite_y), max(float(y.max()) for y in finite_y), 5
-    )
+    y_min = min(float(y.min()) for y in finite_y)
+    y_max = max(float(y.max()) for y in finite_y)
+    # A tick past 1.8e308 is inf: dropped.
+    y_ticks = [tick for tick in nice_ticks(y_min, y_max, 5) if math.isfinite(tick)] or [y_min]
     x_ticks = x_ticks if len(x_ticks) > 1 else [x_ticks[0] - 1, x_ticks[0] + 1]
     if x_key == "step" and x_ticks[1] - x_ticks[0] < 1:
         x_ticks = [float(v) for v in range(math.floor(x_ticks[0]), math.ceil(x_ticks[-1]) + 1)]
-    y_ticks = y_ticks if len(y_ticks) > 1 else [y_ticks[0] - 1, y_ticks[0] + 1]
+    y_ticks = y_ticks if len(y_ticks) > 1 else _around(y_ticks[0])
     canvas.set_range(x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1])
     canvas.axes(x_ticks, y_ticks, chart.config.x_label or x_key, chart.config.y_label or y_key)
     width = int(canvas.right - canvas.left)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from dvclive_tui.data.reader import load_run
@@ -173,3 +175,27 @@ def test_a_metric_created_in_the_same_mtime_tick_reaches_the_next_build(run_copy
 
     text = builder.build()
     assert "![late](data:image/png;base64," in text
+
+
+def test_charts_of_huge_and_constant_values_are_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A constant 1e20 (``1e20 + 1 == 1e20``) and a ``[-1e308, 1e308]`` range (its span is inf)."""
+    from dvclive import Live
+
+    monkeypatch.chdir(tmp_path)
+    live = Live("dvclive", save_dvc_exp=False, report=None)
+    for step in range(3):
+        live.log_metric("constant", 1e20)
+        live.log_metric("wide", 1e308 * (-1) ** step)
+        live.log_metric("top", 1.5e308 + step * 1e307)
+        live.log_metric("largest", sys.float_info.max)
+        live.next_step()
+    live.end()
+    run_dir = tmp_path / "dvclive"
+    text = write_report([Experiment("workspace", load_run(run_dir))], "md", run_dir / "report.md")
+    assert "cannot draw" not in text
+    for name in ("constant", "wide", "top", "largest"):
+        assert f"![{name}](static/{name}.png)" in text
+        with Image.open(run_dir / "static" / f"{name}.png") as image:
+            assert len(image.convert("RGB").getcolors(1 << 16) or ()) > 5  # drawn, not blank
