@@ -108,11 +108,14 @@ async def test_filter_narrows_charts_tree_and_tables(workdir: Path, clock: Clock
         assert str(app.query_one("#params-title", Label).render()) == (
             "Params: no key matches 'loss'"
         )
+        # An empty table shows no bare header row under its title.
+        assert not app.query_one("#params", KeyValueTable).display and summary.display
         await pilot.press("enter")
         assert charts_grid(app).metrics == ["eval/loss", "train/loss"]
         await pilot.press("slash", "escape")
         await pilot.pause()
         assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
+        assert app.query_one("#params", KeyValueTable).display
 
 
 async def test_app_keys_apply_chart_options_to_every_chart(workdir: Path, clock: Clock) -> None:

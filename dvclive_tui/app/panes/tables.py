@@ -54,6 +54,7 @@ class TablesPane(Vertical):
         ):
             table = self.query_one(f"#{section}", KeyValueTable)
             table.show(names, mappings, update.query)
+            table.display = table.row_count > 0  # the title says why it is empty
             title = self.query_one(f"#{section}-title", Label)
             title.update(_title(section.capitalize(), table.row_count, update.query))
 
