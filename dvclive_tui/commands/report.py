@@ -71,8 +71,10 @@ def report(
         mode = "md"
     run_dirs = [Path(p) for p in paths] or [Path(DEFAULT_DIR)]
     for run_dir in run_dirs:
-        if not run_dir.is_dir():
+        if not run_dir.exists():
             raise InputError(f"no such directory: {run_dir}")
+        if not run_dir.is_dir():
+            raise InputError(f"not a directory: {run_dir}")  # as watch says
     with tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch:
         experiments = _experiments(run_dirs, revs, Path(scratch))
         target = output or _default_output(run_dirs, len(experiments), mode)

@@ -34,6 +34,15 @@ def test_watch_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", [["watch"], ["report"], ["report", "--view"]])
+def test_a_file_is_not_called_a_missing_directory(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "metrics.json").write_text("{}")
+    result = run_cli(*command, "metrics.json", cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.endswith("not a directory: metrics.json"), line
+
+
 @pytest.mark.parametrize("flag", [["--interval", "9"], ["--color-system", "rainbow"], ["--bogus"]])
 def test_watch_bad_flag_exits_2(tmp_path: Path, flag: list[str]) -> None:
     result = run_cli("watch", *flag, cwd=tmp_path)
