@@ -8,6 +8,7 @@ included) and packed into braille code points (U+2800 + dot bits).
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ DOTS_Y = 4
 BRAILLE_BASE = 0x2800
 _BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
 _LIMIT = 1e9
+_FLOAT_MAX = sys.float_info.max
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,14 @@ class Viewport:
     y_max: float
     width_px: int
     height_px: int
+
+    def __post_init__(self) -> None:
+        # An infinite bound (a range padded past the float limit) would turn every mapped
+        # pixel into NaN: clip the bounds to the finite range.
+        for name in ("x_min", "x_max", "y_min", "y_max"):
+            value = getattr(self, name)
+            if math.isinf(value):
+                object.__setattr__(self, name, math.copysign(_FLOAT_MAX, value))
 
     def x_to_px(self, x: FloatArray) -> FloatArray:
         """Float pixel column of data x (column 0 at ``x_min``, last at ``x_max``).

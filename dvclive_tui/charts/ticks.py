@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import sys
 import time
+
+_FLOAT_MAX = sys.float_info.max
 
 _SECOND = 1000
 _MINUTE = 60 * _SECOND
@@ -52,6 +55,11 @@ def nice_step(span: float, max_ticks: int) -> float:
     if not math.isfinite(span) or span <= 0:
         return 1.0
     raw = span / max_ticks
+    return _nice_at_least(raw)
+
+
+def _nice_at_least(raw: float) -> float:
+    """Smallest 1, 2 or 5 times a power of ten at or above ``raw`` (finite, > 0)."""
     magnitude = 10.0 ** math.floor(math.log10(raw))
     for factor in (1.0, 2.0, 5.0, 10.0):
         step = factor * magnitude
@@ -73,15 +81,22 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 5, *, cover: bool = True) 
     Returns:
         Increasing tick values (at least two when ``lo < hi``).
     """
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    if math.isnan(lo) or math.isnan(hi):
         return []
+    lo = min(_FLOAT_MAX, max(-_FLOAT_MAX, lo))  # an infinite end is drawn at the float limit
+    hi = min(_FLOAT_MAX, max(-_FLOAT_MAX, hi))
     if hi < lo:
         lo, hi = hi, lo
     if hi == lo:
         return [lo]
-    if not math.isfinite(hi - lo):
-        return [lo, hi]  # a span beyond float range has no nice step
-    step = nice_step(hi - lo, max_ticks)
+    max_ticks = max(1, max_ticks)
+    if math.isfinite(hi - lo):
+        step = nice_step(hi - lo, max_ticks)
+    else:  # a span beyond the float range: size the step on halved values
+        raw = (hi * 0.5 - lo * 0.5) / max_ticks * 2
+        if not math.isfinite(raw):
+            return [lo, hi]  # a single interval wider than the float range
+        step = _nice_at_least(raw)
     while True:
         if cover:
             first = math.floor(lo / step + 1e-12)
@@ -94,9 +109,14 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 5, *, cover: bool = True) 
         if not cover or last - first <= max(2, max_ticks):
             break
         step = _next_nice(step)
-    if last - first > 1000 or not math.isfinite(step):  # pragma: no cover - defensive
+    if last - first > 1000 or not math.isfinite(step):
         return [lo, hi]
-    return [_clean(index * step, step) for index in range(first, last + 1)]
+    # A covering tick past the float range (``ceil(hi / step) * step`` near 1.8e308) is
+    # drawn at the float limit instead of ``inf``.
+    return [
+        min(_FLOAT_MAX, max(-_FLOAT_MAX, _clean(index * step, step)))
+        for index in range(first, last + 1)
+    ]
 
 
 def _next_nice(step: float) -> float:
