@@ -1,10 +1,17 @@
-"""The metric list: names grouped by ``/`` with the latest value and a sparkline."""
+"""The metric list: names grouped by ``/`` with the latest value and a sparkline.
+
+Leaf labels are laid out for the width the leaf has (the tree is ~23 columns at 80x24):
+the latest value always shows, the sparkline when there is room, and a long name is
+shortened with "…" in the middle (the unit at its end stays); hovering a leaf shows the
+full name as a tooltip.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
@@ -25,6 +32,49 @@ class MetricEntry:
     """Block sparkline of the recent values."""
     alert: bool = False
     """The latest value is NaN or infinite."""
+
+
+MIN_NAME = 8
+"""Cells of the name kept before the sparkline is given up."""
+MIN_SPARK = 3
+"""Fewest sparkline cells worth drawing."""
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, "…" replacing its middle when too long.
+
+    A trailing unit in parentheses (``usage (GB)``) is kept whole when it leaves room.
+    """
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    tail = (width - 1) // 2
+    unit = text[text.rfind("(") :] if text.endswith(")") and "(" in text else ""
+    if len(unit) <= width - 3:  # keep a trailing unit whole: "usa…(GB)"
+        tail = max(tail, len(unit))
+    return text[: width - 1 - tail] + "…" + (text[-tail:] if tail else "")
+
+
+def fit_leaf(name: str, latest: str, spark: str, width: int) -> tuple[str, str, str]:
+    """Parts ``(name, latest, spark)`` of a leaf label to show in ``width`` cells.
+
+    The value is kept whole; then the whole name when it fits, else ``MIN_NAME`` cells of it
+    before the most recent part of the sparkline; the name takes what is left (shortened in
+    the middle).
+    """
+    used = len(latest)
+    enough = min(MIN_SPARK, len(spark) or 1)
+    spark_room = width - used - (1 if latest else 0) - len(name) - 1  # with the whole name
+    if spark_room < enough and used + (1 if latest else 0) + len(name) <= width:
+        spark_room = 0  # the whole name fits without the sparkline: the name wins
+    elif spark_room < enough:
+        spark_room = width - used - (1 if latest else 0) - min(len(name), MIN_NAME) - 1
+    shown_spark = spark[-spark_room:] if spark_room >= enough else ""
+    if shown_spark:
+        used += len(shown_spark) + (1 if latest else 0)
+    name_room = width - used - (1 if used else 0)
+    return shorten(name, max(1, name_room)), latest, shown_spark
 
 
 class MetricTree(Tree[str]):
@@ -67,11 +117,12 @@ class MetricTree(Tree[str]):
         """Full metric name."""
 
     def __init__(self, label: str = "metrics", *, id: str | None = None) -> None:  # noqa: A002
+        self._names: tuple[str, ...] = ()
+        self._leaves: dict[str, TreeNode[str]] = {}
+        self._entries: dict[str, MetricEntry] = {}  # set first: the base class renders labels
         super().__init__(Text(label), id=id)
         self.show_root = False
         self.guide_depth = 2
-        self._names: tuple[str, ...] = ()
-        self._leaves: dict[str, TreeNode[str]] = {}
 
     @property
     def metrics(self) -> list[str]:
@@ -87,6 +138,7 @@ class MetricTree(Tree[str]):
         names = tuple(entry.name for entry in entries)
         if names != self._names:
             self._rebuild(names)
+        self._entries = {entry.name: entry for entry in entries}
         for entry in entries:
             node = self._leaves.get(entry.name)
             if node is not None:
@@ -109,18 +161,50 @@ class MetricTree(Tree[str]):
                 parent = group
             self._leaves[name] = parent.add_leaf(Text(sanitize(parts[-1])), data=name)
 
-    def _leaf_label(self, entry: MetricEntry) -> Text:
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        """A leaf's label fitted to the cells it has (re-rendered on resize and data)."""
+        entry = self._entries.get(node.data or "")
+        room = self.scrollable_content_region.width - self._indent(node)
+        if entry is None or node.data not in self._leaves or room <= 0:
+            return super().render_label(node, base_style, style)
+        label = self._leaf_label(entry, room)
+        label.stylize(style)
+        return label
+
+    def _indent(self, node: TreeNode[str]) -> int:
+        """Cells of guides before ``node``'s label (the hidden root adds none)."""
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        return depth * self.guide_depth
+
+    def watch_hover_line(self, previous_hover_line: int, hover_line: int) -> None:
+        """Show the full name and value of the hovered leaf as the tooltip."""
+        super().watch_hover_line(previous_hover_line, hover_line)
+        node = self.get_node_at_line(hover_line) if hover_line >= 0 else None
+        entry = self._entries.get(node.data or "") if node is not None else None
+        self.tooltip = (
+            None
+            if entry is None
+            else Text(f"{sanitize(entry.name)} {entry.latest}".rstrip(), no_wrap=True)
+        )
+
+    def _leaf_label(self, entry: MetricEntry, width: int | None = None) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
-        label.append(sanitize(entry.name.rsplit("/", 1)[-1]))
-        if entry.latest:
+        name = sanitize(entry.name.rsplit("/", 1)[-1])
+        latest, spark = entry.latest, entry.spark
+        if width is not None:
+            name, latest, spark = fit_leaf(name, latest, spark, width)
+        label.append(name)
+        if latest:
             component = "metric-tree--alert" if entry.alert else "metric-tree--value"
             label.append(" ")
-            label.append(entry.latest, self.get_component_rich_style(component, partial=True))
-        if entry.spark:
+            label.append(latest, self.get_component_rich_style(component, partial=True))
+        if spark:
             label.append(" ")
-            label.append(
-                entry.spark, self.get_component_rich_style("metric-tree--spark", partial=True)
-            )
+            label.append(spark, self.get_component_rich_style("metric-tree--spark", partial=True))
         return label
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
