@@ -11,6 +11,7 @@ import enum
 import itertools
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -381,7 +382,8 @@ def _y_scale(
     hi = max(high for _, high in y_extents)
     if hi == lo:
         pad = 0.5 if log_y else (abs(lo) * 0.1 if lo else 1.0)
-        lo, hi = lo - pad, hi + pad
+        # Clamped: a flat series near the float limit must not pad past it to infinity.
+        lo, hi = max(lo - pad, -sys.float_info.max), min(hi + pad, sys.float_info.max)
     ticks = tk.log_ticks(lo, hi, max_ticks) if log_y else tk.nice_ticks(lo, hi, max_ticks)
     if len(ticks) >= 2:
         lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])

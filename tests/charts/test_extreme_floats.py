@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from dvclive_tui.charts.frame import Curve, render_chart
+from dvclive_tui.charts.frame import Curve, _y_scale, render_chart
 from dvclive_tui.charts.raster import Viewport, to_pixels
 from dvclive_tui.charts.ticks import nice_ticks
 
@@ -73,3 +73,10 @@ def test_charts_at_the_float_limit_draw_a_y_axis_without_warnings(values: list[f
     assert "┤" in text  # y tick marks
     assert "1.8e308" in text  # the top label, at the float limit
     assert "inf" not in text and "nan" not in text
+
+
+def test_flat_series_at_the_float_limit_pads_within_finite_range() -> None:
+    for value in (sys.float_info.max, -sys.float_info.max):
+        lo, hi, ticks = _y_scale([(value, value)], None, 20, False)
+        assert math.isfinite(lo) and math.isfinite(hi) and lo < hi
+        assert ticks and all(math.isfinite(t) for t in ticks)
