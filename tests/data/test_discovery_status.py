@@ -114,11 +114,7 @@ def test_dead_writer_pid_means_finished(tmp_path: Path) -> None:
     )
     dead_pid = int(child.stdout)
     signal = _signal(repo, "DVCLIVE_STEP_COMPLETED", {"pid": dead_pid, "step": 2})
-    newest = (run_dir / "plots" / "metrics" / "loss.tsv").stat().st_mtime
-    os.utime(signal, (newest, newest))
-    reader = RunReader(run_dir, clock=FakeClock(newest + 1))
-    reader.poll()
-    assert reader.run.status is RunStatus.FINISHED
+    assert _status_a_second_after_the_last_write(run_dir, signal) is RunStatus.FINISHED
 
 
 def test_a_pid_beyond_pid_t_in_a_signal_file_reads_as_dead(tmp_path: Path) -> None:
@@ -126,11 +122,7 @@ def test_a_pid_beyond_pid_t_in_a_signal_file_reads_as_dead(tmp_path: Path) -> No
     repo = tmp_path / "repo"
     run_dir = _run(repo / "dvclive")
     signal = _signal(repo, "DVCLIVE_ONLY", {"exp_name": "x", "pid": 2**32 - 1})
-    newest = (run_dir / "plots" / "metrics" / "loss.tsv").stat().st_mtime
-    os.utime(signal, (newest, newest))
-    reader = RunReader(run_dir, clock=FakeClock(newest + 1))
-    reader.poll()
-    assert reader.run.status is RunStatus.FINISHED
+    assert _status_a_second_after_the_last_write(run_dir, signal) is RunStatus.FINISHED
 
 
 def test_waiting_until_the_directory_has_data(tmp_path: Path) -> None:
@@ -179,3 +171,12 @@ def test_real_dvclive_signal_file_running_then_finished(tmp_path: Path) -> None:
     assert not signal.exists()
     changes = reader.poll()  # a second later: no recent-write grace, the signal is gone
     assert changes.status and reader.run.status is RunStatus.FINISHED
+
+
+def _status_a_second_after_the_last_write(run_dir: Path, signal: Path) -> RunStatus:
+    """The run's status one second after its last write, the signal file dated with it."""
+    newest = (run_dir / "plots" / "metrics" / "loss.tsv").stat().st_mtime
+    os.utime(signal, (newest, newest))
+    reader = RunReader(run_dir, clock=FakeClock(newest + 1))
+    reader.poll()
+    return reader.run.status
