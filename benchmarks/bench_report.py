@@ -89,9 +89,9 @@ def truncate_histories(source: Path, target: Path, steps: int) -> None:
 
 
 def time_ours(run_dir: Path) -> dict[str, float]:
-    from dvclive_tui.data.reader import load_run
-    from dvclive_tui.report.builder import ReportBuilder, write_report
-    from dvclive_tui.report.content import Experiment
+    from dvclive_writer.read.reader import load_run
+    from dvclive_writer.report.builder import ReportBuilder, write_report
+    from dvclive_writer.report.content import Experiment
 
     report = run_dir / "report.html"
     write_report([Experiment("workspace", load_run(run_dir))], "html", report)  # warm imports
@@ -168,7 +168,7 @@ def bench_markdown() -> None:
     import dvclive
     from dvclive.report import make_report
 
-    from dvclive_tui.report.builder import ReportBuilder
+    from dvclive_writer.report.builder import ReportBuilder
 
     logging.getLogger("dvclive").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="bench-report-md-") as tmp:
@@ -256,7 +256,7 @@ def loop_with_rebuilds(how: str) -> dict[str, float]:
     import bench_writer
 
     import dvclive_writer
-    from dvclive_writer.report import attach
+    from dvclive_writer.report.schedule import attach
 
     with bench_writer.workdir():
         live = dvclive_writer.Live(report=None if how == "none" else "html", save_dvc_exp=False)

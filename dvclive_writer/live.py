@@ -594,7 +594,7 @@ class Live:
     def _make_report(self, final: bool, force: bool = False) -> None:
         if self._report_mode is None:
             return
-        if (report := _feature("report")) is None:
+        if (report := _feature("report.schedule")) is None:
             return
         report.make_report(self, final=final, force=force)  # HOOK report.make_report
         if self._report_mode == "html" and env2bool(env.DVCLIVE_OPEN):

@@ -15,7 +15,7 @@ from PIL import Image
 
 from dvclive_writer import Live
 from dvclive_writer.error import InvalidReportModeError
-from dvclive_writer.report import MIN_INTERVAL_S, attach, scheduler_of
+from dvclive_writer.report.schedule import MIN_INTERVAL_S, attach, scheduler_of
 from tests.report.conftest import chart_names
 
 REFRESH = '<meta http-equiv="refresh" content="5">'
@@ -170,11 +170,12 @@ def test_report_stack_is_imported_only_at_first_build(tmp_path: Path) -> None:
     code = """
 import json, sys
 from dvclive_writer import Live
-from dvclive_writer.report import attach, scheduler_of
+from dvclive_writer.report.schedule import attach, scheduler_of
 live = Live(save_dvc_exp=False)
 attach(live, min_interval=0)
 live.log_metric("a", 1.0)
-heavy = ("dvclive_tui", "numpy", "dvc_render", "PIL", "matplotlib", "textual")
+heavy = ("dvclive_writer.report.builder", "dvclive_writer.report.html", "dvclive_writer.read",
+         "dvclive_tui", "numpy", "dvc_render", "PIL", "matplotlib", "textual")
 before = sorted(m for m in sys.modules if m.startswith(heavy))
 live.next_step()
 scheduler_of(live).wait()
@@ -186,7 +187,7 @@ print(json.dumps([before, after]))
     )
     before, after = json.loads(out.stdout.strip().splitlines()[-1])
     assert before == []
-    assert "dvclive_tui.report.html" in after and "numpy" in after and "dvc_render" in after
+    assert "dvclive_writer.report.html" in after and "numpy" in after and "dvc_render" in after
     assert not [m for m in after if m.startswith(("matplotlib", "textual"))]
     assert os.path.exists(tmp_path / "dvclive" / "report.html")
 

@@ -25,7 +25,8 @@ class RunStatus(enum.Enum):
     """A writer is alive (signal-file pid alive) or writes are recent."""
     STALLED = "stalled"
     """No new step for much longer than the run's usual step interval, while its writer is
-    alive (signal file) or after the reader saw it grow (rule: :mod:`dvclive_tui.data.status`)."""
+    alive (signal file) or after the reader saw it grow (rule: :mod:`~dvclive_writer.read.status`).
+    """
     FINISHED = "finished"
     """The writer ended (signal file gone, dead pid, final report), or the run was quiet
     when first read."""

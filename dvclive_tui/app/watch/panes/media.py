@@ -7,10 +7,10 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-from dvclive_tui.app.panes.browser import BrowserPane
+from dvclive_tui.app.watch.panes.browser import BrowserPane
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.plot_view import PlotView
-from dvclive_tui.data.model import ImageSeries, PlotData
+from dvclive_writer.read.model import ImageSeries, PlotData
 
 
 class ImagesPane(BrowserPane[ImageSeries]):

@@ -1,8 +1,8 @@
 """The ``dvclive-tui watch`` dashboard: header, tabs (charts, system, tables, images, plots).
 
-Data flows one way: a :class:`~dvclive_tui.app.watcher.PollerThread` polls the data layer
-and posts :class:`~dvclive_tui.app.messages.RunsChanged`; the App drains the merged
-changes, raises alerts and hands an :class:`~dvclive_tui.app.panes.update.Update` to every
+Data flows one way: a :class:`~dvclive_tui.monitor.watcher.PollerThread` polls the data layer
+and posts :class:`~dvclive_tui.app.watch.messages.RunsChanged`; the App drains the merged
+changes, raises alerts and hands an :class:`~dvclive_tui.app.watch.panes.update.Update` to every
 pane, which redraws only what changed.
 """
 
@@ -17,18 +17,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, TabbedContent, TabPane, Tabs
 
-from dvclive_tui.app.alerts import AlertTracker
-from dvclive_tui.app.messages import PollFailed, RunsChanged
-from dvclive_tui.app.panes.charts import ChartsPane
-from dvclive_tui.app.panes.media import ImagesPane, PlotsPane
-from dvclive_tui.app.panes.tables import TablesPane
-from dvclive_tui.app.panes.update import Update
 from dvclive_tui.app.report_view import ReportScreen
-from dvclive_tui.app.run_stats import StepRate, current_step, header_facts
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.app.screens.warnings import WarningsScreen
-from dvclive_tui.app.text import sanitize
-from dvclive_tui.app.watcher import PollerThread, RunWatcher
+from dvclive_tui.app.watch.messages import PollFailed, RunsChanged
+from dvclive_tui.app.watch.panes.charts import ChartsPane
+from dvclive_tui.app.watch.panes.media import ImagesPane, PlotsPane
+from dvclive_tui.app.watch.panes.tables import TablesPane
+from dvclive_tui.app.watch.panes.update import Update
 from dvclive_tui.app.widgets.chart import DEFAULT_SMOOTHING, Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.filter_bar import FilterBar
@@ -36,8 +32,12 @@ from dvclive_tui.app.widgets.metric_tree import MetricTree
 from dvclive_tui.app.widgets.run_header import RunHeader
 from dvclive_tui.app.widgets.runs_table import RunsTable
 from dvclive_tui.charts.view import X_AXES
-from dvclive_tui.data.model import Changes, Run, RunStatus
+from dvclive_tui.monitor.alerts import AlertTracker
+from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts
+from dvclive_tui.monitor.watcher import PollerThread, RunWatcher
 from dvclive_tui.settings import Settings
+from dvclive_tui.text import sanitize
+from dvclive_writer.read.model import Changes, Run, RunStatus
 
 #: Tab pane ids in tab order (keys 1-5).
 TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
@@ -64,7 +64,7 @@ class WatchApp(App[None]):
         settings: Paths, poll interval, theme, clock and whether to poll in the background.
     """
 
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = "../styles/app.tcss"
     AUTO_FOCUS = "#charts-pane MetricTree"
     TITLE = "dvclive-tui"
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from dvclive_tui.data.documents import DocumentWatcher
-from dvclive_tui.data.model import (
+from dvclive_writer.read.documents import DocumentWatcher
+from dvclive_writer.read.model import (
     Changes,
     FileWarning,
     ImageSeries,
@@ -32,7 +32,7 @@ from dvclive_tui.data.model import (
     PlotData,
     Run,
 )
-from dvclive_tui.data.parsing import (
+from dvclive_writer.read.parsing import (
     TsvLayout,
     TsvTable,
     parse_json_bytes,
@@ -40,7 +40,7 @@ from dvclive_tui.data.parsing import (
     parse_metric_tsv,
     parse_yaml_bytes,
 )
-from dvclive_tui.data.plots import (
+from dvclive_writer.read.plots import (
     PlotEntry,
     dvcyaml_candidates,
     infer_config,
@@ -48,14 +48,14 @@ from dvclive_tui.data.plots import (
     resolve_config,
     unwrap_rows,
 )
-from dvclive_tui.data.signals import read_writer_signal
-from dvclive_tui.data.status import (
+from dvclive_writer.read.signals import read_writer_signal
+from dvclive_writer.read.status import (
     FinalReport,
     decide_status,
     find_dvc_root,
     signal_applies,
 )
-from dvclive_tui.data.tail import FileTailer
+from dvclive_writer.read.tail import FileTailer
 
 RESCAN_SECONDS = 1.0
 """Longest time between two walks of the directory tree."""

@@ -12,9 +12,9 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from dvclive_tui.app.panes.update import Update
-from dvclive_tui.app.text import matches, sanitize
-from dvclive_tui.data.model import Run
+from dvclive_tui.app.watch.panes.update import Update
+from dvclive_tui.text import matches, sanitize
+from dvclive_writer.read.model import Run
 
 ItemT = TypeVar("ItemT")
 

@@ -2,7 +2,7 @@
 
 Layout as dvclive (``# DVC Report``, tabulate "github" tables headed by the file name, one
 PNG per metric at ``static/<metric>.png``, then images), plus what dvclive drops: sklearn and
-custom plots, drawn offline with Pillow (:mod:`dvclive_tui.report.png`) to
+custom plots, drawn offline with Pillow (:mod:`dvclive_writer.report.png`) to
 ``static/sklearn/<name>.png`` and ``static/custom/<name>.png``.
 
 A PNG is redrawn only when its chart's content digest changed: the digest is kept in memory
@@ -19,10 +19,10 @@ from urllib.parse import quote
 
 from dvc_render.table import TableRenderer
 
-from dvclive_tui.report.content import Chart, ImageGroup, ReportContent
-from dvclive_tui.report.escape import markdown_text
-from dvclive_tui.report.files import write_atomic
-from dvclive_tui.report.png import png_digest, render_png
+from dvclive_writer.report.content import Chart, ImageGroup, ReportContent
+from dvclive_writer.report.escape import markdown_text
+from dvclive_writer.report.files import write_atomic
+from dvclive_writer.report.png import png_digest, render_png
 
 HEADER = "# DVC Report\n"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dvclive_tui.data.model import Run, RunStatus
+from dvclive_writer.read.model import Run, RunStatus
 
 #: Points (from the newest) used to estimate steps per second from timestamps.
 RATE_WINDOW = 50

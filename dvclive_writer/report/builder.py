@@ -1,9 +1,9 @@
 """Build and write reports: from a live run directory (incrementally) or from several runs.
 
-:class:`ReportBuilder` keeps one :class:`~dvclive_tui.data.reader.RunReader` on a run's
+:class:`ReportBuilder` keeps one :class:`~dvclive_writer.read.reader.RunReader` on a run's
 directory, so each regeneration reads only the bytes appended since the previous one, and
-one :class:`~dvclive_tui.report.markdown.ChartCache`, so unchanged PNG charts are not
-redrawn, and one :class:`~dvclive_tui.report.decimation.Decimator`, so only new points are
+one :class:`~dvclive_writer.report.markdown.ChartCache`, so unchanged PNG charts are not
+redrawn, and one :class:`~dvclive_writer.report.decimation.Decimator`, so only new points are
 decimated. :func:`write_report` renders any list of experiments once (the CLI).
 """
 
@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from dvclive_tui.data.reader import RunReader
-from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment, collect
-from dvclive_tui.report.decimation import Decimator
-from dvclive_tui.report.files import write_atomic
-from dvclive_tui.report.html import render_html
-from dvclive_tui.report.markdown import ChartCache, render_markdown
+from dvclive_writer.read.reader import RunReader
+from dvclive_writer.report.content import DEFAULT_MAX_POINTS, Experiment, collect
+from dvclive_writer.report.decimation import Decimator
+from dvclive_writer.report.files import write_atomic
+from dvclive_writer.report.html import render_html
+from dvclive_writer.report.markdown import ChartCache, render_markdown
 
 Mode = Literal["html", "md", "notebook"]
 

@@ -10,12 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from dvclive_tui.app.panes.update import Update
-from dvclive_tui.app.text import format_value, matches, sparkline
+from dvclive_tui.app.watch.panes.update import Update
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.metric_tree import MetricEntry, MetricTree
 from dvclive_tui.charts.series import SeriesData
-from dvclive_tui.data.model import Run
+from dvclive_tui.text import format_value, matches, sparkline
+from dvclive_writer.read.model import Run
 
 #: Metrics under this prefix belong to the System tab.
 SYSTEM_PREFIX = "system/"

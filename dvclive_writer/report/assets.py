@@ -12,7 +12,7 @@ SCRIPT_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 @cache
 def vega_scripts() -> str:
     """``<script>`` elements holding the three libraries (read once per process)."""
-    static = resources.files("dvclive_tui.report").joinpath("static")
+    static = resources.files("dvclive_writer.report").joinpath("static")
     parts = []
     for name in SCRIPT_FILES:
         source = static.joinpath(name).read_text(encoding="utf-8")

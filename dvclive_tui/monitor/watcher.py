@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from dvclive_tui.data.discovery import discover_runs
-from dvclive_tui.data.model import Changes, Run
-from dvclive_tui.data.reader import RunReader
+from dvclive_writer.read.discovery import discover_runs
+from dvclive_writer.read.model import Changes, Run
+from dvclive_writer.read.reader import RunReader
 
 #: Seconds between re-discoveries while no run has been found yet.
 EMPTY_REDISCOVERY = 1.0

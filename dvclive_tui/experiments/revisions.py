@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pygit2
 
-from dvclive_tui.data.model import Run
-from dvclive_tui.data.reader import load_run
 from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader
 from dvclive_tui.experiments.sources import FileSource
+from dvclive_writer.read.model import Run
+from dvclive_writer.read.reader import load_run
 
 
 class RevisionError(Exception):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dvclive_tui.data.model import Changes, Run
+from dvclive_writer.read.model import Changes, Run
 
 
 @dataclass(frozen=True)

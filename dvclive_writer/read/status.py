@@ -4,7 +4,7 @@ The rule, in order (``T`` is the stall threshold: ``max(10 x median step interva
 the interval learned from the TSV timestamps and from steps seen arriving):
 
 1. No data yet: **waiting**.
-2. A signal file (:mod:`~dvclive_tui.data.signals`, DVC repositories only) whose pid is
+2. A signal file (:mod:`~dvclive_writer.read.signals`, DVC repositories only) whose pid is
    alive and that belongs to this run: **running**, or **stalled** once no new step came for
    ``T``. The pid check decides: a live signal file of this run seen earlier and gone now
    (dvclive removes it at ``end()``), or one whose pid is dead (a killed run): **finished**.
@@ -29,8 +29,8 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
-from dvclive_tui.data.model import RunStatus
-from dvclive_tui.data.signals import WriterSignal
+from dvclive_writer.read.model import RunStatus
+from dvclive_writer.read.signals import WriterSignal
 
 MIN_STALL_SECONDS = 30.0
 STALL_FACTOR = 10.0

@@ -1,7 +1,7 @@
 """Decimation of growing metric histories for a report, without re-decimating the past.
 
 A report that is regenerated during training would otherwise run M4
-(:func:`dvclive_tui.charts.decimate.m4_decimate`) over every point of every metric each
+(:func:`dvclive_writer.plotting.decimate.m4_decimate`) over every point of every metric each
 time. Here the pixel columns are laid on a grid that only changes when the x-span outgrows
 it (the grid spans the data's span rounded up to a power of :data:`GRID_GROWTH`, so the
 data always fills at least ``1 / GRID_GROWTH`` of the columns). While the grid holds and
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts.decimate import m4_decimate
+from dvclive_writer.plotting.decimate import m4_decimate
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from dvclive_tui.data.parsing import ParseResult
-from dvclive_tui.data.tail import OPEN_FLAGS
+from dvclive_writer.read.parsing import ParseResult
+from dvclive_writer.read.tail import OPEN_FLAGS
 
 GRACE_SECONDS = 3.0
 """How long a document may stay unparsable before it becomes a warning."""

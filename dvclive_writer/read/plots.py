@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from dvclive_tui.data.model import PlotConfig
+from dvclive_writer.read.model import PlotConfig
 
 #: dvclive's plot properties per sklearn kind (dvclive-format §4.6), in ``PlotConfig``'s
 #: field order: template, x, y, title, x label, y label.

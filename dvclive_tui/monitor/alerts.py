@@ -15,9 +15,9 @@ from typing import Literal
 
 import numpy as np
 
-from dvclive_tui.app.run_stats import current_step
-from dvclive_tui.app.text import sanitize
-from dvclive_tui.data.model import Changes, Run, RunStatus
+from dvclive_tui.monitor.run_stats import current_step
+from dvclive_tui.text import sanitize
+from dvclive_writer.read.model import Changes, Run, RunStatus
 
 Severity = Literal["information", "warning", "error"]
 

@@ -5,7 +5,7 @@ metric, images, sklearn plots, custom plots. Several runs ("experiments") share 
 tables get one row per experiment and charts overlay one series per experiment.
 
 Long metric series are decimated with M4 to about ``max_points`` per series (through a
-:class:`~dvclive_tui.report.decimation.Decimator`, which a regenerated report keeps so only
+:class:`~dvclive_writer.report.decimation.Decimator`, which a regenerated report keeps so only
 new points are decimated); the TSV files keep the full data.
 """
 
@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts.series import PALETTE
-from dvclive_tui.data.model import PlotConfig, Run
-from dvclive_tui.report.decimation import Decimator
+from dvclive_writer.plotting.palette import PALETTE
+from dvclive_writer.read.model import PlotConfig, Run
+from dvclive_writer.report.decimation import Decimator
 
 #: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
 #: (dvc-render's plot width), which M4 draws pixel-exactly.
@@ -39,7 +39,7 @@ SIGNIFICANT_DIGITS = 8
 EXPERIMENT_COLUMN = "Experiment"
 
 #: Colours of experiments (the ``rev`` field): dvc-render's seven, then the Okabe-Ito
-#: palette of :mod:`dvclive_tui.charts.series` without its yellow (unreadable on white), so
+#: palette of the series palette without its yellow (unreadable on white), so
 #: 14 experiments get distinct colours before the cycle repeats.
 REV_COLORS: tuple[str, ...] = (
     "#945dd6",

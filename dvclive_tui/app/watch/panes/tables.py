@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
 
-from dvclive_tui.app.panes.update import Update
-from dvclive_tui.app.text import sanitize
+from dvclive_tui.app.watch.panes.update import Update
 from dvclive_tui.app.widgets.kv_table import KeyValueTable
 from dvclive_tui.app.widgets.runs_table import RunsTable
+from dvclive_tui.text import sanitize
 
 
 class TablesPane(Vertical):

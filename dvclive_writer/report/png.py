@@ -3,7 +3,7 @@
 Covers every dvc-render template family: lines (``linear``, ``smooth``, ``simple``),
 points (``scatter``, ``scatter_jitter``), confusion matrices (``confusion``,
 ``confusion_normalized``, one panel per experiment) and horizontal bars. Axis ticks come
-from :mod:`dvclive_tui.charts.ticks`; long lines are M4-decimated to the plot width.
+from :mod:`dvclive_writer.plotting.ticks`; long lines are M4-decimated to the plot width.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from dvclive_tui.charts.decimate import m4_decimate
-from dvclive_tui.charts.ticks import format_number, nice_ticks
-from dvclive_tui.report.content import REV_COLORS, Chart
+from dvclive_writer.plotting.decimate import m4_decimate
+from dvclive_writer.plotting.ticks import format_number, nice_ticks
+from dvclive_writer.report.content import REV_COLORS, Chart
 
 WIDTH = 640
 HEIGHT = 400

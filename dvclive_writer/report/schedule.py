@@ -14,7 +14,7 @@ auto-refresh tag only while the run is live; the final build at ``end()`` drops 
 ``notebook`` mode, and ``html`` with ``DVCLIVE_OPEN`` set (the browser opens the file at
 once), build in the calling thread too.
 
-The renderers live in :mod:`dvclive_tui.report` (numpy, dvc-render, Pillow); they are
+The renderers (numpy, dvc-render, Pillow) live beside this module in this package; they are
 imported on the first actual build, never when ``dvclive_writer`` or ``Live`` is loaded.
 """
 
@@ -25,7 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from dvclive_writer import env
 from dvclive_writer.logger import logger
@@ -33,6 +33,7 @@ from dvclive_writer.utils import env2bool
 
 if TYPE_CHECKING:
     from dvclive_writer.live import Live
+    from dvclive_writer.report.builder import Mode, ReportBuilder
 
 #: Minimum seconds between two regenerations during training.
 MIN_INTERVAL_S = 5.0
@@ -48,7 +49,7 @@ _THREAD_NAME = "dvclive-report"
 class Target(NamedTuple):
     """What a build writes: the mode, the run directory and the report file (absolute)."""
 
-    mode: str
+    mode: Mode
     run_dir: str
     output: str | None
 
@@ -81,7 +82,7 @@ class ReportScheduler:
         """Syncs that did not rebuild (rate limit, or a build already running)."""
         self.failures = 0
         """Background builds that raised (each logged as a warning)."""
-        self._builder: Any = None
+        self._builder: ReportBuilder | None = None
         self._builder_target: Target | None = None
         self._start_threading()
 
@@ -104,7 +105,9 @@ class ReportScheduler:
         # Absolute now: the training script may change directory before a build runs.
         output = self.live.report_file
         target = Target(
-            mode, os.path.abspath(self.live.dir), os.path.abspath(output) if output else None
+            cast("Mode", mode),
+            os.path.abspath(self.live.dir),
+            os.path.abspath(output) if output else None,
         )
         if final or force or not self._in_background(mode):
             now = self.clock()
@@ -170,10 +173,12 @@ class ReportScheduler:
                 self.last_build = start
                 self.builds += 1
 
-    def _get_builder(self, target: Target) -> Any:
+    def _get_builder(self, target: Target) -> ReportBuilder:
         if self._builder is None or self._builder_target != target:
-            builder_module = importlib.import_module("dvclive_tui.report.builder")
-            self._builder = builder_module.ReportBuilder(target.run_dir, target.mode, target.output)
+            # Imported on the first build: numpy, dvc-render and Pillow stay off ``import``.
+            from dvclive_writer.report.builder import ReportBuilder
+
+            self._builder = ReportBuilder(target.run_dir, target.mode, target.output)
             self._builder_target = target
         return self._builder
 
