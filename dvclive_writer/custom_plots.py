@@ -1,6 +1,6 @@
 """``Live.log_plot``: custom plots from lists of dicts, DataFrames and numpy arrays.
 
-Also registers plots for the scikit-learn plots: :attr:`Registries.plots
+:func:`register_plot` is shared with the scikit-learn plots: :attr:`Registries.plots
 <dvclive_writer.state.Registries.plots>` maps a name to (JSON path relative to the run
 directory, dvc.yaml plot config), in logging order. pandas and numpy are never imported here.
 """
