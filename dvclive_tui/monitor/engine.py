@@ -129,6 +129,26 @@ class AlertEngine:
         return looker.events if report else []
 
 
+def unknown_names(rules: Iterable[Rule], runs: Sequence[Run]) -> list[tuple[Rule, list[str]]]:
+    """For each rule, the names it reads that no run in ``runs`` has (typos never fire)."""
+    looks = [_Look(run, _RunState(run.generation, None, latest_only=True), 0.0) for run in runs]
+    found: list[tuple[Rule, list[str]]] = []
+    for rule in rules:
+        names: Sequence[str] = ()
+        if isinstance(rule, ThresholdRule):
+            names = rule.names
+        elif isinstance(rule, PlateauRule):
+            names = (rule.metric,)
+        missing = [
+            name
+            for name in names
+            if name not in _RESERVED and all(look.value(name, None) is MISSING for look in looks)
+        ]
+        if missing:
+            found.append((rule, missing))
+    return found
+
+
 class _Look:
     """One look at one run: the new points per metric and the events they raise."""
 
