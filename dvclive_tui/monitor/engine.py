@@ -129,6 +129,13 @@ class AlertEngine:
         return looker.events if report else []
 
 
+def check_state(
+    runs: Iterable[Run], rules: Sequence[Rule], *, clock: Callable[[], float] = time.time
+) -> list[Event]:
+    """The rules that hold on each run's current state (``snap --check``)."""
+    return AlertEngine(rules, clock=clock, builtin=False).observe(runs)
+
+
 def unknown_names(rules: Iterable[Rule], runs: Sequence[Run]) -> list[tuple[Rule, list[str]]]:
     """For each rule, the names it reads that no run in ``runs`` has (typos never fire)."""
     looks = [_Look(run, _RunState(run.generation, None, latest_only=True), 0.0) for run in runs]
@@ -218,8 +225,9 @@ class _Look:
             value = float(series.values[index])
             step = int(series.steps[index])
             what = "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+            verb = "is" if self.state.latest_only else "became"
             self.emit(
-                "nan", "nan", "error", f"{name} became {what} at step {step}",
+                "nan", "nan", "error", f"{name} {verb} {what} at step {step}",
                 metric=name, step=step, value=value,
             )  # fmt: skip
 

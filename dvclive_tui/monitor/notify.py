@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Literal, cast
 
 NotifyMode = Literal["off", "bell", "osc9", "osc777", "auto"]
-NOTIFY_MODES: tuple[NotifyMode, ...] = ("off", "bell", "osc9", "osc777", "auto")
 MAX_TEXT = 200
 """Longest title or body sent to the terminal."""
 
@@ -61,15 +61,29 @@ def for_tmux(sequence: str) -> str:
     return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
 
 
-def resolve_mode(mode: NotifyMode, environ: Mapping[str, str] | None = None) -> NotifyMode:
-    """``auto`` becomes ``osc777`` on terminals known for it (urxvt, foot, VTE), else ``osc9``."""
+def resolve_mode(mode: str, environ: Mapping[str, str] | None = None) -> NotifyMode:
+    """``auto`` becomes ``osc777`` on terminals known for it (urxvt, foot, VTE), else ``osc9``.
+
+    Raises ``ValueError`` for a mode that is not one of ``settings.NOTIFY_MODES``.
+    """
+    if mode in ("off", "bell", "osc9", "osc777"):
+        return cast(NotifyMode, mode)
     if mode != "auto":
-        return mode
+        raise ValueError(f"unknown notification mode {mode!r}")
     env = os.environ if environ is None else environ
     term = env.get("TERM", "").lower()
     if env.get("VTE_VERSION") or any(name in term for name in _OSC777_TERMINALS):
         return "osc777"
     return "osc9"
+
+
+def stdout_is_tty() -> bool:
+    """Whether the process's original standard output is a terminal."""
+    stream = sys.__stdout__
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):  # closed or detached
+        return False
 
 
 class TerminalNotifier:
@@ -85,7 +99,7 @@ class TerminalNotifier:
 
     def __init__(
         self,
-        mode: NotifyMode,
+        mode: str,
         write: Callable[[str], None],
         *,
         is_tty: bool,
@@ -101,20 +115,20 @@ class TerminalNotifier:
         """Whether :meth:`notify` writes anything."""
         return self.mode != "off"
 
-    def sequence(self, title: str, body: str) -> str:
+    def sequence(self, title: str, body: str, *, bell: bool = True) -> str:
         """What :meth:`notify` writes for this notification (``""`` when off)."""
-        if self.mode == "off":
-            return ""
-        if self.mode == "bell":
-            return BEL
+        ring = BEL if bell else ""
+        if self.mode in ("off", "bell"):
+            return ring if self.mode == "bell" else ""
         notification = osc9(title, body) if self.mode == "osc9" else osc777(title, body)
         if self._tmux:
             notification = for_tmux(notification)
-        return BEL + notification
+        return ring + notification
 
-    def notify(self, title: str, body: str) -> bool:
-        """Ring and notify; return whether anything was written."""
-        sequence = self.sequence(title, body)
+    def notify(self, title: str, body: str, *, bell: bool = True) -> bool:
+        """Send the notification (and ring unless ``bell`` is false); return whether anything
+        was written."""
+        sequence = self.sequence(title, body, bell=bell)
         if sequence:
             self._write(sequence)
         return bool(sequence)

@@ -48,6 +48,7 @@ _PLATEAU = re.compile(r"\s*plateau\s*\((?P<args>.*)\)\s*", re.DOTALL)
 _SLASH_NAME = re.compile(r"(?<![\w.\-/])[A-Za-z_][\w.\-]*(?:/[\w.\-]+)+")
 _QUOTES = "'\"`"
 NAN_RULE = "nan"
+PLATEAU_SYNTAX = "plateau(METRIC, STEPS[, min|max[, MIN_DELTA]])"
 
 
 class RuleError(ValueError):
@@ -107,6 +108,8 @@ def parse_rule(text: str) -> Rule:
     plateau = _PLATEAU.fullmatch(stripped)
     if plateau is not None:
         return _parse_plateau(stripped, plateau.group("args"))
+    if re.match(r"plateau\s*\(", stripped):
+        raise RuleError(f"invalid rule {stripped!r}: expected {PLATEAU_SYNTAX}")
     source = quote_slash_names(stripped)
     try:
         expression = compile_filter(source)
@@ -172,16 +175,16 @@ def _parse_plateau(text: str, args: str) -> PlateauRule:
 
     metric_match = re.match(r"\s*(`[^`]+`|[^,`]+)\s*(?:,|$)", args)
     if metric_match is None:
-        raise fail("expected plateau(METRIC, STEPS[, min|max[, MIN_DELTA]])")
+        raise fail(f"expected {PLATEAU_SYNTAX}")
     metric = metric_match.group(1).strip().strip("`")
     tail = args[metric_match.end() :].strip()
     rest = [part.strip() for part in tail.split(",")] if tail else []
     if not metric:
         raise fail("the metric name is empty")
     if not rest:
-        raise fail("missing STEPS: plateau(METRIC, STEPS[, min|max[, MIN_DELTA]])")
+        raise fail(f"missing STEPS: {PLATEAU_SYNTAX}")
     if len(rest) > 3:
-        raise fail("too many arguments: plateau(METRIC, STEPS[, min|max[, MIN_DELTA]])")
+        raise fail(f"too many arguments: {PLATEAU_SYNTAX}")
     try:
         steps = int(rest[0])
     except ValueError:
