@@ -58,19 +58,18 @@ def write_fleet_run(
     """Write one run at ``root / rel`` with ``writer``; return its directory."""
     live_type = live_class(writer)
     rng = random.Random(seed)
-    with inside(root):
-        with live_type(rel, save_dvc_exp=False, report=None) as live:
-            live.log_params({"lr": round(0.001 * (seed + 1), 6), "seed": seed})
-            if summary_only:
-                live.summary["metric"] = 0.5 + 0.1 * seed
-                return root / rel
-            for step in range(steps):
-                loss = math.exp(-step / 4) + rng.random() * 0.01
-                if nan_at is not None and step >= nan_at:
-                    loss = math.nan
-                live.log_metric("train/loss", loss)
-                live.log_metric("val/acc", 0.5 + step * 0.05)
-                live.next_step()
+    with inside(root), live_type(rel, save_dvc_exp=False, report=None) as live:
+        live.log_params({"lr": round(0.001 * (seed + 1), 6), "seed": seed})
+        if summary_only:
+            live.summary["metric"] = 0.5 + 0.1 * seed
+            return root / rel
+        for step in range(steps):
+            loss = math.exp(-step / 4) + rng.random() * 0.01
+            if nan_at is not None and step >= nan_at:
+                loss = math.nan
+            live.log_metric("train/loss", loss)
+            live.log_metric("val/acc", 0.5 + step * 0.05)
+            live.next_step()
     return root / rel
 
 

@@ -34,7 +34,9 @@ def tick(watcher: RunWatcher, clock: FakeClock, ticks: FakeClock, seconds: float
     return watcher.last_poll.polled
 
 
-def test_a_cold_run_that_wakes_up_is_seen_within_the_bound(tmp_path: Path, ticks: FakeClock) -> None:
+def test_a_cold_run_that_wakes_up_is_seen_within_the_bound(
+    tmp_path: Path, ticks: FakeClock
+) -> None:
     clock = FakeClock(FROZEN + 5)
     run = write_run(tmp_path / "a" / "dvclive", steps=5)
     watcher = RunWatcher([tmp_path], clock=clock, cadence=TIERED, monotonic=ticks)
