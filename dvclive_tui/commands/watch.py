@@ -82,6 +82,16 @@ def run_dashboard(settings: Settings, session: SessionStart | None = None) -> No
     WatchApp(settings).run()
 
 
+def load_session(paths: Sequence[Path], *, resume: bool) -> SessionStart:
+    """The session store of ``paths``, with the saved state when ``resume`` (a corrupt or
+    newer file is ignored with one warning on stderr; none saved: one note)."""
+    store = SessionStore(paths)
+    restored = store.load(warn=warn) if resume else None
+    if resume and restored is None and not store.path.exists():
+        click.echo("dvclive-tui: no saved session for these paths; starting afresh", err=True)
+    return SessionStart(store, restored)
+
+
 def check_rules(texts: Sequence[str]) -> list[Rule]:
     """Parse ``--rule`` / ``--check`` values; a bad one is a one-line usage error."""
     try:
@@ -208,8 +218,7 @@ def watch(
             chosen, rules, interval=interval, on_alert=on_alert, skip_existing=skip_existing
         )
         return
-    store = SessionStore(chosen)
-    restored = store.load(warn=warn) if resume else None
+    session = load_session(chosen, resume=resume)
     settings = Settings(
         paths=chosen,
         interval=interval,
@@ -218,4 +227,4 @@ def watch(
         rules=tuple(rule.text for rule in rules),
         notify=notify,
     )
-    run_dashboard(settings, SessionStart(store, restored))
+    run_dashboard(settings, session)
