@@ -113,7 +113,7 @@ class RunWatcher:
         cadence: Cadence = Cadence(),  # noqa: B008 - frozen, shared safely
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.roots = tuple(roots)
+        self.roots = tuple(Path(root) for root in roots)
         self.lock = threading.RLock()
         """Held while the model is read or mutated."""
         self.cadence = cadence
@@ -139,7 +139,7 @@ class RunWatcher:
     def rediscover(self) -> bool:
         """Re-walk every root now, whatever the mtimes say; return whether runs were added."""
         with self.lock:
-            return self._rediscover(full=True)[0]
+            return self._rediscover(self._monotonic(), full=True)[0]
 
     def poll(self, *, everything: bool = False) -> bool:
         """Read the due runs (all with ``everything``), discovering when due.
@@ -152,7 +152,7 @@ class RunWatcher:
             changed = False
             discovery = None
             if now >= self._next_discovery:
-                changed, discovery = self._rediscover(full=now >= self._next_full)
+                changed, discovery = self._rediscover(now, full=now >= self._next_full)
             keys = list(self._readers) if everything else self._schedule.due(now)
             changed_runs = 0
             for key in keys:
@@ -212,10 +212,9 @@ class RunWatcher:
             return True
         return False
 
-    def _rediscover(self, *, full: bool) -> tuple[bool, DiscoveryStats]:
+    def _rediscover(self, now: float, *, full: bool) -> tuple[bool, DiscoveryStats]:
         """Add the runs found under the roots: whether any was added, and what it cost."""
         added = False
-        now = self._monotonic()
         full = full or not self._readers
         total = DiscoveryStats(full=full)
         for root, walker in zip(self.roots, self._walkers, strict=True):

@@ -114,3 +114,13 @@ def test_schedule_bookkeeping() -> None:
     assert len({phase_of(key) for key in keys}) > 1, "phases spread the cold polls"
     with pytest.raises(ValueError, match="cold_every"):
         Cadence(cold_every=0)
+
+
+def test_the_first_poll_reads_every_run_found(tmp_path: Path) -> None:
+    clock = FakeClock(FROZEN + 3600)
+    for name in ("a", "b", "c"):
+        write_run(tmp_path / name / "dvclive", steps=3)
+    watcher = RunWatcher([tmp_path], clock=clock, cadence=TIERED)  # the real monotonic clock
+    assert watcher.poll()
+    assert watcher.last_poll.polled == 3
+    assert all(len(run.metrics["train/loss"]) == 3 for run in watcher.runs)
