@@ -40,6 +40,8 @@ from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.app.workers import LOOP_GROUP, ticks
 from dvclive_tui.charts.view import X_AXES
 from dvclive_tui.monitor.alerts import AlertTracker
+from dvclive_tui.monitor.notify import TerminalNotifier, stdout_is_tty
+from dvclive_tui.monitor.rules import parse_rules
 from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts
 from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.settings import Settings
@@ -128,7 +130,10 @@ class WatchApp(App[None]):
         self.query_text = ""
         """The ``/`` filter."""
         self.set_reactive(WatchApp.per_page, settings.charts_per_page)
-        self._alerts = AlertTracker()
+        self._alerts = AlertTracker(parse_rules(settings.rules))
+        self._terminal = TerminalNotifier(
+            settings.notify, self._write_to_terminal, is_tty=stdout_is_tty()
+        )
         self._rates: dict[int, StepRate] = {}
         self._stop_polling = threading.Event()
         self._last_poll_error: str | None = None
@@ -170,6 +175,10 @@ class WatchApp(App[None]):
             self.set_interval(1.0, self._tick)
         else:
             self.poll_now()
+
+    def _write_to_terminal(self, text: str) -> None:
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
 
     def on_unmount(self) -> None:
         """Stop the polling worker."""
@@ -237,7 +246,8 @@ class WatchApp(App[None]):
             self._alerts.prime(fresh)
             for alert in self._alerts.check([run for run in runs if run not in fresh], changes):
                 self.notify(alert.message, title=alert.title, severity=alert.severity, markup=False)
-                if alert.severity != "information":
+                ring = alert.severity != "information"
+                if not self._terminal.notify(alert.title, alert.message, bell=ring) and ring:
                     self.bell()  # reaches a terminal in another tmux pane or tab
             for run in runs:
                 self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))
