@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from dvclive_tui.remote.location import RemoteLocation
 from dvclive_tui.remote.model import HEAD_BYTES, Got, Listing, Want, data_start
-from dvclive_tui.remote.script import command, encode, quote_root
+from dvclive_tui.remote.script import TIME_LIMIT_S, command, encode, quote_root
 from dvclive_tui.remote.session import AgentSession, SessionLost
 from dvclive_tui.remote.ssh import SshError, SshRunner, SshSettings
 from dvclive_tui.remote.wire import (
@@ -91,9 +91,12 @@ class HostClient:
         location: RemoteLocation,
         settings: SshSettings | None = None,
         *,
+        time_limit_s: int = TIME_LIMIT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.location = location
+        self.time_limit_s = time_limit_s
+        """Seconds a request may run on the host before the agent's session is ended."""
         self.runner = SshRunner(location, settings)
         self.status: str | None = "connecting…"
         """One line for the views: ``None`` while connected."""
@@ -152,7 +155,7 @@ class HostClient:
         if self._session is not None:
             self._session.close()
             self._session = None
-        session = AgentSession(self.runner)
+        session = AgentSession(self.runner, time_limit_s=self.time_limit_s)
         try:
             if self.runner.master_pid() is None:
                 self.runner.start_master(interactive=interactive)
@@ -162,7 +165,7 @@ class HostClient:
                 # A master that answers its socket may sit on a dead link: start afresh.
                 self.runner.stop_master()
                 self.runner.start_master(interactive=interactive)
-                session = AgentSession(self.runner)
+                session = AgentSession(self.runner, time_limit_s=self.time_limit_s)
                 session.start()
         except SshError as exc:
             self._failed(str(exc))

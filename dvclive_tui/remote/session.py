@@ -22,8 +22,8 @@ from dvclive_tui.remote.wire import HELLO, Hello, WireError, parse_hello
 READ_CHUNK = 1 << 20
 NOISE_LIMIT = 1 << 20
 """Most bytes of login-script output tolerated before the agent's first line."""
-SILENCE_S = TIME_LIMIT_S + 15.0
-"""A reply that stays silent this long is given up (the agent's own limit ends first)."""
+SILENCE_MARGIN_S = 15.0
+"""A reply that stays silent this much past the agent's time limit is given up."""
 
 
 class SessionLost(Exception):
@@ -86,9 +86,10 @@ class Stream:
 class AgentSession:
     """A started agent over one ssh session; :meth:`start` returns once it said hello."""
 
-    def __init__(self, runner: SshRunner, *, silence_s: float = SILENCE_S) -> None:
+    def __init__(self, runner: SshRunner, *, time_limit_s: int = TIME_LIMIT_S) -> None:
         self.runner = runner
-        self.silence_s = silence_s
+        self.time_limit_s = time_limit_s
+        self.silence_s = time_limit_s + SILENCE_MARGIN_S
         self.hello = Hello("none", dd_bytes=False)
         self.bytes_in = 0
         self.bytes_out = 0
@@ -126,7 +127,7 @@ class AgentSession:
         self._drainer.start()
         self._stream = Stream(process.stdout.fileno(), self.silence_s, self._count_in)
         try:
-            self._send(agent_text().encode("utf-8"))
+            self._send(agent_text(self.time_limit_s).encode("utf-8"))
             self.hello = self._await_hello()
         except (SessionLost, WireError) as exc:
             reason = self._failure(str(exc))

@@ -130,7 +130,7 @@ class SilentServer:
 
 
 @dataclass
-class TestHost:
+class SshTestHost:
     """One sshd with its keys, remote tools and a client config (see the module doc)."""
 
     folder: Path
@@ -288,9 +288,9 @@ def descendants(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def running_host(folder: Path, *, busybox: bool = False) -> Iterator[TestHost]:
-    """A started :class:`TestHost`, stopped afterwards."""
-    host = TestHost(folder, busybox=busybox)
+def running_host(folder: Path, *, busybox: bool = False) -> Iterator[SshTestHost]:
+    """A started :class:`SshTestHost`, stopped afterwards."""
+    host = SshTestHost(folder, busybox=busybox)
     host.prepare()
     host.start()
     try:
