@@ -85,7 +85,9 @@ def _parse_url(text: str) -> RemoteLocation:
     user, hostport = _split_user(authority, text)
     host, port_text = hostport, ""
     if hostport.startswith("["):
-        host, _, after = hostport.partition("]")
+        host, closed, after = hostport.partition("]")
+        if not closed:
+            raise LocationError(f"bad address in {_shown(text)}")
         host += "]"
         if after and not after.startswith(":"):
             raise LocationError(f"bad address in {_shown(text)}")

@@ -26,7 +26,7 @@ NAMES = [
 ]
 
 
-def test_hostile_file_names(pool: RemotePool, short_dir: Path) -> None:
+def test_hostile_file_names(pool: RemotePool, short_dir: Path, ssh_host: SshTestHost) -> None:
     root = short_dir / "run $(touch pwned) `x` 'q' \"dq\" ;&|"
     (root / "sub").mkdir(parents=True)
     for index, name in enumerate(NAMES):
@@ -44,7 +44,8 @@ def test_hostile_file_names(pool: RemotePool, short_dir: Path) -> None:
 
     assert not list(short_dir.rglob("pwned")), "a name ran as a command"
     assert not (Path.cwd() / "pwned").exists()
-    assert not Path("/root/pwned").exists()
+    assert not (Path.home() / "pwned").exists()
+    assert not (ssh_host.home / "pwned").exists()
 
 
 def test_tilde_roots_expand_on_the_remote_side(pool: RemotePool, ssh_host: SshTestHost) -> None:
