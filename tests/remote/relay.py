@@ -78,7 +78,6 @@ def main() -> None:
     counter = Counter(Path(sys.argv[4]) if len(sys.argv) > 4 else None)
     connection = socket.create_connection((host, port))
     connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    stdin, stdout = sys.stdin.buffer.raw, sys.stdout.buffer.raw
 
     def to_server(chunk: bytes) -> None:
         if chunk:
@@ -90,9 +89,9 @@ def main() -> None:
         if chunk:
             view = memoryview(chunk)
             while view:
-                view = view[stdout.write(view) :]
+                view = view[os.write(1, view) :]
         else:
-            stdout.close()
+            os.close(1)
 
     def saver() -> None:
         while True:
@@ -100,7 +99,11 @@ def main() -> None:
             counter.save()
 
     threading.Thread(target=saver, daemon=True).start()
-    up = threading.Thread(target=pump, args=(stdin.read, to_server, delay, counter, "up"))
+
+    def from_client(size: int) -> bytes:
+        return os.read(0, size)
+
+    up = threading.Thread(target=pump, args=(from_client, to_server, delay, counter, "up"))
     up.start()
     pump(connection.recv, to_client, delay, counter, "down")
     counter.save()

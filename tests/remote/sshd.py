@@ -76,10 +76,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def tool_folder(folder: Path, *, busybox: bool = False) -> Path:
-    """``folder`` filled with ``sh``, coreutils and ``find`` links (or BusyBox applets)."""
+def tool_folder(folder: Path, *, busybox: bool = False, extra: tuple[str, ...] = ()) -> Path:
+    """``folder`` filled with ``sh``, coreutils and ``find`` links (or BusyBox applets),
+    plus the ``extra`` programs (the benchmarks' rsync)."""
     folder.mkdir(parents=True, exist_ok=True)
-    names = ["sh", "find", *REMOTE_TOOLS]
+    names = ["sh", "find", *REMOTE_TOOLS, *extra]
     if busybox:
         applets = set(
             subprocess.run(
@@ -135,6 +136,9 @@ class SshTestHost:
 
     folder: Path
     busybox: bool = False
+    extra_tools: tuple[str, ...] = ()
+    greeting: bool = True
+    """Whether the login script prints :data:`GREETING` (rsync cannot stand it)."""
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     silent: SilentServer = field(default_factory=SilentServer)
@@ -164,9 +168,9 @@ class SshTestHost:
                 check=True,
             )
         shutil.copy(folder / "user_key.pub", folder / "authorized_keys")
-        tools = tool_folder(folder / "bin", busybox=self.busybox)
+        tools = tool_folder(folder / "bin", busybox=self.busybox, extra=self.extra_tools)
         self.home.mkdir(exist_ok=True)
-        (self.home / ".bashrc").write_text(f"echo '{GREETING}'\n")
+        (self.home / ".bashrc").write_text(f"echo '{GREETING}'\n" if self.greeting else "")
         self.port = free_port()
         self.silent.start()
         host_key = (folder / "host_key.pub").read_text().split()
@@ -288,9 +292,11 @@ def descendants(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def running_host(folder: Path, *, busybox: bool = False) -> Iterator[SshTestHost]:
+def running_host(
+    folder: Path, *, busybox: bool = False, extra_tools: tuple[str, ...] = ()
+) -> Iterator[SshTestHost]:
     """A started :class:`SshTestHost`, stopped afterwards."""
-    host = SshTestHost(folder, busybox=busybox)
+    host = SshTestHost(folder, busybox=busybox, extra_tools=extra_tools, greeting=not extra_tools)
     host.prepare()
     host.start()
     try:
