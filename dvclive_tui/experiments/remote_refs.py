@@ -142,10 +142,21 @@ def _environment() -> dict[str, str]:
 
 
 def _git(repo: Path, *args: str) -> str | None:
-    """Run git in ``repo`` detached from the terminal; its last error line, or ``None``."""
+    """Run git in ``repo``; its last error line, or ``None`` when it succeeded."""
+    return _call(["git", "-C", str(repo), *args])[0]
+
+
+def _git_output(git_dir: Path, *args: str) -> str | None:
+    """The output of git on ``git_dir``, or ``None`` when it failed."""
+    error, output = _call(["git", "--git-dir", str(git_dir), *args])
+    return output if error is None else None
+
+
+def _call(args: list[str]) -> tuple[str | None, str]:
+    """Run git detached from the terminal: (last error line or ``None``, output)."""
     try:
         result = subprocess.run(
-            ["git", "-C", str(repo), *args],
+            args,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -156,30 +167,13 @@ def _git(repo: Path, *args: str) -> str | None:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return f"no answer within {FETCH_TIMEOUT_S} s"
+        return f"no answer within {FETCH_TIMEOUT_S} s", ""
     except OSError as exc:
-        return f"cannot run git: {exc.strerror or exc}"
+        return f"cannot run git: {exc.strerror or exc}", ""
     if result.returncode == 0:
-        return None
+        return None, result.stdout
     lines = [" ".join(line.split()) for line in result.stderr.splitlines() if line.strip()]
-    return lines[-1] if lines else f"git exited with status {result.returncode}"
-
-
-def _git_output(repo: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", "--git-dir", str(repo), *args],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            env=_environment(),
-            start_new_session=True,
-            timeout=60,
-            check=False,
-        )
-    except (subprocess.TimeoutExpired, OSError):
-        return None
-    return result.stdout if result.returncode == 0 else None
+    return (lines[-1] if lines else f"git exited with status {result.returncode}"), ""
 
 
 def add_remote_rows(reader: object, result: ExperimentSet, remote: RemoteExperiments) -> None:
