@@ -1,4 +1,4 @@
-"""Benchmark of the run data layer (``dvclive_tui.data``).
+"""Benchmark of the run data layer (``dvclive_writer.read``).
 
 Run: ``.venv/bin/python benchmarks/bench_reader.py [--metrics 50] [--steps 100000]``
 
@@ -35,7 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dvclive_tui.data.reader import RunReader, load_run  # noqa: E402
+from dvclive_writer.read.reader import RunReader, load_run  # noqa: E402
 
 
 def write_dvclive_tsv(path: Path, name: str, steps: int, seed: int) -> None:

@@ -89,9 +89,9 @@ def truncate_histories(source: Path, target: Path, steps: int) -> None:
 
 
 def time_ours(run_dir: Path) -> dict[str, float]:
-    from dvclive_tui.data.reader import load_run
-    from dvclive_tui.report.builder import ReportBuilder, write_report
-    from dvclive_tui.report.content import Experiment
+    from dvclive_writer.read.reader import load_run
+    from dvclive_writer.report.builder import ReportBuilder, write_report
+    from dvclive_writer.report.content import Experiment
 
     report = run_dir / "report.html"
     write_report([Experiment("workspace", load_run(run_dir))], "html", report)  # warm imports
@@ -168,7 +168,7 @@ def bench_markdown() -> None:
     import dvclive
     from dvclive.report import make_report
 
-    from dvclive_tui.report.builder import ReportBuilder
+    from dvclive_writer.report.builder import ReportBuilder
 
     logging.getLogger("dvclive").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="bench-report-md-") as tmp:
@@ -217,7 +217,7 @@ def bench_writer_steps() -> None:
     theirs = bench_writer.bench_dvclive()  # dvclive defaults: no report
     with bench_writer.workdir():
         live = dvclive_writer.Live()  # our defaults: report="html"
-        assert live._report_mode == "html"
+        assert str(live.report_file).endswith("report.html")
         first = bench_writer.one_step(live, 0.5)  # the first report build
         bench_writer.run_until(live, 4000 - bench_writer.WINDOW, lambda step: None)
         samples = [bench_writer.one_step(live, 0.5) for _ in range(bench_writer.WINDOW)]
@@ -256,7 +256,7 @@ def loop_with_rebuilds(how: str) -> dict[str, float]:
     import bench_writer
 
     import dvclive_writer
-    from dvclive_writer.report import attach
+    from dvclive_writer.report.schedule import attach
 
     with bench_writer.workdir():
         live = dvclive_writer.Live(report=None if how == "none" else "html", save_dvc_exp=False)

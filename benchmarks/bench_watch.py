@@ -40,8 +40,8 @@ from rich.console import Console  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.renderables.sparkline import Sparkline  # noqa: E402
 
-from dvclive_tui.app.app import WatchApp  # noqa: E402
-from dvclive_tui.app.panes.charts import ChartsPane  # noqa: E402
+from dvclive_tui.app.watch.app import WatchApp  # noqa: E402
+from dvclive_tui.app.watch.panes.charts import ChartsPane  # noqa: E402
 from dvclive_tui.app.widgets.chart import Chart  # noqa: E402
 from dvclive_tui.charts.series import SeriesData  # noqa: E402
 from dvclive_tui.settings import DEFAULT_INTERVAL, Settings  # noqa: E402

@@ -29,8 +29,9 @@ def test_importing_the_writer_stays_light(heavy: str) -> None:
 
 def test_headless_layers_do_not_load_textual() -> None:
     loaded = top_level_modules_after(
-        "dvclive_tui.data, dvclive_tui.cli, dvclive_tui.charts, dvclive_tui.imaging, "
-        "dvclive_tui.experiments, dvclive_tui.report"
+        "dvclive_writer.read.reader, dvclive_writer.report.builder, dvclive_tui.cli, "
+        "dvclive_tui.charts.view, dvclive_tui.imaging.halfblock, dvclive_tui.experiments.load, "
+        "dvclive_tui.monitor.watcher, dvclive_tui.monitor.alerts, dvclive_tui.text"
     )
     assert "textual" not in loaded
 

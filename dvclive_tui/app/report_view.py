@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
-from dvclive_tui.data.reader import load_run
-from dvclive_tui.report.builder import WORKSPACE
-from dvclive_tui.report.content import Experiment, collect
-from dvclive_tui.report.markdown import render_markdown
+from dvclive_writer.read.reader import load_run
+from dvclive_writer.report.builder import WORKSPACE
+from dvclive_writer.report.content import Experiment, collect
+from dvclive_writer.report.markdown import render_markdown
 
 REPORT_MD = "report.md"
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts import ticks as tk
 from dvclive_tui.charts.raster import (
     BRAILLE_BASE,
     DOTS_X,
@@ -28,6 +27,7 @@ from dvclive_tui.charts.raster import (
     rasterize,
     round_px,
 )
+from dvclive_writer.plotting import ticks as tk
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -1,6 +1,6 @@
 """Plots drawn by their dvc template: confusion grids, bar lists and x/y charts.
 
-:func:`render_plot` turns a :class:`~dvclive_tui.data.model.PlotData` (an sklearn or custom
+:func:`render_plot` turns a :class:`~dvclive_writer.read.model.PlotData` (an sklearn or custom
 plot) into a :class:`~dvclive_tui.charts.frame.ChartFrame`:
 
 - ``confusion`` / ``confusion_normalized``: counts of (x, y) pairs as a heat grid;
@@ -28,8 +28,8 @@ from dvclive_tui.charts.frame import (
     series_role,
     strip_controls,
 )
-from dvclive_tui.charts.ticks import format_value
-from dvclive_tui.data.model import PlotData
+from dvclive_writer.plotting.ticks import format_value
+from dvclive_writer.read.model import PlotData
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from dvclive_tui.charts.decimate import m4_pixels, m4_values
+from dvclive_writer.plotting.decimate import m4_pixels, m4_values
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

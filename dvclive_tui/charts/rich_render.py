@@ -8,7 +8,7 @@ from rich.text import Text
 
 from dvclive_tui.charts.frame import ChartFrame, Role
 from dvclive_tui.charts.plots import HEAT, HEAT_LEVELS
-from dvclive_tui.charts.series import PALETTE
+from dvclive_writer.plotting.palette import PALETTE
 
 _FIXED: dict[int, Style] = {
     int(Role.BLANK): Style.null(),

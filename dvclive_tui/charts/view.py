@@ -17,7 +17,7 @@ import numpy.typing as npt
 from dvclive_tui.charts.frame import ChartFrame, Curve, XFormat, render_chart
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.smoothing import ema
-from dvclive_tui.charts.ticks import format_value
+from dvclive_writer.plotting.ticks import format_value
 
 FloatArray = npt.NDArray[np.float64]
 

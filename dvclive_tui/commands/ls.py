@@ -33,9 +33,9 @@ import click
 import numpy as np
 
 from dvclive_tui.commands.errors import InputError
-from dvclive_tui.data.discovery import NoRunsFound, RunPathError, resolve_runs
-from dvclive_tui.data.model import MetricSeries, Run, RunStatus
-from dvclive_tui.data.reader import load_run
+from dvclive_writer.read.discovery import NoRunsFound, RunPathError, resolve_runs
+from dvclive_writer.read.model import MetricSeries, Run, RunStatus
+from dvclive_writer.read.reader import load_run
 
 if TYPE_CHECKING:
     from rich.console import Console

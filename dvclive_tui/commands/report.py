@@ -20,11 +20,11 @@ from pathlib import Path
 import click
 
 from dvclive_tui.commands.errors import InputError
-from dvclive_tui.data.discovery import is_dvclive_dir
-from dvclive_tui.data.reader import load_run
-from dvclive_tui.report.builder import WORKSPACE, Mode, write_report
-from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment
-from dvclive_tui.report.revisions import RevisionError, load_run_at, open_repository
+from dvclive_tui.experiments.revisions import RevisionError, load_run_at, open_repository
+from dvclive_writer.read.discovery import is_dvclive_dir
+from dvclive_writer.read.reader import load_run
+from dvclive_writer.report.builder import WORKSPACE, Mode, write_report
+from dvclive_writer.report.content import DEFAULT_MAX_POINTS, Experiment
 
 DEFAULT_DIR = "dvclive"
 

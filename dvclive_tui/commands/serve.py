@@ -172,17 +172,15 @@ def _url_host(host: str) -> str:
 
 def check_served_args(args: Sequence[str]) -> list[str]:
     """``watch`` or ``compare`` and its arguments, checked now rather than per tab."""
-    from dvclive_tui.cli import cli
+    from dvclive_tui.commands.compare import compare
+    from dvclive_tui.commands.watch import check_paths, watch
 
     words = list(args)
     if not words or words[0] not in SERVED_COMMANDS:
         words = ["watch", *words]
-    command = cli.get_command(click.Context(cli), words[0])
-    assert command is not None
+    command = watch if words[0] == "watch" else compare
     with command.make_context(words[0], words[1:]) as ctx:
         if words[0] == "watch":
-            from dvclive_tui.commands.watch import check_paths
-
             check_paths(ctx.params["paths"])
         if words[0] == "compare" and any(
             ctx.params.get(name) for name in ("as_json", "as_csv", "as_md")

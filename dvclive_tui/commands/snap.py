@@ -24,12 +24,12 @@ from dvclive_tui.charts.frame import strip_controls
 from dvclive_tui.charts.plots import confusion_of, is_confusion, render_plot
 from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
-from dvclive_tui.charts.ticks import format_duration, format_value
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
 from dvclive_tui.commands.errors import InputError
-from dvclive_tui.data.discovery import RunPathError, resolve_runs
-from dvclive_tui.data.model import Run, RunStatus
-from dvclive_tui.data.reader import load_run
+from dvclive_writer.plotting.ticks import format_duration, format_value
+from dvclive_writer.read.discovery import RunPathError, resolve_runs
+from dvclive_writer.read.model import Run, RunStatus
+from dvclive_writer.read.reader import load_run
 
 DEFAULT_WIDTH = 100
 """Width used when stdout is not a terminal and ``--width`` is not given."""

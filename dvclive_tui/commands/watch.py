@@ -49,7 +49,7 @@ def run_dashboard(settings: Settings) -> None:
     """Run the dashboard until the user quits."""
     prepare_environment(settings.color_system)
     check_theme(settings.theme)
-    from dvclive_tui.app.app import WatchApp
+    from dvclive_tui.app.watch.app import WatchApp
 
     WatchApp(settings).run()
 

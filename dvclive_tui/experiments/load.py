@@ -111,7 +111,7 @@ def load_experiments(
 def expand_run_dirs(path: Path) -> list[Path]:
     """``path`` itself when it is a dvclive directory, else the runs found below it
     (the data layer's discovery); ``path`` alone when nothing is found (an empty row)."""
-    from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir  # only for DIRS
+    from dvclive_writer.read.discovery import discover_runs, is_dvclive_dir  # only for DIRS
 
     if is_dvclive_dir(path):
         return [path]

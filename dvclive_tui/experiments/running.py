@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dvclive_tui.data.signals import pid_alive
 from dvclive_tui.experiments.gitfiles import simple_ignore
 from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.sources import DirSource
+from dvclive_writer.read.signals import pid_alive
 
 EXPS_TMP = Path(".dvc") / "tmp" / "exps"
 RUN_DIR = EXPS_TMP / "run"

@@ -12,10 +12,10 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from dvclive_tui.data.parsing import TsvTable, parse_json_bytes, parse_metric_tsv
-from dvclive_tui.data.plots import infer_config, unwrap_rows
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.sources import FileSource
+from dvclive_writer.read.parsing import TsvTable, parse_json_bytes, parse_metric_tsv
+from dvclive_writer.read.plots import infer_config, unwrap_rows
 
 METRICS_DIR = "plots/metrics"
 IMAGES_DIR = "plots/images"

@@ -12,7 +12,7 @@ import shlex
 from collections.abc import Iterable
 from importlib.resources import files
 
-from dvclive_tui.data.discovery import SKIPPED_NAMES
+from dvclive_writer.read.discovery import SKIPPED_NAMES
 
 REMOTE_COMMAND = "env LC_ALL=C sh -s"
 """The fixed command ssh runs; the agent and the requests arrive on its standard input."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dvclive_tui.charts.decimate import m4_decimate, m4_pixels
 from dvclive_tui.charts.raster import Viewport, rasterize
+from dvclive_writer.plotting.decimate import m4_decimate, m4_pixels
 
 
 def random_walk(seed: int, count: int) -> np.ndarray:

@@ -11,7 +11,7 @@ import pytest
 
 from dvclive_tui.charts.frame import Curve, _y_scale, render_chart
 from dvclive_tui.charts.raster import Viewport, to_pixels
-from dvclive_tui.charts.ticks import nice_ticks
+from dvclive_writer.plotting.ticks import nice_ticks
 
 MAX = sys.float_info.max
 

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dvclive_tui.charts.frame import Curve, Role, XFormat, render_chart
-from dvclive_tui.charts.series import PALETTE, ColorAssigner, SeriesData, preferred_color
+from dvclive_tui.charts.series import ColorAssigner, SeriesData, preferred_color
 from dvclive_tui.charts.view import ChartOptions, effective_x_axis, render_series_chart, x_values
+from dvclive_writer.plotting.palette import PALETTE
 
 
 def walk(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -128,7 +128,7 @@ def test_a_terminal_gets_palette_colours_and_heat_backgrounds(run_dir: Path) -> 
     from rich.console import Console
 
     from dvclive_tui.commands.snap import print_run
-    from dvclive_tui.data.reader import load_run
+    from dvclive_writer.read.reader import load_run
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, force_terminal=True, color_system="truecolor")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dvclive_tui.charts.ticks import (
+from dvclive_writer.plotting.ticks import (
     format_clock,
     format_duration,
     format_log_tick,

@@ -194,7 +194,7 @@ async def test_colours_unique_among_selected_and_marked_past_the_palette(
     marked in the legend; a colour stays while selected and is reused once freed."""
     import dataclasses
 
-    from dvclive_tui.charts.series import PALETTE
+    from dvclive_writer.plotting.palette import PALETTE
 
     base = exps.experiments[0]
     for index in range(6):

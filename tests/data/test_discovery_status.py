@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dvclive_tui.data.discovery import discover_runs, is_dvclive_dir
-from dvclive_tui.data.model import RunStatus
-from dvclive_tui.data.reader import RunReader
-from dvclive_tui.data.status import stall_threshold
+from dvclive_writer.read.discovery import discover_runs, is_dvclive_dir
+from dvclive_writer.read.model import RunStatus
+from dvclive_writer.read.reader import RunReader
+from dvclive_writer.read.status import stall_threshold
 from tests.data.conftest import FakeClock
 
 

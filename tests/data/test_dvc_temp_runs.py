@@ -19,8 +19,8 @@ import pytest
 TRAIN = """
 import json, os, time
 from dvclive import Live
-from dvclive_tui.data.discovery import discover_runs
-from dvclive_tui.data.reader import RunReader
+from dvclive_writer.read.discovery import discover_runs
+from dvclive_writer.read.reader import RunReader
 
 with Live("dvclive") as live:
     for step in range(3):

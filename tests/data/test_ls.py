@@ -86,7 +86,7 @@ def test_human_listing_fits_80_columns_one_item_per_line(upstream_layout_run: Pa
     from rich.console import Console
 
     from dvclive_tui.commands.ls import print_runs
-    from dvclive_tui.data.reader import load_run
+    from dvclive_writer.read.reader import load_run
 
     run = load_run(upstream_layout_run)
     run.params["a_rather_long_parameter_name_for_the_augmentation_pipeline"] = "x" * 90

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dvclive_tui.data.model import MetricSeries
+from dvclive_writer.read.model import MetricSeries
 
 
 def test_bulk_load_holds_sixteen_bytes_per_point() -> None:

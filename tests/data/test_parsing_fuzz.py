@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dvclive_tui.data.parsing import (
+from dvclive_writer.read.parsing import (
     FAST_PATH_MIN_BYTES,
     parse_json_bytes,
     parse_metric_rows,
     parse_metric_tsv,
     parse_yaml_bytes,
 )
-from dvclive_tui.data.reader import RunReader
+from dvclive_writer.read.reader import RunReader
 from tests.data.conftest import FakeClock
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

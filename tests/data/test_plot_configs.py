@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dvclive_tui.data.model import PlotConfig
-from dvclive_tui.data.reader import RunReader
+from dvclive_writer.read.model import PlotConfig
+from dvclive_writer.read.reader import RunReader
 from tests.data.conftest import FakeClock
 
 ROWS = [{"epoch": 0, "loss": 1.0, "acc": 0.1}, {"epoch": 1, "loss": 0.5, "acc": 0.4}]

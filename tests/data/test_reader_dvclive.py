@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from dvclive_tui.data.model import PlotConfig, RunStatus
-from dvclive_tui.data.reader import RunReader, load_run
+from dvclive_writer.read.model import PlotConfig, RunStatus
+from dvclive_writer.read.reader import RunReader, load_run
 from tests.data.conftest import STEPS, FakeClock
 
 LAYOUTS = ["upstream_layout_run", "inner_layout_run"]

@@ -1,6 +1,6 @@
 """Run status without signal files (no DVC repository), with an injected clock.
 
-The rule (``dvclive_tui.data.status``): running while the last write is at most
+The rule (``dvclive_writer.read.status``): running while the last write is at most
 ``T = max(10 x median step interval, 30 s)`` old; then stalled if this reader saw the run
 grow and stop without a finish marker, finished if it only saw it at rest; a final
 ``report.html`` from ``dvclive_writer`` (no auto-refresh tag) means finished at once.
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dvclive_tui.data.model import RunStatus
-from dvclive_tui.data.reader import RunReader
-from dvclive_tui.data.status import REFRESH_TAG, FinalReport, find_dvc_root
+from dvclive_writer.read.model import RunStatus
+from dvclive_writer.read.reader import RunReader
+from dvclive_writer.read.status import REFRESH_TAG, FinalReport, find_dvc_root
 from tests.data.conftest import FakeClock, inside
 
 
@@ -96,8 +96,8 @@ def test_writer_final_report_means_finished_at_once(tmp_path: Path) -> None:
 
 
 def test_final_report_marker_needs_the_finished_build(tmp_path: Path) -> None:
-    from dvclive_tui.report.content import ReportContent
-    from dvclive_tui.report.html import render_html
+    from dvclive_writer.report.content import ReportContent
+    from dvclive_writer.report.html import render_html
 
     empty = ReportContent(experiments=[], tables=[], metrics=[], images=[], sklearn=[], custom=[])
     run_dir = tmp_path / "dvclive"
@@ -121,7 +121,7 @@ def test_start_without_timestamps_is_dated_by_the_oldest_folder(tmp_path: Path) 
 
     from dvclive import Live
 
-    from dvclive_tui.data.reader import load_run
+    from dvclive_writer.read.reader import load_run
 
     with inside(tmp_path), Live("dvclive", save_dvc_exp=False) as live:
         for step in range(3):

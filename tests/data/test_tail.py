@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dvclive_tui.data import tail
-from dvclive_tui.data.reader import RunReader
-from dvclive_tui.data.tail import FileTailer
+from dvclive_writer.read import tail
+from dvclive_writer.read.reader import RunReader
+from dvclive_writer.read.tail import FileTailer
 from tests.data.conftest import FakeClock, inside
 
 HEADER = b"timestamp\tstep\tloss\n"

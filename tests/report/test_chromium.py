@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dvclive_tui.data.reader import load_run
-from dvclive_tui.report.builder import write_report
-from dvclive_tui.report.content import Experiment
+from dvclive_writer.read.reader import load_run
+from dvclive_writer.report.builder import write_report
+from dvclive_writer.report.content import Experiment
 from tests.report.conftest import CUSTOM, METRICS, SKLEARN, chart_names
 
 pytestmark = pytest.mark.slow

@@ -12,11 +12,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dvclive_tui.data.model import MetricSeries, Run
-from dvclive_tui.report.assets import SCRIPT_FILES
-from dvclive_tui.report.content import DEFAULT_MAX_POINTS, Experiment, collect, compact, field_key
-from dvclive_tui.report.escape import script_json
-from dvclive_tui.report.html import render_html
+from dvclive_writer.read.model import MetricSeries, Run
+from dvclive_writer.report.assets import SCRIPT_FILES
+from dvclive_writer.report.content import (
+    DEFAULT_MAX_POINTS,
+    Experiment,
+    collect,
+    compact,
+    field_key,
+)
+from dvclive_writer.report.escape import script_json
+from dvclive_writer.report.html import render_html
 from tests.report.conftest import chart_names
 
 
@@ -102,7 +108,7 @@ def test_several_experiments_share_charts_and_tables() -> None:
 
 
 def test_vendored_scripts_are_safe_to_inline() -> None:
-    static = resources.files("dvclive_tui.report").joinpath("static")
+    static = resources.files("dvclive_writer.report").joinpath("static")
     for name in SCRIPT_FILES:
         source = static.joinpath(name).read_text(encoding="utf-8")
         assert len(source) > 50_000
@@ -126,8 +132,8 @@ def test_a_metric_named_step_keeps_its_own_column() -> None:
     "template", ["linear", "simple", "scatter", "confusion", "bar_horizontal", "no-such"]
 )
 def test_odd_plots_never_break_a_report(template: str) -> None:
-    from dvclive_tui.data.model import PlotConfig, PlotData
-    from dvclive_tui.report.markdown import render_markdown
+    from dvclive_writer.read.model import PlotConfig, PlotData
+    from dvclive_writer.report.markdown import render_markdown
 
     run = Run(path=Path("/nowhere"), name="r")
     run.metrics["loss"] = series("loss", 5)

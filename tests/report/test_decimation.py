@@ -7,8 +7,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from dvclive_tui.charts.decimate import m4_decimate
-from dvclive_tui.report.decimation import GRID_GROWTH, Decimator, grid_span
+from dvclive_writer.plotting.decimate import m4_decimate
+from dvclive_writer.report.decimation import GRID_GROWTH, Decimator, grid_span
 
 WIDTH = 300
 KEY = ("loss", "workspace")

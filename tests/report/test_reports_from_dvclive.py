@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dvclive_tui.data.reader import load_run
-from dvclive_tui.report.builder import ReportBuilder, write_report
-from dvclive_tui.report.content import Experiment
-from dvclive_tui.report.markdown import ChartCache
+from dvclive_writer.read.reader import load_run
+from dvclive_writer.report.builder import ReportBuilder, write_report
+from dvclive_writer.report.content import Experiment
+from dvclive_writer.report.markdown import ChartCache
 from tests.report.conftest import CUSTOM, METRICS, SKLEARN, chart_names
 
 
@@ -120,7 +120,7 @@ def test_md_does_not_redraw_unchanged_charts(run_copy: Path) -> None:
 
 
 def test_plot_with_several_y_columns_draws_one_series_each(run_copy: Path) -> None:
-    from dvclive_tui.report.content import collect
+    from dvclive_writer.report.content import collect
 
     content = collect([Experiment("workspace", load_run(run_copy))])
     (losses,) = content.custom

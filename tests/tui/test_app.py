@@ -11,11 +11,11 @@ from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Label, MarkdownViewer, OptionList
 
-from dvclive_tui.app.app import WatchApp
-from dvclive_tui.app.panes.charts import ChartsPane
 from dvclive_tui.app.report_view import ReportScreen, ReportViewerApp
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
 from dvclive_tui.app.screens.warnings import WarningsScreen
+from dvclive_tui.app.watch.app import WatchApp
+from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.filter_bar import FilterBar
@@ -25,8 +25,8 @@ from dvclive_tui.app.widgets.metric_tree import MetricTree
 from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.app.widgets.run_header import RunHeader
 from dvclive_tui.app.widgets.runs_table import RunsTable
-from dvclive_tui.data.model import RunStatus
 from dvclive_tui.settings import Settings
+from dvclive_writer.read.model import RunStatus
 from tests.tui.conftest import Clock
 from tests.tui.runs import FROZEN, append_step, freeze, write_run
 

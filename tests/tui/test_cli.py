@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dvclive_tui.app.app import WatchApp
-from dvclive_tui.app.panes.charts import ChartsPane
+from dvclive_tui.app.watch.app import WatchApp
+from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.commands.demo import start_trainer, stop_trainer
 from dvclive_tui.settings import Settings
 from tests.tui.conftest import Clock

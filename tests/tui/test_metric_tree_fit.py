@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from dvclive_tui.app.app import WatchApp
+from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.app.widgets.metric_tree import MetricTree, fit_leaf, shorten
 from dvclive_tui.settings import Settings
 from tests.tui.conftest import Clock

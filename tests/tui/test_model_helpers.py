@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dvclive_tui.app.alerts import AlertTracker
-from dvclive_tui.app.run_stats import StepRate, current_step, elapsed, timestamp_rate
-from dvclive_tui.app.text import (
+from dvclive_tui.monitor.alerts import AlertTracker
+from dvclive_tui.monitor.run_stats import StepRate, current_step, elapsed, timestamp_rate
+from dvclive_tui.monitor.watcher import RunWatcher, display_name, merge_changes
+from dvclive_tui.settings import Settings
+from dvclive_tui.text import (
     flatten,
     format_duration,
     format_value,
@@ -18,9 +20,7 @@ from dvclive_tui.app.text import (
     shorten_middle,
     sparkline,
 )
-from dvclive_tui.app.watcher import RunWatcher, display_name, merge_changes
-from dvclive_tui.data.model import Changes, MetricSeries, Run, RunStatus
-from dvclive_tui.settings import Settings
+from dvclive_writer.read.model import Changes, MetricSeries, Run, RunStatus
 from tests.tui.conftest import Clock
 from tests.tui.runs import append_step, write_run
 

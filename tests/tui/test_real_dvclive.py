@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dvclive_tui.app.app import WatchApp
-from dvclive_tui.app.panes.charts import ChartsPane
+from dvclive_tui.app.watch.app import WatchApp
+from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.app.widgets.run_header import RunHeader
 from dvclive_tui.settings import Settings
 

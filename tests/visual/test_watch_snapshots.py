@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dvclive_tui.app.app import WatchApp
+from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.settings import Settings
 from tests.tui.conftest import Clock
 from tests.tui.runs import FROZEN, freeze, write_run

@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.plot_view import PlotView
-from dvclive_tui.data.model import ImageSeries, PlotData
+from dvclive_writer.read.model import ImageSeries, PlotData
 
 
 class HostApp(App[None]):

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from dvclive_tui.data.model import ImageSeries
+from dvclive_writer.read.model import ImageSeries
 
 
 def write_frames(folder: Path, steps: list[int], size: int = 32) -> ImageSeries:

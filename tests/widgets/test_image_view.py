@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dvclive_tui.app.widgets.image_view import ImageView
-from dvclive_tui.data.model import ImageSeries
+from dvclive_writer.read.model import ImageSeries
 from tests.widgets.host import image_app
 from tests.widgets.image_apps import write_frames
 

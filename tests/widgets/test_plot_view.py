@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dvclive_tui.app.widgets.plot_view import PlotView
-from dvclive_tui.data.model import PlotData
-from dvclive_tui.data.reader import load_run
+from dvclive_writer.read.model import PlotData
+from dvclive_writer.read.reader import load_run
 from tests.charts.sample_runs import write_run
 from tests.widgets.host import plot_app
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dvclive_tui.data.model import PlotData
-from dvclive_tui.data.reader import load_run
+from dvclive_writer.read.model import PlotData
+from dvclive_writer.read.reader import load_run
 from tests.charts.sample_runs import write_run
 from tests.widgets.chart_apps import ChartApp, loss_series
 from tests.widgets.host import image_app, plot_app

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from dvclive_tui.app.text import sanitize
-from dvclive_tui.charts.series import PALETTE
 from dvclive_tui.experiments.model import Experiment, ExpStatus
 from dvclive_tui.experiments.table import Cell, Column, cell_text
+from dvclive_tui.text import sanitize
+from dvclive_writer.plotting.palette import PALETTE
 
 STATUS_STYLE = {
     ExpStatus.RUNNING: "bold green",

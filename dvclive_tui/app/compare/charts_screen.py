@@ -19,13 +19,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from dvclive_tui.app.compare.cells import color_of
-from dvclive_tui.app.text import sanitize
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.charts.series import SeriesData
-from dvclive_tui.data.reader import RunReader
 from dvclive_tui.experiments.model import Experiment, ExpStatus
 from dvclive_tui.experiments.series import dvclive_dirs, load_metrics
 from dvclive_tui.experiments.sources import DirSource
+from dvclive_tui.text import sanitize
+from dvclive_writer.read.reader import RunReader
 
 LIVE_POLL_S = 0.5
 

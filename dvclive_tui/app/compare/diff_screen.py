@@ -10,9 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from dvclive_tui.app.text import sanitize
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.table import Column, build_columns, cell, cell_text
+from dvclive_tui.text import sanitize
 
 
 def diff_rows(left: Experiment, right: Experiment) -> list[tuple[Column, str, str, bool]]:

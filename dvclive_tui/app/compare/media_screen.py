@@ -21,12 +21,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from dvclive_tui.app.text import sanitize
 from dvclive_tui.app.widgets.image_view import ImageView
 from dvclive_tui.app.widgets.plot_view import PlotView
-from dvclive_tui.data.model import ImageSeries, PlotConfig, PlotData
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.series import ExperimentDetails, ImageFile, load_details
+from dvclive_tui.text import sanitize
+from dvclive_writer.read.model import ImageSeries, PlotConfig, PlotData
 
 _IMAGE_DIR: Path | None = None
 

@@ -20,11 +20,11 @@ from dvclive_tui.app.compare.cells import (
     status_text,
     value_text,
 )
-from dvclive_tui.app.text import sanitize
-from dvclive_tui.charts.series import PALETTE
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.table import Column, cell
 from dvclive_tui.experiments.view import TableView, ViewError
+from dvclive_tui.text import sanitize
+from dvclive_writer.plotting.palette import PALETTE
 
 #: Base columns shown by the table (``typ`` is left to the exports).
 SHOWN_BASE = ("Experiment", "rev", "Created", "status")

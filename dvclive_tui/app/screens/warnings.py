@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from dvclive_tui.app.screens.overlay import ScrollOverlay
-from dvclive_tui.app.text import sanitize
-from dvclive_tui.data.model import Run
+from dvclive_tui.text import sanitize
+from dvclive_writer.read.model import Run
 
 
 class WarningsScreen(ScrollOverlay):

@@ -11,9 +11,9 @@ from textual.containers import Container, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from dvclive_tui.app.text import sanitize
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.charts.series import SeriesData
+from dvclive_tui.text import sanitize
 
 #: Grid columns for each number of charts per page (rows follow).
 COLUMNS: dict[int, int] = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3, 9: 3}

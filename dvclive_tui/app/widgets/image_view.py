@@ -18,15 +18,15 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from dvclive_tui.app.widgets.strips import StripWidget, WidgetOptions
-from dvclive_tui.data.model import ImageSeries
 from dvclive_tui.imaging.halfblock import HalfBlockImage, render_image
+from dvclive_writer.read.model import ImageSeries
 
 RETRY_SECONDS = 0.5
 """Delay before retrying an image that could not be decoded (half-written file)."""
 
 
 class ImageView(StripWidget, can_focus=True):
-    """Shows one frame of an :class:`~dvclive_tui.data.model.ImageSeries` as half-cell blocks."""
+    """Shows one frame of an :class:`~dvclive_writer.read.model.ImageSeries` as half-cell blocks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,comma", "prev_frame", "Prev frame"),

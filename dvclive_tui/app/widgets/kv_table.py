@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from dvclive_tui.app.text import flatten, format_value, matches, sanitize
+from dvclive_tui.text import flatten, format_value, matches, sanitize
 
 
 class KeyValueTable(DataTable[Text]):

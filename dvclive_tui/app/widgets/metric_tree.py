@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from dvclive_tui.app.text import sanitize
+from dvclive_tui.text import sanitize
 
 
 @dataclass(frozen=True)

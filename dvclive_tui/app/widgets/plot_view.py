@@ -26,11 +26,11 @@ from dvclive_tui.app.widgets.strips import (
 )
 from dvclive_tui.charts.frame import ChartFrame
 from dvclive_tui.charts.plots import HEAT, HEAT_LEVELS, is_confusion, render_plot
-from dvclive_tui.data.model import PlotData
+from dvclive_writer.read.model import PlotData
 
 
 class PlotView(StripWidget, can_focus=True):
-    """Draws a :class:`~dvclive_tui.data.model.PlotData` by its template."""
+    """Draws a :class:`~dvclive_writer.read.model.PlotData` by its template."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "toggle_normalized", "Normalize", tooltip="Counts or rates per row"),

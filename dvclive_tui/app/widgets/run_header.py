@@ -10,9 +10,9 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widget import Widget
 
-from dvclive_tui.app.run_stats import HeaderFacts
-from dvclive_tui.app.text import format_duration, sanitize, shorten_middle
-from dvclive_tui.data.model import RunStatus
+from dvclive_tui.monitor.run_stats import HeaderFacts
+from dvclive_tui.text import format_duration, sanitize, shorten_middle
+from dvclive_writer.read.model import RunStatus
 
 _STATUS_STYLE: dict[RunStatus, str] = {
     RunStatus.RUNNING: "run-header--running",

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from dvclive_tui.app.run_stats import current_step, elapsed, write_age
-from dvclive_tui.app.text import format_duration, sanitize
-from dvclive_tui.charts.series import PALETTE
-from dvclive_tui.data.model import Run
+from dvclive_tui.monitor.run_stats import current_step, elapsed, write_age
+from dvclive_tui.text import format_duration, sanitize
+from dvclive_writer.plotting.palette import PALETTE
+from dvclive_writer.read.model import Run
 
 COLUMNS = ("", "run", "status", "step", "elapsed", "wrote", "warnings")
 

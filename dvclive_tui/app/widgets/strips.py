@@ -19,7 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from dvclive_tui.charts.frame import ChartFrame, Role
-from dvclive_tui.charts.series import PALETTE
+from dvclive_writer.plotting.palette import PALETTE
 
 SERIES_CLASSES = 8
 """Number of ``<prefix>--series-N`` component classes."""

@@ -1,0 +1,1 @@
+"""The watch dashboard: the app and its panes."""

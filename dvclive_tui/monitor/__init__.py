@@ -1,0 +1,1 @@
+"""Headless monitoring of watched runs: the watcher thread, alerts and run statistics."""

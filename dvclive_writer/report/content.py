@@ -1,0 +1,469 @@
+"""What a report shows, gathered from one or more runs in dvclive's order.
+
+Sections follow ``dvclive.report.make_report``: params table, summary table, one chart per
+metric, images, sklearn plots, custom plots. Several runs ("experiments") share a section:
+tables get one row per experiment and charts overlay one series per experiment.
+
+Long metric series are decimated with M4 to about ``max_points`` per series (through a
+:class:`~dvclive_writer.report.decimation.Decimator`, which a regenerated report keeps so only
+new points are decimated); the TSV files keep the full data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from dvclive_writer.plotting.palette import PALETTE
+from dvclive_writer.read.model import PlotConfig, Run
+from dvclive_writer.report.decimation import Decimator
+
+#: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
+#: (dvc-render's plot width), which M4 draws pixel-exactly.
+DEFAULT_MAX_POINTS = 1200
+
+#: Frames of one image series embedded in a report (evenly spread, the newest always kept).
+DEFAULT_MAX_FRAMES = 8
+
+#: Significant digits kept for chart values (tooltips show them; the TSVs keep all).
+SIGNIFICANT_DIGITS = 8
+
+EXPERIMENT_COLUMN = "Experiment"
+
+#: Colours of experiments (the ``rev`` field): dvc-render's seven, then the Okabe-Ito
+#: palette of the series palette without its yellow (unreadable on white), so
+#: 14 experiments get distinct colours before the cycle repeats.
+REV_COLORS: tuple[str, ...] = (
+    "#945dd6",
+    "#13adc7",
+    "#f46837",
+    "#48bb78",
+    "#4299e1",
+    "#ed8936",
+    "#f56565",
+    *(c for c in PALETTE if c.upper() != "#F0E442"),
+)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One run as it appears in a report: a label and its data."""
+
+    name: str
+    run: Run
+
+
+@dataclass
+class Table:
+    """A params or summary table: one row per experiment, nested keys flattened with dots."""
+
+    title: str
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Block:
+    """One experiment's data for a chart, column-wise."""
+
+    rev: str
+    columns: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
+@dataclass
+class Chart:
+    """A dvc-render Vega chart: template properties plus data blocks."""
+
+    name: str
+    """Identity: ``static/<metric>`` (as dvclive), ``sklearn/<name>`` or ``custom/<name>``."""
+    kind: str
+    """``"metric"``, ``"sklearn"`` or ``"custom"``."""
+    config: PlotConfig
+    blocks: list[Block]
+    total_points: int = 0
+    """Points before decimation (all experiments)."""
+    _digest: str | None = field(default=None, repr=False)
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """dvc-render ``VegaRenderer`` properties (template, x, y, title, labels)."""
+        props: dict[str, Any] = {"template": self.config.template}
+        for key in ("x", "y", "title", "x_label", "y_label"):
+            value = getattr(self.config, key)
+            if value is not None:
+                props[key] = value
+        return props
+
+    @property
+    def digest(self) -> str:
+        """Content hash of the config and drawn data (cache key for rendered charts)."""
+        if self._digest is None:
+            hasher = hashlib.blake2b(digest_size=16)
+            hasher.update(repr((self.kind, self.config)).encode())
+            for block in self.blocks:
+                hasher.update(block.rev.encode())
+                for key, column in block.columns.items():
+                    hasher.update(key.encode())
+                    hasher.update(repr(column).encode())
+            self._digest = hasher.hexdigest()
+        return self._digest
+
+
+@dataclass
+class Frame:
+    """One image to show: its caption and where its bytes are."""
+
+    caption: str
+    path: Path
+
+
+@dataclass
+class ImageGroup:
+    """An image name (or per-step folder) of one experiment, with the frames to show."""
+
+    name: str
+    rev: str
+    frames: list[Frame]
+    total_frames: int
+
+
+@dataclass
+class ReportContent:
+    """Everything a report renderer draws, in order."""
+
+    experiments: list[str]
+    tables: list[Table]
+    metrics: list[Chart]
+    images: list[ImageGroup]
+    sklearn: list[Chart]
+    custom: list[Chart]
+
+    @property
+    def charts(self) -> list[Chart]:
+        """Every chart in page order: metrics, then sklearn plots, then custom plots."""
+        return [*self.metrics, *self.sklearn, *self.custom]
+
+
+def collect(
+    experiments: Sequence[Experiment],
+    *,
+    max_points: int = DEFAULT_MAX_POINTS,
+    max_frames: int = DEFAULT_MAX_FRAMES,
+    decimator: Decimator | None = None,
+) -> ReportContent:
+    """Gather the report's sections from ``experiments`` (at least one); ``decimator`` is
+    the one of the previous regeneration, if any."""
+    multi = len(experiments) > 1
+    tables = [
+        table
+        for table in (
+            _table("params.yaml", [(e.name, e.run.params) for e in experiments], multi),
+            _table("metrics.json", [(e.name, e.run.summary) for e in experiments], multi),
+        )
+        if table is not None
+    ]
+    return ReportContent(
+        experiments=[e.name for e in experiments],
+        tables=tables,
+        metrics=_metric_charts(experiments, max_points, decimator or Decimator()),
+        images=_image_groups(experiments, max_frames),
+        sklearn=_plot_charts(experiments, "sklearn"),
+        custom=_plot_charts(experiments, "custom"),
+    )
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested keys joined with dots (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``), as dvc-render."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> Table | None:
+    flat_rows = [(name, flatten(data)) for name, data in rows if data]
+    if not flat_rows:
+        return None
+    keys: dict[str, None] = {}
+    for _, data in flat_rows:
+        keys.update(dict.fromkeys(data))
+    table_rows = []
+    for name, data in flat_rows:
+        row: dict[str, Any] = {EXPERIMENT_COLUMN: name} if multi else {}
+        row.update({key: data.get(key, "") for key in keys})
+        table_rows.append(row)
+    return Table(title=title, rows=table_rows)
+
+
+def _metric_charts(
+    experiments: Sequence[Experiment], max_points: int, decimator: Decimator
+) -> list[Chart]:
+    names = sorted({name for e in experiments for name in e.run.metrics})
+    width = max(1, max_points // 4)
+    charts = []
+    for name in names:
+        label = name.rsplit("/", 1)[-1]
+        y = field_key(label)
+        if y == "step":  # a metric named "step" must not overwrite the x column
+            y = MULTI_Y_FIELD
+        present = [(e.name, e.run.metrics[name]) for e in experiments if name in e.run.metrics]
+        series = [
+            (rev, m.generation, m.steps.astype(np.float64), m.values)
+            for rev, m in present
+            if len(m)
+        ]
+        blocks = []
+        total = 0
+        if series:
+            x_min = min(float(s[2].min()) for s in series)
+            x_max = max(float(s[2].max()) for s in series)
+            for rev, generation, steps, values in series:
+                total += len(steps)
+                xs, ys = decimator.decimate(
+                    (name, rev), generation, steps, values, x_min, x_max, width
+                )
+                blocks.append(
+                    Block(rev=rev, columns={"step": xs.astype(np.int64).tolist(), y: compact(ys)})
+                )
+        config = PlotConfig(
+            template="linear",
+            x="step",
+            y=y,
+            title=plain_text(name),
+            y_label=plain_text(label) if label != y else None,
+        )
+        charts.append(
+            Chart(
+                name=f"static/{name}",
+                kind="metric",
+                config=config,
+                blocks=blocks,
+                total_points=total,
+            )
+        )
+    return charts
+
+
+def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
+    names = sorted({p.name for e in experiments for p in e.run.plots.values() if p.kind == kind})
+    charts = []
+    for name in names:
+        config: PlotConfig | None = None
+        blocks = []
+        total = 0
+        for experiment in experiments:
+            plot = next(
+                (p for p in experiment.run.plots.values() if p.kind == kind and p.name == name),
+                None,
+            )
+            if plot is None:
+                continue
+            rows = [row for row in plot.rows if isinstance(row, dict)]
+            keys: dict[str, None] = {}
+            for row in rows:
+                keys.update(dict.fromkeys(k for k in row if k != "rev"))
+            safe = _safe_keys(keys)
+            ys = _y_list(plot.config)
+            if len(ys) > 1:  # several y columns: one series per column, as dvc plots them
+                config = config or _multi_y_config(plot.config, rows, name, ys)
+                x = plot.config.x or next(iter(keys), "x")
+                for y in ys:
+                    label = y if len(experiments) == 1 else f"{experiment.name}::{y}"
+                    blocks.append(
+                        Block(
+                            rev=label,
+                            columns={
+                                field_key(x): [_plain(row.get(x)) for row in rows],
+                                MULTI_Y_FIELD: [_plain(row.get(y)) for row in rows],
+                            },
+                        )
+                    )
+                total += len(rows) * len(ys)
+                continue
+            config = config or _resolved_config(plot.config, rows, name, safe)
+            total += len(rows)
+            blocks.append(
+                Block(
+                    rev=experiment.name,
+                    columns={safe[key]: [_plain(row.get(key)) for row in rows] for key in keys},
+                )
+            )
+        assert config is not None
+        charts.append(
+            Chart(
+                name=f"{kind}/{name}", kind=kind, config=config, blocks=blocks, total_points=total
+            )
+        )
+    return charts
+
+
+MULTI_Y_FIELD = "value"
+"""Field holding the y values of a plot with several y columns (one block per column)."""
+
+
+def _y_list(config: PlotConfig) -> list[str]:
+    if isinstance(config.y, list):
+        return [str(y) for y in config.y]
+    return [config.y] if config.y else []
+
+
+def _multi_y_config(
+    config: PlotConfig, rows: list[dict[str, Any]], name: str, ys: list[str]
+) -> PlotConfig:
+    x = config.x or next((k for k in (rows[0] if rows else {}) if k != "rev"), "x")
+    return PlotConfig(
+        template=config.template or "linear",
+        x=field_key(x),
+        y=MULTI_Y_FIELD,
+        title=plain_text(config.title or name),
+        x_label=_label(config.x_label or (x if x != field_key(x) else None)),
+        y_label=_label(config.y_label or ", ".join(ys)),
+    )
+
+
+def _resolved_config(
+    config: PlotConfig, rows: list[dict[str, Any]], name: str, safe: dict[str, str]
+) -> PlotConfig:
+    """Fill x/y (first/last column, as dvc does without them) and the title; map x/y to
+    their Vega-safe keys, keeping the original names as axis labels."""
+    keys = [k for k in rows[0] if k != "rev"] if rows else []
+    y = config.y[0] if isinstance(config.y, list) and config.y else config.y
+    x = config.x or (keys[0] if keys else None)
+    if not y and keys:
+        y = keys[-1]
+    y = y if isinstance(y, str) else None
+    x_key = safe.get(x, field_key(x)) if x is not None else None
+    y_key = safe.get(y, field_key(y)) if y is not None else None
+    return PlotConfig(
+        template=config.template or "linear",
+        x=x_key,
+        y=y_key,
+        title=plain_text(config.title or name),
+        x_label=_label(config.x_label or (x if x != x_key else None)),
+        y_label=_label(config.y_label or (y if y != y_key else None)),
+    )
+
+
+_UNSAFE_FIELD = re.compile(r"[^\w\- ]")
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` on one line: control characters and U+2028/U+2029 become spaces.
+
+    Vega-Lite copies titles into tooltip expressions, whose string literals cannot hold
+    line terminators.
+    """
+    return _LINE_BREAKING.sub(" ", text)
+
+
+def _label(text: str | None) -> str | None:
+    return None if text is None else plain_text(text)
+
+
+def field_key(name: str) -> str:
+    """A field name Vega reads literally: characters other than word characters, ``-`` and
+    spaces (``.``, brackets, quotes, line separators...) become ``_``."""
+    return _UNSAFE_FIELD.sub("_", name) or "_"
+
+
+def _safe_keys(keys: dict[Any, None]) -> dict[Any, str]:
+    """Vega-safe, distinct field names for a plot's columns."""
+    mapping: dict[Any, str] = {}
+    used: set[str] = set()
+    for key in keys:
+        candidate = field_key(str(key))
+        base, number = candidate, 1
+        while candidate in used:
+            number += 1
+            candidate = f"{base}_{number}"
+        used.add(candidate)
+        mapping[key] = candidate
+    return mapping
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready scalar (numpy scalars become Python numbers)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _image_groups(experiments: Sequence[Experiment], max_frames: int) -> list[ImageGroup]:
+    groups = []
+    for experiment in experiments:
+        for name in sorted(experiment.run.images):
+            series = experiment.run.images[name]
+            frames = series.frames
+            if not frames:
+                continue
+            picked = _spread(len(frames), max_frames)
+            shown = [
+                Frame(
+                    caption=frames[i][1].name if frames[i][0] is None else f"step {frames[i][0]}",
+                    path=frames[i][1],
+                )
+                for i in picked
+            ]
+            groups.append(
+                ImageGroup(name=name, rev=experiment.name, frames=shown, total_frames=len(frames))
+            )
+    return groups
+
+
+def _spread(count: int, limit: int) -> list[int]:
+    """At most ``limit`` indices of ``range(count)``, evenly spread, first and last kept."""
+    if count <= limit:
+        return list(range(count))
+    if limit <= 1:
+        return [count - 1]
+    picks = {round(i * (count - 1) / (limit - 1)) for i in range(limit)}
+    return sorted(picks)
+
+
+def compact(
+    values: npt.NDArray[np.float64], digits: int = SIGNIFICANT_DIGITS
+) -> list[float | None]:
+    """Values rounded to ``digits`` significant digits (short JSON), non-finite as ``None``.
+
+    Rounding is ``round(v * 10**d) / 10**d`` with an exact power of ten, so the result is the
+    double nearest the short decimal and ``repr`` prints it short.
+    """
+    out: list[float | None] = [None] * len(values)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return out
+    vals = values[finite]
+    nonzero = vals != 0
+    exponents = np.zeros(len(vals), dtype=np.int64)
+    exponents[nonzero] = np.floor(np.log10(np.abs(vals[nonzero]))).astype(np.int64)
+    decimals = digits - 1 - exponents
+    rounded = vals.copy()
+    positive = (decimals >= 0) & (decimals <= 22)
+    if positive.any():
+        scale = 10.0 ** decimals[positive]
+        rounded[positive] = np.round(vals[positive] * scale) / scale
+    negative = (decimals < 0) & (decimals >= -22)
+    if negative.any():
+        scale = 10.0 ** (-decimals[negative])
+        rounded[negative] = np.round(vals[negative] / scale) * scale
+    rounded_list = rounded.tolist()
+    if len(rounded_list) == len(out):
+        return rounded_list  # type: ignore[no-any-return]
+    for index, value in zip(np.flatnonzero(finite).tolist(), rounded_list, strict=True):
+        out[index] = value if math.isfinite(value) else None
+    return out
