@@ -138,6 +138,8 @@ class CompareApp(App[None]):
 
     @on(Reloaded)
     def _reloaded(self, message: Reloaded) -> None:
+        if not self.is_running:
+            return  # a re-read that ended while the App shuts down
         self._loading = False
         fresh = message.experiments
         if fresh is not None:

@@ -182,6 +182,8 @@ class ChartsScreen(Screen[None]):
 
     @on(CurvesRead)
     def _curves_read(self, message: CurvesRead) -> None:
+        if not self.is_attached:
+            return  # read for a screen that was closed meanwhile
         dirty: set[str] = set()
         for key, curves in message.curves.items():
             self.curves[key].update(curves)

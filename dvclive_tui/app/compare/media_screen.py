@@ -153,6 +153,8 @@ class MediaScreen(Screen[None]):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        if not self.is_attached:
+            return  # read for a screen that was closed meanwhile
         self.media = message.media
         self.index = 0
         self.query_one("#media-columns").loading = False

@@ -77,6 +77,8 @@ class ReportScreen(Screen[None]):
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
+        if not self.is_attached:
+            return  # read for a screen that was closed meanwhile
         self.report = message.report
         self.query_one("#report-source", Static).update(message.report.origin)
         viewer = self.query_one(MarkdownViewer)

@@ -227,11 +227,15 @@ class WatchApp(App[None]):
 
     def on_runs_changed(self, _message: RunsChanged) -> None:
         """A poll finished: redraw what changed."""
+        if not self.is_running:
+            return  # a poll that ended while the App shuts down
         self._tab_contents.loading = False
         self._apply(self.watcher.take_changes())
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """Report a failing poll once per distinct error (polling goes on)."""
+        if not self.is_running:
+            return
         self._tab_contents.loading = False
         if message.error == self._last_poll_error:
             return

@@ -243,7 +243,7 @@ class ImageView(StripWidget, can_focus=True):
     @on(Decoded)
     def _on_decoded(self, message: Decoded) -> None:
         message.stop()
-        if message.key != self._wanted:
+        if message.key != self._wanted or not self.is_attached:
             return  # a frame no longer wanted (the user moved on)
         self._decoded = (message.key, message.image)
         if message.image is None:
