@@ -136,6 +136,12 @@ def _require_feature(name: str) -> ModuleType:
 class Live:
     """Logs params, metrics and plots of a run in DVCLive's on-disk format."""
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Live:
+        """On a distributed rank other than zero, a ``Live`` that writes nothing (see ranks)."""
+        from dvclive_writer import ranks
+
+        return super().__new__(ranks.class_for_this_rank(cls))
+
     def __init__(
         self,
         dir: StrPath = "dvclive",  # noqa: A002
