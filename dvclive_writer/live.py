@@ -68,6 +68,7 @@ from dvclive_writer.error import (
 )
 from dvclive_writer.logger import logger
 from dvclive_writer.metrics import Metric, could_log, new_open_files
+from dvclive_writer.ranks import WritesOnRankZero
 from dvclive_writer.replace_file import ReplacedFile
 from dvclive_writer.repo_detection import find_roots, git_has_commits
 from dvclive_writer.serialize import (
@@ -133,14 +134,8 @@ def _require_feature(name: str) -> ModuleType:
     return module
 
 
-class Live:
+class Live(WritesOnRankZero):
     """Logs params, metrics and plots of a run in DVCLive's on-disk format."""
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> Live:
-        """On a distributed rank other than zero, a ``Live`` that writes nothing (see ranks)."""
-        from dvclive_writer import ranks
-
-        return super().__new__(ranks.class_for_this_rank(cls))
 
     def __init__(
         self,
