@@ -452,7 +452,7 @@ class Live(WritesOnRankZero):
         from ruamel.yaml.representer import RepresenterError
 
         with self._lock:
-            updated = {**self._params, **params}
+            updated = {**self._params, **dict(params)}  # dict.update accepts (key, value) pairs
             try:
                 text = dumps_yaml(updated)
             except RepresenterError as exc:

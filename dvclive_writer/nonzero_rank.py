@@ -135,7 +135,7 @@ class NonZeroRankLive(Live):
 
         from dvclive_writer.serialize import dumps_yaml
 
-        updated = {**self._rank_params, **params}
+        updated = {**self._rank_params, **dict(params)}
         try:
             dumps_yaml(updated)
         except RepresenterError as exc:
