@@ -37,8 +37,8 @@ TARGET = "dvclive_writer"
 #: The dvclive release whose API and files this package implements.
 DVCLIVE_API_VERSION = "3.49.1"
 
-#: dvclive module names whose counterpart here has another name.
-RENAMED = {"plots": "plots_api", "plots.metric": "plots_api"}
+#: dvclive packages whose counterpart here has another name (their modules follow).
+RENAMED = {"plots": "plots_api"}
 
 
 class AliasError(ImportError):
@@ -51,8 +51,8 @@ def target_name(fullname: str) -> str | None:
         return TARGET
     if not fullname.startswith(ALIAS + "."):
         return None
-    rest = fullname[len(ALIAS) + 1 :]
-    return f"{TARGET}.{RENAMED.get(rest, rest)}"
+    first, dot, rest = fullname[len(ALIAS) + 1 :].partition(".")
+    return f"{TARGET}.{RENAMED.get(first, first)}{dot}{rest}"
 
 
 class _AliasDistribution(importlib.metadata.Distribution):

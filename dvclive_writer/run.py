@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or (args[0] == "-m" and len(args) < 2):
         print(USAGE, file=sys.stderr)
         return 2
+    if args[0] != "-m" and not os.path.isfile(args[0]):
+        print(f"dvclive_writer.run: can't open file {args[0]!r}: no such file", file=sys.stderr)
+        return 2
     shadowed = _installed_dvclive()
     try:
         serve_as_dvclive()
@@ -73,9 +76,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
         return 0
     script, rest = args[0], args[1:]
-    if not os.path.isfile(script):
-        print(f"dvclive_writer.run: can't open file {script!r}: no such file", file=sys.stderr)
-        return 2
     sys.argv = [script, *rest]
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     runpy.run_path(script, run_name="__main__")

@@ -1,8 +1,4 @@
-"""dvclive's ``dvclive.plots`` names that callbacks use, served under the opt-in.
-
-transformers' and accelerate's trackers call ``dvclive.plots.Metric.could_log(value)`` before
-logging; tests read ``Metric.subfolder``.
-"""
+"""``dvclive.plots.metric.Metric``: the metric class with dvclive's static ``could_log``."""
 
 from __future__ import annotations
 
