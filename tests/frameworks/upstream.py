@@ -91,9 +91,9 @@ def sdist() -> Path:
     if not path.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
+            pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", tmp]
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "-q", f"dvclive=={VERSION}"]
-                + ["--no-binary", ":all:", "--no-deps", "-d", tmp],
+                [*pip, "--no-binary", ":all:", f"dvclive=={VERSION}"],
                 check=True,
                 capture_output=True,
             )

@@ -4,7 +4,7 @@ import sys
 
 sys.path.insert(0, sys.argv[1])  # the repository root, for tests.frameworks.hf_model
 
-from tests.frameworks.hf_model import regression_trainer  # noqa: E402
+from tests.frameworks.hf_model import regression_trainer
 
 trainer = regression_trainer("out", report_to="dvclive")
 trainer.train()
