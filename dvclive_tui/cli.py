@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "ls": "dvclive_tui.commands.ls:ls",
     "compare": "dvclive_tui.commands.compare:compare",
     "report": "dvclive_tui.commands.report:report",
+    "doctor": "dvclive_tui.commands.doctor:doctor",
 }
 
 #: One-line help shown by ``dvclive-tui --help`` without importing the subcommand.
@@ -32,6 +33,7 @@ SHORT_HELP: dict[str, str] = {
     "ls": "List a run's metrics, params, summary, images, plots and status.",
     "compare": "Compare DVC experiments and dvclive directories side by side.",
     "report": "Regenerate report.html / report.md from a run's files.",
+    "doctor": "Say which dvclive `import dvclive` gives a training process, and why.",
 }
 
 
