@@ -33,7 +33,7 @@ SHORT_HELP: dict[str, str] = {
     "ls": "List a run's metrics, params, summary, images, plots and status.",
     "compare": "Compare DVC experiments and dvclive directories side by side.",
     "report": "Regenerate report.html / report.md from a run's files.",
-    "doctor": "Say which dvclive `import dvclive` gives a training process, and why.",
+    "doctor": "Say which dvclive a training process gets, and why.",
 }
 
 
