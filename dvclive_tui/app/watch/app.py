@@ -278,6 +278,8 @@ class WatchApp(App[None]):
         self.query_one(RunHeader).show(facts)
 
     def _tick(self) -> None:
+        if not self.is_running:
+            return  # a tick while the App shuts down (its widgets are going)
         self.query_one(RunHeader).refresh()
         with self.watcher.lock:
             self.query_one(RunsTable).show(self.runs)
