@@ -5,8 +5,14 @@ directory, polled on a schedule that scales to fleets (:mod:`~dvclive_tui.monito
 incremental discovery with a full re-walk at the heartbeat
 (:mod:`~dvclive_tui.monitor.discovery`), and a buffer of merged :class:`Changes` that the UI
 drains. The dashboard calls :meth:`RunWatcher.poll` from worker threads (every interval, or
-once) and drains the changes on its event loop. Every access to the run model goes through
-:attr:`RunWatcher.lock`, so the UI never reads a run while a poll mutates it.
+once) and drains the changes on its event loop.
+
+Polls never hold :attr:`RunWatcher.lock` while they do file I/O. Each reader fills its own
+run; the watcher then publishes what changed into the run the UI reads
+(:mod:`~dvclive_tui.monitor.mirror`) in a short critical section under the lock. The UI
+reads :attr:`RunWatcher.runs` under the same lock, so it never sees a run half updated, and
+a slow poll (a big fleet, a slow file system) never stalls it. Polls themselves are
+serialised by a second, private lock.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvclive_tui.monitor.discovery import DiscoveryStats, IncrementalDiscovery
+from dvclive_tui.monitor.mirror import RunMirror
 from dvclive_tui.monitor.schedule import Cadence, PollSchedule, Tier
 from dvclive_writer.read.model import Changes, Run, RunStatus
 from dvclive_writer.read.reader import RunReader
@@ -88,8 +95,8 @@ class RunWatcher:
     says are due (hot runs every time, cold and finished ones rarely; see
     :mod:`~dvclive_tui.monitor.schedule` for the bound on how late a cold run's new write
     is seen), finds new runs incrementally every ``cadence.discover_every`` seconds and
-    re-walks every folder every ``heartbeat`` seconds. Everything it does to the model
-    happens under :attr:`lock`.
+    re-walks every folder every ``heartbeat`` seconds. The runs it hands out (:attr:`runs`,
+    :meth:`run_for`) are the published copies: read them under :attr:`lock`.
 
     Args:
         roots: dvclive directories or folders to discover them in.
@@ -114,7 +121,8 @@ class RunWatcher:
     ) -> None:
         self.roots = tuple(Path(root) for root in roots)
         self.lock = threading.RLock()
-        """Held while the model is read or mutated."""
+        """Held while the published runs, the schedule or the pending changes are read or
+        updated; a poll takes it only to publish (never during file I/O)."""
         self.cadence = cadence
         self.last_poll = PollStats()
         """What the latest :meth:`poll` did."""
@@ -123,7 +131,10 @@ class RunWatcher:
         self._heartbeat = heartbeat
         self._discover = discover
         self._walkers = [IncrementalDiscovery(Path(root), clock=clock) for root in self.roots]
+        self._polling = threading.Lock()
+        """Serialises polls and discoveries (the readers' own state)."""
         self._readers: dict[Path, RunReader] = {}
+        self._mirrors: dict[Path, RunMirror] = {}
         self._schedule = PollSchedule(cadence)
         self._first_look: set[Path] = set()
         self._pending: dict[Path, Changes] = {}
@@ -132,12 +143,14 @@ class RunWatcher:
 
     @property
     def runs(self) -> list[Run]:
-        """Known runs in the order they were found (their colour order)."""
-        return [reader.run for reader in self._readers.values()]
+        """Published runs in the order they were found (their colour order); read them, and
+        the list, under :attr:`lock`."""
+        with self.lock:
+            return [mirror.run for mirror in self._mirrors.values()]
 
     def rediscover(self) -> bool:
         """Re-walk every root now, whatever the mtimes say; return whether runs were added."""
-        with self.lock:
+        with self._polling:
             return self._rediscover(self._monotonic(), full=True)[0]
 
     def poll(self, *, everything: bool = False) -> bool:
@@ -145,23 +158,26 @@ class RunWatcher:
 
         Returns whether anything changed; :attr:`last_poll` tells what the poll did.
         """
-        with self.lock:
+        with self._polling:
             started = time.perf_counter()
             now = self._monotonic()
             changed = False
             discovery = None
             if now >= self._next_discovery:
                 changed, discovery = self._rediscover(now, full=now >= self._next_full)
-            keys = list(self._readers) if everything else self._schedule.due(now)
+            with self.lock:
+                keys = list(self._readers) if everything else self._schedule.due(now)
             changed_runs = 0
             for key in keys:
                 if self._poll_one(key, now):
                     changed_runs += 1
+            with self.lock:
+                tiers = self._schedule.counts()
             self.last_poll = PollStats(
                 runs=len(self._readers),
                 polled=len(keys),
                 changed=changed_runs,
-                tiers=self._schedule.counts(),
+                tiers=tiers,
                 discovery=discovery,
                 seconds=time.perf_counter() - started,
             )
@@ -174,9 +190,10 @@ class RunWatcher:
             return pending
 
     def run_for(self, key: Path) -> Run | None:
-        """The run read from directory ``key`` (absolute), if known."""
-        reader = self._readers.get(key)
-        return None if reader is None else reader.run
+        """The published run of directory ``key`` (absolute), if known."""
+        with self.lock:
+            mirror = self._mirrors.get(key)
+            return None if mirror is None else mirror.run
 
     def tier(self, key: Path) -> Tier | None:
         """How often run ``key`` is polled now (``None`` for an unknown run)."""
@@ -188,28 +205,30 @@ class RunWatcher:
         with self.lock:
             self._schedule.wake(key, self._monotonic())
 
-    # -- internals ----------------------------------------------------------------------
+    # -- internals (the polling thread, holding ``_polling``) -----------------------------
 
     def _poll_one(self, key: Path, now: float) -> bool:
         reader = self._readers[key]
         changes = reader.poll()
+        staged = self._mirrors[key].stage()
         first = key in self._first_look
         age = None
         if first:
             self._first_look.discard(key)
             last_write = reader.run.last_write
             age = math.inf if last_write is None else self._clock() - last_write
-        self._schedule.polled(
-            key,
-            now,
-            changed=_data_changed(changes),
-            finished=reader.run.status is RunStatus.FINISHED,
-            age=age,
-        )
-        if changes:
-            merge_changes(self._pending.setdefault(key, Changes()), changes)
-            return True
-        return False
+        with self.lock:
+            staged.publish()
+            self._schedule.polled(
+                key,
+                now,
+                changed=_data_changed(changes),
+                finished=reader.run.status is RunStatus.FINISHED,
+                age=age,
+            )
+            if changes:
+                merge_changes(self._pending.setdefault(key, Changes()), changes)
+        return bool(changes)
 
     def _rediscover(self, now: float, *, full: bool) -> tuple[bool, DiscoveryStats]:
         """Add the runs found under the roots: whether any was added, and what it cost."""
@@ -229,10 +248,13 @@ class RunWatcher:
                 key = Path(os.path.abspath(path))
                 if key in self._readers:
                     continue
-                self._readers[key] = RunReader(key, clock=self._clock, name=display_name(key, root))
-                self._schedule.add(key, now)
+                reader = RunReader(key, clock=self._clock, name=display_name(key, root))
+                self._readers[key] = reader
                 self._first_look.add(key)
-                self._pending.setdefault(key, Changes()).new_run = True
+                with self.lock:
+                    self._mirrors[key] = RunMirror(reader.run)
+                    self._schedule.add(key, now)
+                    self._pending.setdefault(key, Changes()).new_run = True
                 added = True
         delay = min(self.cadence.discover_every, self._heartbeat)
         self._next_discovery = now + (delay if self._readers else EMPTY_REDISCOVERY)

@@ -202,10 +202,9 @@ class WatchApp(App[None]):
         Returns the worker when called, so tests can wait for it.
         """
         try:
-            with self.watcher.lock:
-                if rediscover:
-                    self.watcher.rediscover()
-                self.watcher.poll()
+            if rediscover:
+                self.watcher.rediscover()
+            self.watcher.poll()
         except Exception as error:  # shown as a notification; the dashboard stays
             self.post_message(PollFailed(_one_line(error)))
         else:
