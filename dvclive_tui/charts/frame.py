@@ -23,9 +23,10 @@ from dvclive_tui.charts.raster import (
     DOTS_X,
     DOTS_Y,
     Viewport,
-    braille_codes,
-    rasterize,
+    cell_dots,
+    pack_dots,
     round_px,
+    series_pixels,
 )
 from dvclive_writer.plotting import ticks as tk
 
@@ -508,11 +509,12 @@ def _draw_plot(
     cols = viewport.width_px // DOTS_X
     # Two layers: reference lines and faded raw data below, the series on top. A cell
     # shows the dots of one layer only, so faded dots never thicken a series' line.
-    layers: dict[bool, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+    # Per layer: the lit dots of every cell, and the last curve that lit one there.
+    layers: dict[bool, tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]] = {}
     for top in (False, True):
         layers[top] = (
-            np.zeros((rows, cols), dtype=np.int64),
-            np.full((rows, cols), -1, dtype=np.int64),
+            np.zeros((rows * cols, DOTS_X * DOTS_Y), dtype=bool),
+            np.full(rows * cols, -1, dtype=np.int64),
         )
     columns: dict[int, npt.NDArray[np.int64]] = {}  # curves sharing x (raw + smoothed)
     for index, item in enumerate(prepared):
@@ -523,7 +525,7 @@ def _draw_plot(
         shared = columns.get(id(x)) if clean else None
         if clean and shared is None:
             shared = columns[id(x)] = round_px(viewport.x_to_px(x))
-        grid = rasterize(
+        pixel_cols, pixel_rows = series_pixels(
             x,
             y,
             viewport,
@@ -532,12 +534,12 @@ def _draw_plot(
             clean=clean,
             x_pixels=shared,
         )
-        codes = braille_codes(grid)
-        layer_codes, layer_owner = layers[item.curve.color >= 0 and not item.curve.dim]
-        layer_codes |= codes
-        layer_owner[codes != 0] = index
-    top_codes, top_owner = layers[True]
-    low_codes, low_owner = layers[False]
+        cells, dots = cell_dots(pixel_cols, pixel_rows, viewport.width_px)
+        layer_dots, layer_owner = layers[item.curve.color >= 0 and not item.curve.dim]
+        layer_dots[cells, dots] = True
+        layer_owner[cells] = index
+    top_codes, low_codes = (pack_dots(layers[top][0]).reshape(rows, cols) for top in (True, False))
+    top_owner, low_owner = (layers[top][1].reshape(rows, cols) for top in (True, False))
     on_top = top_codes != 0
     codes = np.where(on_top, top_codes, low_codes)
     owners = np.where(on_top, top_owner, low_owner)

@@ -25,7 +25,8 @@ DOTS_X = 2
 DOTS_Y = 4
 """Braille dots per cell, vertically."""
 BRAILLE_BASE = 0x2800
-_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
+_DOT_NUMBERS = np.array([[0, 3], [1, 4], [2, 5], [6, 7]], dtype=np.int64)
+"""Bit number of each dot of a cell, by row and column (U+2800 + the bits is the glyph)."""
 _LIMIT = 1e9
 _FLOAT_MAX = sys.float_info.max
 
@@ -259,14 +260,6 @@ def pixel_grid(cols: IntArray, rows: IntArray, width_px: int, height_px: int) ->
     return grid.reshape(height_px, width_px)
 
 
-def braille_codes(grid: BoolArray) -> IntArray:
-    """Pack a pixel canvas (height multiple of 4, width of 2) into braille dot bits per cell."""
-    height_px, width_px = grid.shape
-    cells = grid.reshape(height_px // DOTS_Y, DOTS_Y, width_px // DOTS_X, DOTS_X)
-    codes: IntArray = np.einsum("rycx,yx->rc", cells.astype(np.int64), _BITS)
-    return codes
-
-
 def rasterize(
     x: FloatArray,
     y: FloatArray,
@@ -277,7 +270,24 @@ def rasterize(
     clean: bool = False,
     x_pixels: IntArray | None = None,
 ) -> BoolArray:
-    """Rasterise one series onto the viewport's pixel canvas.
+    """Rasterise one series onto the viewport's pixel canvas (see :func:`series_pixels`)."""
+    cols, rows = series_pixels(
+        x, y, viewport, lines=lines, decimate=decimate, clean=clean, x_pixels=x_pixels
+    )
+    return pixel_grid(cols, rows, viewport.width_px, viewport.height_px)
+
+
+def series_pixels(
+    x: FloatArray,
+    y: FloatArray,
+    viewport: Viewport,
+    *,
+    lines: bool = True,
+    decimate: bool = True,
+    clean: bool = False,
+    x_pixels: IntArray | None = None,
+) -> tuple[IntArray, IntArray]:
+    """The lit pixels ``(cols, rows)`` of one series on the viewport's canvas (repeats allowed).
 
     Args:
         x: Data x.
@@ -294,16 +304,25 @@ def rasterize(
         if kept is not None:  # map only the kept points' y to pixels
             px, kept_y = kept
             py = round_px(viewport.y_to_px(kept_y))
-            cols, rows = line_pixels(
-                px, py, None, viewport.width_px, viewport.height_px, decimate=False
-            )
-            return pixel_grid(cols, rows, viewport.width_px, viewport.height_px)
+            return line_pixels(px, py, None, viewport.width_px, viewport.height_px, decimate=False)
         x_pixels = columns
     px, py, parts = to_pixels(x, y, viewport, clean=clean, x_pixels=x_pixels)
     if lines:
-        cols, rows = line_pixels(
-            px, py, parts, viewport.width_px, viewport.height_px, decimate=decimate
-        )
-    else:
-        cols, rows = _inside(px, py, viewport.width_px, viewport.height_px)
-    return pixel_grid(cols, rows, viewport.width_px, viewport.height_px)
+        return line_pixels(px, py, parts, viewport.width_px, viewport.height_px, decimate=decimate)
+    return _inside(px, py, viewport.width_px, viewport.height_px)
+
+
+def cell_dots(cols: IntArray, rows: IntArray, width_px: int) -> tuple[IntArray, IntArray]:
+    """The braille cell (``r * cells_across + c``) and dot (bit number, 0-7) of each pixel.
+
+    :func:`pack_dots` turns the dots lit per cell into dot bits: the cost follows the
+    pixels a series lights, not the canvas, which matters with many series overlaid.
+    """
+    cells = (rows // DOTS_Y) * (width_px // DOTS_X) + cols // DOTS_X
+    return cells, _DOT_NUMBERS[rows % DOTS_Y, cols % DOTS_X]
+
+
+def pack_dots(lit: BoolArray) -> IntArray:
+    """Dot bits per cell from a ``(cells, 8)`` table of lit dots (see :func:`cell_dots`)."""
+    packed = np.packbits(lit, axis=1, bitorder="little")[:, 0]
+    return packed.astype(np.int64)
