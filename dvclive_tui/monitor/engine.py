@@ -36,10 +36,8 @@ from dvclive_tui.experiments.table import MISSING
 from dvclive_tui.monitor.events import Event, EventKind, Severity, describe
 from dvclive_tui.monitor.rules import NonFiniteRule, PlateauRule, Rule, ThresholdRule
 from dvclive_tui.monitor.run_stats import current_step
-from dvclive_tui.text import flatten
-from dvclive_writer.read.model import Changes, MetricSeries, Run, RunStatus
-
-_RESERVED = ("step", "name", "path", "status")
+from dvclive_tui.monitor.run_values import RESERVED, RunValues
+from dvclive_writer.read.model import Changes, Run, RunStatus
 
 
 @dataclass
@@ -149,18 +147,18 @@ def unknown_names(rules: Iterable[Rule], runs: Sequence[Run]) -> list[tuple[Rule
         missing = [
             name
             for name in names
-            if name not in _RESERVED and all(look.value(name, None) is MISSING for look in looks)
+            if name not in RESERVED and all(look.value(name, None) is MISSING for look in looks)
         ]
         if missing:
             found.append((rule, missing))
     return found
 
 
-class _Look:
+class _Look(RunValues):
     """One look at one run: the new points per metric and the events they raise."""
 
     def __init__(self, run: Run, state: _RunState, now: float) -> None:
-        self.run = run
+        super().__init__(run)
         self.state = state
         self.now = now
         self.events: list[Event] = []
@@ -171,9 +169,6 @@ class _Look:
             if state.latest_only:
                 start = max(start, len(series) - 1)
             self.starts[name] = min(start, len(series))
-        self._steps: dict[str, npt.NDArray[np.int64]] = {}
-        self._summary: dict[str, Any] | None = None
-        self._params: dict[str, Any] | None = None
 
     def advance(self) -> None:
         state = self.state
@@ -314,23 +309,7 @@ class _Look:
             values={"best": best, "best_step": tracker.best_step},
         )  # fmt: skip
 
-    # -- name resolution ----------------------------------------------------------------
-
-    def metric_name(self, name: str) -> str | None:
-        """The metric series a rule name refers to, if any."""
-        if name in _RESERVED or name.startswith(("params.", "summary.")):
-            return None
-        metrics = self.run.metrics
-        for candidate in (name, name.replace(".", "/")):
-            if candidate in metrics and len(metrics[candidate]):
-                return candidate
-        return None
-
-    def steps(self, name: str) -> npt.NDArray[np.int64]:
-        steps = self._steps.get(name)
-        if steps is None:
-            steps = self._steps[name] = self.run.metrics[name].steps
-        return steps
+    # -- steps ---------------------------------------------------------------------------
 
     def new_steps(self, metrics: list[str]) -> list[int]:
         """Steps with a new point in any of ``metrics`` (only the newest on a first look)."""
@@ -339,47 +318,6 @@ class _Look:
         if self.state.latest_only and len(merged):
             merged = merged[-1:]
         return [int(step) for step in merged]
-
-    def value(self, name: str, step: int | None) -> Any:
-        """What ``name`` is worth at ``step`` (see the rules module docstring)."""
-        run = self.run
-        if name == "step":
-            return MISSING if step is None else step
-        if name == "name":
-            return run.name
-        if name == "path":
-            return str(run.path)
-        if name == "status":
-            return run.status.value
-        if name.startswith("params."):
-            return self.params().get(name.removeprefix("params."), MISSING)
-        if name.startswith("summary."):
-            return self.summary().get(name.removeprefix("summary."), MISSING)
-        metric = self.metric_name(name)
-        if metric is not None:
-            return self.metric_value(run.metrics[metric], metric, step)
-        for mapping in (self.summary(), self.params()):
-            for candidate in (name, name.replace("/", ".")):
-                if candidate in mapping:
-                    return mapping[candidate]
-        return MISSING
-
-    def metric_value(self, series: MetricSeries, name: str, step: int | None) -> Any:
-        steps = self.steps(name)
-        if step is None:
-            return float(series.values[-1])
-        index = int(np.searchsorted(steps, step, side="right")) - 1
-        return float(series.values[index]) if index >= 0 else MISSING
-
-    def summary(self) -> dict[str, Any]:
-        if self._summary is None:
-            self._summary = flatten(self.run.summary)
-        return self._summary
-
-    def params(self) -> dict[str, Any]:
-        if self._params is None:
-            self._params = flatten(self.run.params)
-        return self._params
 
 
 def _track_best(
