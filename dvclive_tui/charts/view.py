@@ -50,6 +50,8 @@ class ChartOptions:
     cursor: float | None = None
     show_raw: bool = True
     """When smoothing, draw the raw values faded behind the smoothed line."""
+    legend: bool = True
+    """Show the legend rows (when there is room)."""
 
 
 def effective_x_axis(series: Sequence[SeriesData], x_axis: str) -> str:
@@ -208,5 +210,6 @@ def render_series_chart(
         log_y=options.log_y,
         x_format=x_format(axis),
         cursor=options.cursor,
+        show_legend=options.legend,
         integer_x=axis == _STEP,
     )

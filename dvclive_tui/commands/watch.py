@@ -12,14 +12,13 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
 from dvclive_tui.commands.errors import InputError
 from dvclive_tui.monitor.rules import Rule, RuleError, parse_rules
-from dvclive_tui.monitor.session import SessionState, SessionStore
+from dvclive_tui.monitor.session import SessionStart, SessionStore
 from dvclive_tui.settings import (
     COLOR_SYSTEMS,
     DEFAULT_INTERVAL,
@@ -57,29 +56,17 @@ def check_theme(theme: str) -> None:
         raise click.BadParameter(f"unknown theme {theme!r} (one of: {known})", param_hint="--theme")
 
 
-@dataclass(frozen=True)
-class SessionStart:
-    """The session of the watched paths: where it is saved and what ``--resume`` restored."""
-
-    store: SessionStore
-    restored: SessionState | None = None
-
-
 def run_dashboard(settings: Settings, session: SessionStart | None = None) -> None:
     """Run the dashboard until the user quits.
 
-    With a restored session, what :class:`Settings` can carry (charts per page) is applied
-    here; the App restores the rest from ``session.restored`` and saves to ``session.store``.
+    The App restores ``session.restored`` (when ``--resume`` found one) and saves its state
+    to ``session.store`` within 2 s of every change.
     """
     prepare_environment(settings.color_system)
     check_theme(settings.theme)
     from dvclive_tui.app.watch.app import WatchApp
 
-    if session is not None and session.restored is not None:
-        per_page = session.restored.charts_per_page
-        if 1 <= per_page <= 9:
-            settings = replace(settings, charts_per_page=per_page)
-    WatchApp(settings).run()
+    WatchApp(settings, session).run()
 
 
 def load_session(paths: Sequence[Path], *, resume: bool) -> SessionStart:

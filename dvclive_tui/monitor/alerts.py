@@ -23,6 +23,11 @@ from dvclive_writer.read.model import Changes, Run
 __all__ = ["Alert", "AlertTracker", "Severity", "alert_of"]
 
 
+RULE_KINDS = frozenset({"nan", "threshold", "plateau"})
+"""Kinds of alert about a run's values (the runs view marks the run), as opposed to its
+status (stalled, finished, resumed, gone)."""
+
+
 @dataclass(frozen=True)
 class Alert:
     """One notification."""
@@ -30,11 +35,22 @@ class Alert:
     title: str
     message: str
     severity: Severity
+    kind: str = ""
+    """The event's kind (``nan``, ``threshold``, ``plateau``, ``stalled``...)."""
+    path: Path | None = None
+    """The run's directory."""
+
+    @property
+    def about_values(self) -> bool:
+        """A rule on the run's values fired (not a change of status)."""
+        return self.kind in RULE_KINDS
 
 
 def alert_of(event: Event) -> Alert:
     """The notification for ``event`` (run name as the title, sanitized)."""
-    return Alert(sanitize(event.run), sanitize(event.message), event.severity)
+    return Alert(
+        sanitize(event.run), sanitize(event.message), event.severity, event.kind, event.path
+    )
 
 
 class AlertTracker:

@@ -68,6 +68,8 @@ class SessionState:
     hidden: list[str] = field(default_factory=list)
     pinned: list[str] = field(default_factory=list)
     starred: list[str] = field(default_factory=list)
+    collapsed: list[str] = field(default_factory=list)
+    """Collapsed groups of the runs view (their value as shown)."""
     cursor_run: str = ""
     """The run under the cursor in the runs view."""
     smoothing: float = 0.0
@@ -212,6 +214,14 @@ class SessionStore:
 def _ignored(warn: Callable[[str], None] | None, message: str) -> None:
     if warn is not None:
         warn(f"session ignored: {message}")
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    """The session of the watched paths: where it is saved and what ``--resume`` restored."""
+
+    store: SessionStore
+    restored: SessionState | None = None
 
 
 class SessionSaver:

@@ -128,7 +128,7 @@ async def test_app_keys_apply_chart_options_to_every_chart(workdir: Path, clock:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         charts = list(app.query(Chart))
-        assert len(charts) == 5
+        assert len(charts) == 6, "5 in the grids, 1 in the Runs tab"
         await pilot.press("L", "S", "X")
         assert all(chart.log_y for chart in charts)
         assert all(chart.smoothing > 0 for chart in charts)
@@ -234,7 +234,7 @@ async def test_help_overlay_lists_bindings(workdir: Path, clock: Clock) -> None:
         assert titles[:2] == ["Everywhere", "Focused chart"]
         everywhere = dict((d, k) for k, d in sections[0][1])
         assert everywhere["Filter"] == "/" and everywhere["Log-y all"] == "L"
-        assert everywhere["Charts / System / Tables / Images / Plots"] == "1 2 3 4 5"
+        assert everywhere["Charts / System / Tables / Images / Plots / Runs"] == "1 2 3 4 5 6"
         await pilot.press("escape")
         assert not isinstance(screen_of(app), HelpScreen)
 

@@ -81,7 +81,7 @@ def test_watch_help_lists_every_app_binding() -> None:
     app = WatchApp(Settings(paths=(Path("runs"),), watch=False))
     sections = dict(help_rows(app.help_sections()))
     listed = " ".join(keys for keys, _ in sections["Everywhere"]).split()
-    assert listed == ["q", "?", "/", *"12345", *"SLXF", ">", "<", "n", "p", "m", "w", "r", "R"]
+    assert listed == ["q", "?", "/", *"123456", *"SLXF", ">", "<", "n", "p", "m", "w", "r", "R"]
     assert ("enter", "Show and focus the metric's chart") in sections["Metric list"]
 
 

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
+from dvclive_tui.charts.marks import color_of
 from dvclive_tui.experiments.model import Experiment, ExpStatus
 from dvclive_tui.experiments.table import Cell, Column, cell_text
 from dvclive_tui.text import sanitize
-from dvclive_writer.plotting.palette import PALETTE
 
 STATUS_STYLE = {
     ExpStatus.RUNNING: "bold green",
@@ -33,18 +33,6 @@ def value_text(value: Cell) -> Text:
 
 def status_text(exp: Experiment) -> Text:
     return Text(exp.status.value, style=STATUS_STYLE[exp.status])
-
-
-#: Marks of the 2nd, 3rd... experiment sharing a palette colour (more than 8 selected).
-CYCLE_MARKS = ("", "◆", "▲", "■", "✚", "★")
-
-
-def color_of(index: int) -> tuple[str, str]:
-    """``(palette colour, mark)`` of chart colour ``index``: the colour wraps after the
-    palette's 8 entries, so later experiments also carry a mark (legend and table)."""
-    cycle = index // len(PALETTE)
-    mark = CYCLE_MARKS[cycle] if cycle < len(CYCLE_MARKS) else f"{cycle + 1}"
-    return PALETTE[index % len(PALETTE)], mark
 
 
 def marker_text(selected: bool, starred: bool, color: int | None) -> Text:

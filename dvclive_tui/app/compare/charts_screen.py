@@ -25,10 +25,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from dvclive_tui.app.compare.cells import color_of
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.workers import LOOP_GROUP, ticks
+from dvclive_tui.charts.marks import color_of
 from dvclive_tui.charts.series import SeriesData
 from dvclive_tui.experiments.model import Experiment, ExpStatus
 from dvclive_tui.experiments.series import dvclive_dirs, load_metrics

@@ -1,10 +1,14 @@
-"""The ``dvclive-tui watch`` dashboard: header, tabs (charts, system, tables, images, plots).
+"""The ``dvclive-tui watch`` dashboard: header, tabs (charts, system, tables, images, plots,
+runs).
 
 Data flows one way: poll workers (threads) call :meth:`RunWatcher.poll
 <dvclive_tui.monitor.watcher.RunWatcher.poll>` and post
 :class:`~dvclive_tui.app.watch.messages.RunsChanged`; the App drains the merged changes on
-the event loop, raises alerts and hands an :class:`~dvclive_tui.app.watch.panes.update.Update`
-to every pane, which redraws only what changed. No file is read on the event loop.
+the event loop, raises alerts, arranges the runs (the runs view's
+:class:`~dvclive_tui.monitor.fleet_view.FleetView`: which runs are charted, in which
+colours) and hands an :class:`~dvclive_tui.app.watch.panes.update.Update` to every pane,
+which redraws only what changed. No file is read on the event loop. The dashboard's state
+is saved as a session (:mod:`~dvclive_tui.app.watch.session`) within 2 s of a change.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from textual.widgets import ContentSwitcher, Footer, TabbedContent, TabPane, Tab
 
 from dvclive_tui.app.report_viewer.screen import ReportScreen
 from dvclive_tui.app.screens.help import FOCUS_KEYS, HelpScreen, HelpSection
+from dvclive_tui.app.watch.alert_sink import AlertSink
 from dvclive_tui.app.watch.messages import PollFailed, RunsChanged
 from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.app.watch.panes.media import ImagesPane, PlotsPane
+from dvclive_tui.app.watch.panes.runs import RunsPane
 from dvclive_tui.app.watch.panes.tables import TablesPane
 from dvclive_tui.app.watch.panes.update import Update
+from dvclive_tui.app.watch.session import SessionKeeper, choices_of, options_of
 from dvclive_tui.app.watch.warnings_screen import WarningsScreen
 from dvclive_tui.app.watch.widgets.metric_tree import MetricTree
 from dvclive_tui.app.watch.widgets.run_header import RunHeader
@@ -40,16 +47,18 @@ from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.app.workers import LOOP_GROUP, ticks
 from dvclive_tui.charts.view import X_AXES
 from dvclive_tui.monitor.alerts import AlertTracker
+from dvclive_tui.monitor.fleet_view import Arrangement, FleetView
 from dvclive_tui.monitor.notify import TerminalNotifier, stdout_is_tty
 from dvclive_tui.monitor.rules import parse_rules
-from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts
+from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts, steps_per_second
+from dvclive_tui.monitor.session import SessionStart
 from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import Changes, Run, RunStatus
 
-#: Tab pane ids in tab order (keys 1-5).
-TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
+#: Tab pane ids in tab order (keys 1-6).
+TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots", "runs")
 #: App actions that stay enabled on screens pushed over the dashboard (the report).
 _EVERYWHERE = frozenset({"quit", "help"})
 #: Charts-per-page values that ``>`` / ``<`` step through.
@@ -86,6 +95,7 @@ class WatchApp(App[None]):
         Binding("3", "show_tab('tables')", "Tables", show=False),
         Binding("4", "show_tab('images')", "Images", show=False),
         Binding("5", "show_tab('plots')", "Plots", show=False),
+        Binding("6", "show_tab('runs')", "Runs", show=False),
         Binding("S", "smooth_all", "Smooth all"),
         Binding("L", "log_all", "Log-y all"),
         Binding("X", "x_axis_all", "X axis all"),
@@ -104,15 +114,15 @@ class WatchApp(App[None]):
     | :- | :- |
     | q | Quit. |
     | ? | Show every key binding. |
-    | / | Filter metrics, params, summary, images and plots. |
-    | 1-5 | Charts, System, Tables, Images, Plots tab. |
+    | / | Filter metrics, params, summary, images and plots (in the Runs tab: the runs). |
+    | 1-6 | Charts, System, Tables, Images, Plots, Runs tab. |
     | S / L / X / F | Smoothing, log-y, x axis, follow on every chart. |
     | > / < | More / fewer charts per page. |
     | n / p | Next / previous page of charts. |
     | m | Show or hide the metric list. |
     | w | Show file warnings. |
     | r | Poll and re-discover runs now. |
-    | R | Show the first run's report.md (rendered on the fly when it has none). |
+    | R | Show the current run's report.md (rendered on the fly when it has none). |
     """
 
     per_page: reactive[int] = reactive(4, init=False)
@@ -120,24 +130,37 @@ class WatchApp(App[None]):
     chart_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
     """Smoothing, log-y, x axis and follow of every chart (``S``, ``L``, ``X``, ``F``)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, session: SessionStart | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.theme = settings.theme
         self.watcher = RunWatcher(
             settings.paths, clock=settings.clock, heartbeat=settings.heartbeat
         )
-        self.query_text = ""
-        """The ``/`` filter."""
-        self.set_reactive(WatchApp.per_page, settings.charts_per_page)
+        restored = None if session is None else session.restored
+        self.restored = restored
+        """The session ``--resume`` restored (``None``: a fresh start)."""
+        self.query_text = "" if restored is None else restored.metric_filter
+        """The ``/`` filter of metrics."""
+        self.fleet = FleetView(choices_of(restored))
+        """The runs view's choices: what is charted, sorted, grouped, hidden..."""
+        per_page = settings.charts_per_page
+        if restored is not None and restored.charts_per_page in GRID_SIZES:
+            per_page = restored.charts_per_page
+        self.set_reactive(WatchApp.per_page, per_page)
+        self.set_reactive(WatchApp.chart_options, options_of(restored))
         self._alerts = AlertTracker(parse_rules(settings.rules))
-        self._terminal = TerminalNotifier(
+        terminal = TerminalNotifier(
             settings.notify, self._write_to_terminal, is_tty=stdout_is_tty()
         )
+        self._sink = AlertSink(self, terminal)
         self._rates: dict[int, StepRate] = {}
+        self._arrangement: Arrangement | None = None
+        self._primary: Path | None = None
         self._stop_polling = threading.Event()
         self._last_poll_error: str | None = None
         self._waiting_for = ", ".join(shown_path(path) for path in settings.paths)
+        self._session = None if session is None else SessionKeeper(self, session.store)
 
     # -- layout -------------------------------------------------------------------------
 
@@ -145,7 +168,9 @@ class WatchApp(App[None]):
         """Header, filter bar (hidden), tabs and footer."""
         yield RunHeader(self.settings.clock, waiting_for=self._waiting_for, id="header")
         yield FilterBar(live=True, placeholder="filter (enter keeps, esc clears)", id="filter")
-        with TabbedContent(initial="charts", id="tabs"):
+        restored = self.restored
+        initial = restored.tab if restored is not None and restored.tab in TABS else "charts"
+        with TabbedContent(initial=initial, id="tabs"):
             with TabPane("1 Charts", id="charts"):
                 yield ChartsPane(
                     empty_message=self._waiting_message(),
@@ -165,11 +190,22 @@ class WatchApp(App[None]):
                 yield ImagesPane(id="images-pane")
             with TabPane("5 Plots", id="plots"):
                 yield PlotsPane(id="plots-pane")
+            with TabPane("6 Runs", id="runs"):
+                yield RunsPane(
+                    self.fleet,
+                    self.settings.clock,
+                    self.rate_of,
+                    self._sink.messages,
+                    lock=self.watcher.lock,
+                    id="runs-pane",
+                ).data_bind(WatchApp.chart_options)
         yield Footer()
 
     def on_mount(self) -> None:
         """Load the runs behind a loading indicator: once, or polling until the App ends."""
         self._tab_contents.loading = True
+        if self._session is not None:
+            self._session.start()
         if self.settings.watch:
             self.call_after_refresh(self._poll_forever)
             self.set_interval(1.0, self._tick)
@@ -181,8 +217,10 @@ class WatchApp(App[None]):
             self._driver.write(text)
 
     def on_unmount(self) -> None:
-        """Stop the polling worker."""
+        """Stop the polling worker; save the session one last time."""
         self._stop_polling.set()
+        if self._session is not None:
+            self._session.close()
 
     @property
     def _tab_contents(self) -> ContentSwitcher:
@@ -192,8 +230,22 @@ class WatchApp(App[None]):
 
     @property
     def runs(self) -> tuple[Run, ...]:
-        """The watched runs, in colour order."""
+        """Every watched run, in the order they were found."""
         return tuple(self.watcher.runs)
+
+    @property
+    def charted(self) -> tuple[Run, ...]:
+        """The runs the charts overlay (the runs view's selection, else every listed run)."""
+        return () if self._arrangement is None else tuple(self._arrangement.charted)
+
+    @property
+    def arrangement(self) -> Arrangement | None:
+        """The runs view's latest arrangement."""
+        return self._arrangement
+
+    def rate_of(self, run: Run) -> float | None:
+        """Steps per second of ``run`` (from its timestamps, else from the polls)."""
+        return steps_per_second(run, self._rates.get(id(run)))
 
     @work(thread=True, exclusive=True, group="poll", description="poll the runs once")
     def poll_now(self, rediscover: bool = False) -> None:
@@ -247,14 +299,33 @@ class WatchApp(App[None]):
             now = self.settings.clock()
             fresh = [run for run in runs if run.path in changes and changes[run.path].new_run]
             self._alerts.prime(fresh)
-            for alert in self._alerts.check([run for run in runs if run not in fresh], changes):
-                self.notify(alert.message, title=alert.title, severity=alert.severity, markup=False)
-                ring = alert.severity != "information"
-                if not self._terminal.notify(alert.title, alert.message, bell=ring) and ring:
-                    self.bell()  # reaches a terminal in another tmux pane or tab
+            alerts = self._alerts.check([run for run in runs if run not in fresh], changes)
             for run in runs:
-                self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))
-            self._refresh_panes(Update.from_changes(runs, self.query_text, changes))
+                if run.path in changes:
+                    self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))
+            self.fleet.invalidate(changes)
+            self._sink.record(alerts)
+            self._arrange(changes)
+        self._sink.raise_alerts(alerts)
+
+    def _arrange(self, changes: dict[Path, Changes] | None = None) -> None:
+        """Arrange the runs again and refresh the panes (everything, unless only the data
+        in ``changes`` changed). Call with the runs' lock held."""
+        previous = self._arrangement
+        fleet = self.fleet.arrange(self.runs, self.rate_of, self.settings.clock())
+        self._arrangement = fleet
+        charted = tuple(fleet.charted)
+        same = (
+            previous is not None
+            and [run.path for run in previous.charted] == [run.path for run in charted]
+            and previous.colors == fleet.colors
+            and previous.sort == fleet.sort
+        )
+        if changes is not None and same:
+            update = Update.from_changes(charted, self.query_text, changes, fleet)
+        else:
+            update = Update.everything(charted, self.query_text, fleet)
+        self._refresh_panes(update)
 
     def _refresh_panes(self, update: Update) -> None:
         message = self._waiting_message()
@@ -265,15 +336,43 @@ class WatchApp(App[None]):
         self.query_one(TablesPane).update(update)
         self.query_one(ImagesPane).update(update)
         self.query_one(PlotsPane).update(update)
+        self.query_one(RunsPane).update(update)
         self._refresh_header()
 
     def _refresh_all(self) -> None:
         with self.watcher.lock:
-            self._refresh_panes(Update.everything(self.runs, self.query_text))
+            self._arrange()
+
+    @on(RunsPane.ViewChanged)
+    def _view_changed(self, event: RunsPane.ViewChanged) -> None:
+        event.stop()
+        self._refresh_all()
+
+    @on(RunsPane.CursorMoved)
+    def _cursor_moved(self, event: RunsPane.CursorMoved) -> None:
+        event.stop()
+        self._primary = event.path
+        if event.path is not None:
+            self.watcher.wake(event.path)
+        self._refresh_header()
+
+    def primary_run(self) -> Run | None:
+        """The run the header describes: the runs view's cursor run, else the first charted
+        run, else the first run."""
+        with self.watcher.lock:
+            if self._primary is not None:
+                run = self.watcher.run_for(self._primary)
+                if run is not None:
+                    return run
+            candidates = self.charted or self.runs
+            return candidates[0] if candidates else None
 
     def _refresh_header(self) -> None:
         with self.watcher.lock:
-            facts = header_facts(self.runs, self._rates)
+            primary = self.primary_run()
+            runs = self.runs
+            ordered = [primary, *(run for run in runs if run is not primary)] if primary else []
+            facts = header_facts(ordered, self._rates)
         self.query_one(RunHeader).show(facts)
 
     def _tick(self) -> None:
@@ -281,7 +380,14 @@ class WatchApp(App[None]):
             return  # a tick while the App shuts down (its widgets are going)
         self.query_one(RunHeader).refresh()
         with self.watcher.lock:
-            self.query_one(RunsTable).show(self.runs)
+            self.query_one(RunsTable).show(self.charted, self._colors())
+            if self.fleet.reads_time():
+                self._arrange()
+            else:
+                self.query_one(RunsPane).tick()
+
+    def _colors(self) -> dict[Path, int]:
+        return {} if self._arrangement is None else self._arrangement.colors
 
     def _waiting_message(self) -> str:
         runs = self.runs
@@ -323,6 +429,7 @@ class WatchApp(App[None]):
             ("Metric list", MetricTree.BINDINGS),
             ("Images", ImageView.BINDINGS),
             ("Plots", PlotView.BINDINGS),
+            ("Runs tab", RunsPane.BINDINGS),
             ("Moving around", FOCUS_KEYS),
         ]
 
@@ -401,13 +508,12 @@ class WatchApp(App[None]):
         self.push_screen(screen)
 
     def action_report(self) -> None:
-        """Show the first run's ``report.md`` in the Markdown viewer."""
-        with self.watcher.lock:
-            runs = self.runs
-        if not runs:
+        """Show the current run's ``report.md`` in the Markdown viewer."""
+        run = self.primary_run()
+        if run is None:
             self.notify("No run to report on yet.", severity="warning")
             return
-        self.push_screen(ReportScreen(runs[0].path))
+        self.push_screen(ReportScreen(run.path))
 
     def action_reload(self) -> None:
         """Re-discover runs and poll now (in a worker)."""

@@ -133,6 +133,8 @@ class Chart(StripWidget, can_focus=True):
     """Zoom window on x, in x-axis units; ``None`` shows all data."""
     cursor: reactive[float | None] = reactive(None)
     """Value cursor position on x; the legend shows every series' value there."""
+    legend: reactive[bool] = reactive(True)
+    """Show the legend (labels and latest values) below the plot when there is room."""
     shared_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
     """Options set for all charts at once: a change sets the options that changed (and only
     those), so a chart keeps its own choice of the others."""
@@ -182,6 +184,7 @@ class Chart(StripWidget, can_focus=True):
             x_window=self.x_window,
             follow=self.follow,
             cursor=self.cursor,
+            legend=self.legend,
         )
 
     def strips_key(self) -> Hashable:

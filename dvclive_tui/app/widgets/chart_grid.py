@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
@@ -14,6 +14,8 @@ from dvclive_tui.app.widgets.chart import Chart, SharedChartOptions
 from dvclive_tui.charts.series import SeriesData
 from dvclive_tui.text import sanitize
 
+ChartView = tuple[tuple[float, float] | None, float | None]
+"""A chart's zoom window and value cursor."""
 #: Grid columns for each number of charts per page (rows follow).
 COLUMNS: dict[int, int] = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3, 9: 3}
 
@@ -78,6 +80,9 @@ class ChartGrid(Vertical):
         self._series_for: Callable[[str], list[SeriesData]] | None = None
         self._stale: set[str] = set()
         """Metrics whose chart does not hold their latest data."""
+        self._pending_views: dict[str, ChartView] = {}
+        self._pending_page: int | None = None
+        self._pending_focus: str | None = None
 
     def compose(self) -> ComposeResult:
         """An empty-state line, the grid cells and a pager line."""
@@ -108,6 +113,49 @@ class ChartGrid(Vertical):
     def chart(self, metric: str) -> Chart | None:
         """The chart of ``metric``, if it was created."""
         return self._charts.get(metric)
+
+    def focused_metric(self) -> str | None:
+        """The metric of the focused chart, if one of this grid has the focus."""
+        focused = self.screen.focused if self.is_mounted else None
+        found = next((m for m, chart in self._charts.items() if chart is focused), None)
+        return found if found is not None else self._pending_focus
+
+    def views(self) -> dict[str, ChartView]:
+        """The zoom window and value cursor of every chart that has either (views given to
+        :meth:`restore` and not applied yet included)."""
+        found = dict(self._pending_views)
+        for metric, chart in self._charts.items():
+            if metric not in found and (chart.x_window is not None or chart.cursor is not None):
+                found[metric] = (chart.x_window, chart.cursor)
+        return found
+
+    @property
+    def shown_page(self) -> int:
+        """The page shown, or the one :meth:`restore` asked for while it does not exist yet."""
+        return self.page if self._pending_page is None else self._pending_page
+
+    def restore(
+        self, views: Mapping[str, ChartView], page: int = 0, focus: str | None = None
+    ) -> None:
+        """Give charts their saved zoom and cursor, turn to ``page`` and focus the chart of
+        ``focus``, each as soon as the charts exist (they appear with the data)."""
+        self._pending_views.update(views)
+        self._pending_page = page or None
+        self._pending_focus = focus or None
+        self._apply_restored()
+
+    def _apply_restored(self) -> None:
+        for metric in list(self._pending_views):
+            chart = self._charts.get(metric)
+            if chart is not None and chart.is_mounted:
+                chart.x_window, chart.cursor = self._pending_views.pop(metric)
+        if self._pending_page is not None and self._pending_page < self.page_count:
+            self.page, self._pending_page = self._pending_page, None
+        focus = self._pending_focus
+        chart = None if focus is None else self._charts.get(focus)
+        if focus is not None and chart is not None and chart.is_mounted:
+            self._pending_focus = None
+            self.focus_metric(focus)
 
     def set_empty_message(self, message: str) -> None:
         """Change the line shown when there is nothing to chart."""
@@ -146,6 +194,10 @@ class ChartGrid(Vertical):
         if self.page >= self.page_count:
             self.page = self.page_count - 1
         self._layout()
+        if new and (self._pending_views or self._pending_page or self._pending_focus):
+            self.call_after_refresh(self._apply_restored)
+        elif self._pending_page is not None:
+            self._apply_restored()
 
     def watch_chart_options(self, options: SharedChartOptions) -> None:
         """Hand the shared options to every chart."""

@@ -11,21 +11,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 
+from dvclive_tui.app.watch.overlay import overlay_series, rank_direction
 from dvclive_tui.app.watch.panes.update import Update
 from dvclive_tui.app.watch.widgets.metric_tree import MetricEntry, MetricTree
 from dvclive_tui.app.widgets.chart import SharedChartOptions
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.charts.series import SeriesData
 from dvclive_tui.text import format_value, matches, sparkline
-from dvclive_writer.read.model import Run
 
 #: Metrics under this prefix belong to the System tab.
 SYSTEM_PREFIX = "system/"
-
-
-def series_version(generation: int, length: int) -> int:
-    """A version number that changes whenever a series grows or is reset."""
-    return generation * 2**40 + length
 
 
 class ChartsPane(Horizontal):
@@ -59,7 +54,7 @@ class ChartsPane(Horizontal):
         self._lock = lock if lock is not None else threading.RLock()
         self._system = system
         self._empty_message = empty_message
-        self._runs: tuple[Run, ...] = ()
+        self._update = Update(())
 
     @property
     def metric_tree(self) -> MetricTree:
@@ -84,7 +79,7 @@ class ChartsPane(Horizontal):
 
     def update(self, update: Update) -> None:
         """Redraw for ``update``: the tree always, charts only when their data changed."""
-        self._runs = update.runs
+        self._update = update
         names = sorted({name for run in update.runs for name in run.metrics if self.owns(name)})
         shown = [name for name in names if matches(name, update.query)]
         dirty = None if update.metrics is None else set(update.metrics)
@@ -103,7 +98,7 @@ class ChartsPane(Horizontal):
         self.grid.set_empty_message(message)
 
     def _entry(self, metric: str) -> MetricEntry:
-        for run in self._runs:
+        for run in self._update.runs:
             series = run.metrics.get(metric)
             if series is not None and len(series):
                 latest = float(series.values[-1])
@@ -116,24 +111,10 @@ class ChartsPane(Horizontal):
         return MetricEntry(metric, "", "")
 
     def _series(self, metric: str) -> list[SeriesData]:
+        update = self._update
+        fleet = update.fleet
+        sort_by, descending = ("", False) if fleet is None else fleet.sort
         with self._lock:
-            return self._series_unlocked(metric)
-
-    def _series_unlocked(self, metric: str) -> list[SeriesData]:
-        result: list[SeriesData] = []
-        for index, run in enumerate(self._runs):
-            series = run.metrics.get(metric)
-            if series is None:
-                continue
-            result.append(
-                SeriesData(
-                    key=f"{run.name}::{metric}",
-                    label=run.name,
-                    steps=series.steps,
-                    values=series.values,
-                    timestamps=series.timestamps,
-                    color=index,
-                    version=series_version(series.generation, len(series)),
-                )
+            return overlay_series(
+                update.runs, metric, update.colors, rank_direction(metric, sort_by, descending)
             )
-        return result

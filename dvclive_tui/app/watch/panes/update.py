@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from dvclive_tui.monitor.fleet_view import Arrangement
 from dvclive_writer.read.model import Changes, Run
 
 
@@ -14,12 +15,15 @@ class Update:
     """One refresh of the panes.
 
     Attributes:
-        runs: Watched runs in colour order (index ``i`` has palette colour ``i``).
-        query: The ``/`` filter (empty shows everything).
+        runs: The charted runs (the selection, else every listed run) in legend order.
+        query: The ``/`` filter of metric names (empty shows everything).
         metrics: Metric names whose data changed, or ``None`` for all of them.
         tables: Params or summary changed.
         images: Images changed.
         plots: Plots changed.
+        colors: Chart colour index of each run (by path); a run without one takes its
+            position in :attr:`runs`.
+        fleet: The runs view's arrangement (``None`` before the first one).
     """
 
     runs: tuple[Run, ...]
@@ -28,21 +32,32 @@ class Update:
     tables: bool = True
     images: bool = True
     plots: bool = True
+    colors: Mapping[Path, int] = field(default_factory=dict)
+    fleet: Arrangement | None = None
 
     @classmethod
-    def everything(cls, runs: tuple[Run, ...], query: str) -> Update:
+    def everything(
+        cls, runs: tuple[Run, ...], query: str, fleet: Arrangement | None = None
+    ) -> Update:
         """An update that redraws every pane completely."""
-        return cls(runs, query)
+        colors = {} if fleet is None else fleet.colors
+        return cls(runs, query, colors=colors, fleet=fleet)
 
     @classmethod
     def from_changes(
-        cls, runs: tuple[Run, ...], query: str, changes: Mapping[Path, Changes]
+        cls,
+        runs: tuple[Run, ...],
+        query: str,
+        changes: Mapping[Path, Changes],
+        fleet: Arrangement | None = None,
     ) -> Update:
         """An update covering what the polls reported (a new or reset run redraws all)."""
         if any(change.new_run for change in changes.values()):
-            return cls(runs, query)
+            return cls.everything(runs, query, fleet)
+        shown = {run.path for run in runs}
+        relevant = [change for path, change in changes.items() if path in shown]
         metrics: set[str] = set()
-        for change in changes.values():
+        for change in relevant:
             metrics.update(change.new_points)
             metrics.update(change.reset_metrics)
             metrics.update(change.removed_metrics)
@@ -50,7 +65,13 @@ class Update:
             runs,
             query,
             frozenset(metrics),
-            tables=any(c.params or c.summary for c in changes.values()),
-            images=any(c.images for c in changes.values()),
-            plots=any(c.plots for c in changes.values()),
+            tables=any(c.params or c.summary for c in relevant),
+            images=any(c.images for c in relevant),
+            plots=any(c.plots for c in relevant),
+            colors={} if fleet is None else fleet.colors,
+            fleet=fleet,
         )
+
+    def color(self, run: Run, index: int) -> int:
+        """The chart colour of ``run``, at position ``index`` of :attr:`runs`."""
+        return self.colors.get(run.path, index)
