@@ -36,6 +36,7 @@ def full_state() -> SessionState:
         hidden=["/r/c"],
         pinned=["/r/a"],
         starred=["/r/b"],
+        collapsed=["0.01"],
         cursor_run="/r/b",
         smoothing=0.6,
         log_y=True,

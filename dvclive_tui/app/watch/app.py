@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -204,6 +205,10 @@ class WatchApp(App[None]):
     def on_mount(self) -> None:
         """Load the runs behind a loading indicator: once, or polling until the App ends."""
         self._tab_contents.loading = True
+        restored = self.restored
+        if restored is not None and restored.tab in TABS and restored.tab != "charts":
+            # After the screen's auto focus (which would show the Charts tab again).
+            self.call_after_refresh(self._show_restored_tab, restored.tab)
         if self._session is not None:
             self._session.start()
         if self.settings.watch:
@@ -212,9 +217,22 @@ class WatchApp(App[None]):
         else:
             self.poll_now()
 
+    def _show_restored_tab(self, tab: str) -> None:
+        self.screen.set_focus(None)
+        self.query_one(TabbedContent).active = tab
+        self.call_after_refresh(self._focus_active_pane)
+
     def _write_to_terminal(self, text: str) -> None:
         if not self.is_headless and self._driver is not None:
             self._driver.write(text)
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Take the session's last look while the widgets still exist, then exit."""
+        if self._session is not None and self.is_running:
+            self._session.check()
+        super().exit(result, return_code, message)
 
     def on_unmount(self) -> None:
         """Stop the polling worker; save the session one last time."""

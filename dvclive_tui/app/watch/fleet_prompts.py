@@ -56,6 +56,10 @@ class TopKScreen(ModalScreen[TopK | None]):
             yield Input(self._suggestion, id="top-k-input")
             yield Label("", id="prompt-error", markup=False)
 
+    def on_mount(self) -> None:
+        """Type at once."""
+        self.query_one(Input).focus()
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -106,6 +110,13 @@ class ColumnsScreen(ModalScreen[list[str] | None]):
                     for name in self._candidates
                 )
             )
+
+    def on_mount(self) -> None:
+        """Start on the first column."""
+        options = self.query_one(SelectionList)
+        options.focus()
+        if self._candidates:
+            options.highlighted = 0
 
     def action_apply(self) -> None:
         """Show the ticked columns, in the candidates' order."""

@@ -488,11 +488,15 @@ class RunsPane(Vertical):
         self.action_top_k_prompt()
 
     def action_top_k_prompt(self) -> None:
-        """Ask for METRIC [min|max] [K]."""
-        metric = self.view.choices.sort_by or self._cursor_column() or self._chart_metric
+        """Ask for METRIC [min|max] [K], starting from the sort column's or the cursor's
+        metric (else the chart's)."""
+        metrics = {name for run in self._runs() for name in run.metrics}
+        candidates = (self.view.choices.sort_by, self._cursor_column(), self._chart_metric)
+        metric = next((name for name in candidates if name and name in metrics), "")
         direction = guess_direction(metric) if metric else None
-        suggestion = f"{metric} {direction or ''} {DEFAULT_TOP_K}".replace("  ", " ")
-        self.app.push_screen(TopKScreen(suggestion if metric else ""), self._top_k_chosen)
+        words = [metric, direction or "", str(DEFAULT_TOP_K)] if metric else []
+        suggestion = " ".join(word for word in words if word)
+        self.app.push_screen(TopKScreen(suggestion), self._top_k_chosen)
 
     def _top_k_chosen(self, request: TopK | None) -> None:
         if request is not None:
@@ -511,6 +515,7 @@ class RunsPane(Vertical):
             return
         arrow = "lowest" if request.direction == "min" else "highest"
         self.notify(f"top {len(best)}: {arrow} {sanitize(request.metric)}", timeout=3, markup=False)
+        self.restore_cursor(key_of(best[0]))  # the best run, at the top of the list
         self._changed()
 
     def action_columns(self) -> None:
