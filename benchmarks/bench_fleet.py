@@ -1,7 +1,8 @@
-"""Benchmark of fleets: hundreds of runs watched at once (``ls --json``, polling, alerts).
+"""Benchmark of fleets: hundreds of runs watched at once (``ls --json``, polling, alerts, the
+dashboard).
 
 Run: ``.venv/bin/python benchmarks/bench_fleet.py [--runs 500 --metrics 10 --steps 2000]
-[--only ls,poll,scale,rss,latency] [--cache DIR]``
+[--only ls,poll,scale,rss,latency,screen,frame] [--cache DIR]``
 
 The fleet (SLURM layout ``runs/<job>/<task>/dvclive``, dvclive's TSV format with
 timestamps, a ``metrics.json`` and ``params.yaml`` per run) is generated once into
@@ -10,7 +11,7 @@ points, about 400 MB. Figures, each with its goal and an anchor measured in the 
 
 ls       ``dvclive-tui ls FLEET --json`` whole process, goal <= 3 s; anchor ``python -c pass``;
 poll     steady poll cost with 5 runs writing (one row per metric every 0.5 s, separate
-         processes) and the rest idle, at the default interval: CPU of the polling thread
+         processes) and the rest idle, at the default interval: CPU of the watching process
          over 20 s as % of one core, goal <= 5 %; anchor: the same with every run polled at
          every tick (the tiers off);
 scale    mean poll cost (ms per tick, CPU % at the default interval) with 50 / 500 / 2,000
@@ -20,11 +21,18 @@ rss      resident memory of a fresh process that loaded the whole fleet through 
          watcher, goal <= 500 MB; anchor: the same process before loading;
 latency  alert latency: a writer appends a NaN row and records the time it is on disk; the
          headless monitor (default interval) reports the event; p50 / p95 / max over 20
-         samples, goal <= one poll interval; anchor: the interval.
+         samples, goal <= one poll interval; anchor: the interval;
+screen   ``watch FLEET`` in a fresh process at 160×45 (the App in Textual's headless
+         driver, polling as the command does): time from starting the App to the first full
+         screen (the Charts tab's charts drawn over the runs charted by default, the first
+         60), goal <= 3 s, then to every run loaded, and the process's RSS then, goal
+         <= 500 MB; anchors: the same App on one run of the fleet, and the process before
+         the App started;
+frame    one chart frame of 60 runs × ``steps`` points overlaid at 160×45 through the Chart
+         widget's rendering path (series handed over, frame and strips built), best of 7,
+         goal <= 10 ms; anchor: the same chart with one run.
 
-Sections are functions of a :class:`Fleet` registered in :data:`SECTIONS`; the dashboard's
-figures (first full screen, a 60-run chart frame at 160×45) are added the same way, as
-sections that start the App on ``fleet.root``.
+Sections are functions of a :class:`Fleet` registered in :data:`SECTIONS`.
 """
 
 from __future__ import annotations
@@ -157,7 +165,7 @@ def steady_poll(fleet: Fleet, runs: int, cadence: Cadence, seconds: float) -> tu
     writers = start_writers(fleet, WRITING, seconds + 2)
     time.sleep(1.0)
     ticks, spent = 0, 0.0
-    cpu0, wall0 = time.thread_time(), time.perf_counter()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
     end = wall0 + seconds
     while time.perf_counter() < end:
         started = time.perf_counter()
@@ -166,7 +174,7 @@ def steady_poll(fleet: Fleet, runs: int, cadence: Cadence, seconds: float) -> tu
         spent += time.perf_counter() - started
         ticks += 1
         time.sleep(max(DEFAULT_INTERVAL / 4, DEFAULT_INTERVAL - (time.perf_counter() - started)))
-    cpu = time.thread_time() - cpu0
+    cpu = time.process_time() - cpu0
     wall = time.perf_counter() - wall0
     writers.wait()
     return 100 * cpu / wall, 1000 * spent / max(1, ticks)
@@ -294,12 +302,135 @@ def bench_latency(fleet: Fleet, args: argparse.Namespace) -> None:
     )
 
 
+SCREEN_PROBE = """
+import asyncio, json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from dvclive_tui.app.watch.app import WatchApp
+from dvclive_tui.app.widgets.chart import Chart
+from dvclive_tui.monitor.fleet_view import DEFAULT_CHARTED
+from dvclive_tui.settings import Settings
+
+def rss_mb():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * 4096 / 2**20
+
+async def main():
+    before = rss_mb()
+    expected = int(sys.argv[3])
+    charted = min(expected, DEFAULT_CHARTED)
+    started = time.perf_counter()
+    app = WatchApp(Settings(paths=(Path(sys.argv[1]),)))
+    screen = loaded = None
+    async with app.run_test(size=(160, 45)) as pilot:
+        while loaded is None:
+            await pilot.pause(0.02)
+            charts = [c for c in app.query(Chart) if c.display and c.region.height]
+            drawn = charts and all(
+                c.frame is not None and len(c.series) == charted for c in charts
+            )
+            if screen is None and drawn:
+                screen = time.perf_counter() - started
+                shown = len(charts)
+            with app.watcher.lock:
+                runs = app.runs
+                if len(runs) == expected and all(run.metrics for run in runs):
+                    loaded = time.perf_counter() - started
+        print(json.dumps({"seconds": screen, "loaded": loaded, "rss": rss_mb(),
+                          "before": before, "charts": shown, "charted": charted,
+                          "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+        app.exit()
+
+asyncio.run(main())
+"""
+
+
+def first_screen(root: Path, runs: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", SCREEN_PROBE, str(root), str(ROOT), str(runs)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def bench_screen(fleet: Fleet, _args: argparse.Namespace) -> None:
+    whole = first_screen(fleet.root, fleet.runs)
+    one = first_screen(run_dir(fleet.root, 0), 1)
+    print(
+        f"watch first full screen over {fleet.runs} runs × {fleet.metrics} metrics × "
+        f"{fleet.steps} steps at 160×45: {whole['seconds']:.2f} s ({whole['charts']:.0f} charts "
+        f"over the {whole['charted']:.0f} runs charted by default; goal <= 3 s), every run "
+        f"loaded {whole['loaded']:.2f} s; anchor one run {one['seconds']:.2f} s; RSS "
+        f"{whole['rss']:.0f} MB, peak {whole['peak']:.0f} MB (goal <= 500 MB; anchor before "
+        f"the App {whole['before']:.0f} MB)"
+    )
+
+
+FRAME_RUNS = 60
+
+
+def bench_frame(fleet: Fleet, _args: argparse.Namespace) -> None:
+    import asyncio
+
+    from textual.app import App, ComposeResult
+
+    from dvclive_tui.app.widgets.chart import Chart
+    from dvclive_tui.charts.series import SeriesData
+
+    rng = np.random.default_rng(0)
+    steps = np.arange(fleet.steps, dtype=np.int64)
+    series = [
+        SeriesData(
+            f"run{i}::m",
+            f"runs/{40000 + i // TASKS_PER_JOB}/{i % TASKS_PER_JOB}/dvclive",
+            steps,
+            np.cumsum(rng.normal(size=fleet.steps)) / 100 + 1.0,
+            color=i,
+            version=1,
+        )
+        for i in range(FRAME_RUNS)
+    ]
+
+    class OneChart(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Chart("train/m00")
+
+    async def measure(count: int) -> float:
+        app = OneChart()
+        async with app.run_test(size=(160, 45)) as pilot:
+            chart = app.query_one(Chart)
+            chart.set_series(series[:count])
+            await pilot.pause()
+            assert chart.size == (160, 45), chart.size
+            times = []
+            for _ in range(7):
+                began = time.perf_counter()
+                chart.invalidate()
+                chart.render_line(0)
+                times.append(time.perf_counter() - began)
+            return min(times)
+
+    ours = asyncio.run(measure(FRAME_RUNS))
+    anchor = asyncio.run(measure(1))
+    print(
+        f"chart frame, {FRAME_RUNS} runs × {fleet.steps} points overlaid at 160×45: "
+        f"{ours * 1000:.1f} ms (goal <= 10 ms); anchor one run {anchor * 1000:.2f} ms "
+        f"({ours / anchor:.0f}x)"
+    )
+
+
 SECTIONS: dict[str, Callable[[Fleet, argparse.Namespace], None]] = {
     "ls": bench_ls,
     "poll": bench_poll,
     "scale": bench_scale,
     "rss": bench_rss,
     "latency": bench_latency,
+    "screen": bench_screen,
+    "frame": bench_frame,
 }
 
 

@@ -15,8 +15,10 @@ The rules:
   either direction), else in the order the runs were found; with a **group** key, runs
   are listed under one header per value of that key (groups in ascending order, missing
   last), and a collapsed group lists no runs;
-- **charted**: the selected runs, or every listed run while none is selected, plus the
-  pinned runs, in list order (the legends rank them as the list does);
+- **charted**: the selected runs, or while none is selected the first
+  :data:`DEFAULT_CHARTED` listed runs (all of a smaller fleet; the best ones once sorted),
+  plus the pinned runs, in list order (the legends rank them as the list does). A
+  selection has no limit;
 - **colours**: one index per charted run (:class:`~dvclive_tui.charts.marks.ColorSlots`:
   distinct while at most eight runs are charted, marks beyond), or per group when grouped;
 - **top-k**: the ``k`` listed runs with the best newest value of a metric become the
@@ -44,6 +46,9 @@ NO_VALUE = "(none)"
 """Group of the runs without a value for the group key."""
 DEFAULT_TOP_K = 8
 """Runs ``t`` selects: as many as the palette has colours, so each keeps its own."""
+DEFAULT_CHARTED = 60
+"""Listed runs charted while none is selected: a legible overlay that draws in a few
+milliseconds, and all a dashboard must read before its first screen."""
 
 Direction = Literal["min", "max"]
 RateOf = Callable[[Run], float | None]
@@ -248,7 +253,10 @@ class FleetView:
 
     def _charted(self, runs: Sequence[Run], listed: list[Run], hidden: set[str]) -> list[Run]:
         choices = self.choices
-        wanted = set(choices.selected) if choices.selected else {key_of(r) for r in listed}
+        if choices.selected:
+            wanted = set(choices.selected)
+        else:
+            wanted = {key_of(run) for run in listed[:DEFAULT_CHARTED]}
         wanted |= set(choices.pinned)
         wanted -= hidden
         order = {key_of(run): index for index, run in enumerate(listed)}

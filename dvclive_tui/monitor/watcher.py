@@ -13,6 +13,11 @@ run; the watcher then publishes what changed into the run the UI reads
 reads :attr:`RunWatcher.runs` under the same lock, so it never sees a run half updated, and
 a slow poll (a big fleet, a slow file system) never stalls it. Polls themselves are
 serialised by a second, private lock.
+
+A poll with many runs to read for the first time (the first load of a fleet) reads them
+with several threads, the runs :meth:`RunWatcher.prefer` names first, and can report
+progress while it goes on, so a dashboard shows the runs it needs first before the rest
+are read.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +39,13 @@ from dvclive_writer.read.reader import RunReader
 
 #: Seconds between re-discoveries while no run has been found yet.
 EMPTY_REDISCOVERY = 1.0
+PARALLEL_FROM = 8
+"""Runs read for the first time in one poll (a fleet's first load, whole histories) from
+which the poll reads with several threads; steady polls stay on one thread (cheaper)."""
+READERS = 8
+"""Most threads reading runs at once (the parser and file reads release the GIL)."""
+PROGRESS_EVERY = 0.5
+"""Seconds between two ``progress`` calls of a long poll."""
 
 
 def merge_changes(into: Changes, other: Changes) -> None:
@@ -138,24 +151,31 @@ class RunWatcher:
         self._schedule = PollSchedule(cadence)
         self._first_look: set[Path] = set()
         self._pending: dict[Path, Changes] = {}
+        self._preferred: frozenset[Path] = frozenset()
         self._next_discovery = -math.inf
         self._next_full = -math.inf
 
     @property
     def runs(self) -> list[Run]:
-        """Published runs in the order they were found (their colour order); read them, and
-        the list, under :attr:`lock`."""
+        """Published runs (each read at least once) in the order they were found; read them
+        under :attr:`lock`."""
         with self.lock:
-            return [mirror.run for mirror in self._mirrors.values()]
+            return [mirror.run for mirror in self._mirrors.values() if mirror.published]
 
     def rediscover(self) -> bool:
         """Re-walk every root now, whatever the mtimes say; return whether runs were added."""
         with self._polling:
             return self._rediscover(self._monotonic(), full=True)[0]
 
-    def poll(self, *, everything: bool = False) -> bool:
+    def prefer(self, keys: Iterable[Path]) -> None:
+        """Read the runs in ``keys`` (absolute directories) first in each poll."""
+        self._preferred = frozenset(keys)
+
+    def poll(self, *, everything: bool = False, progress: Callable[[], None] | None = None) -> bool:
         """Read the due runs (all with ``everything``), discovering when due.
 
+        ``progress`` is called (from the polling thread) every :data:`PROGRESS_EVERY`
+        seconds while a long poll goes on, after what it read so far was published.
         Returns whether anything changed; :attr:`last_poll` tells what the poll did.
         """
         with self._polling:
@@ -167,10 +187,15 @@ class RunWatcher:
                 changed, discovery = self._rediscover(now, full=now >= self._next_full)
             with self.lock:
                 keys = list(self._readers) if everything else self._schedule.due(now)
+            preferred = self._preferred
+            keys.sort(key=lambda key: key not in preferred)
             changed_runs = 0
-            for key in keys:
-                if self._poll_one(key, now):
-                    changed_runs += 1
+            reported = started
+            for changed_one in self._poll_all(keys, now):
+                changed_runs += changed_one
+                if progress is not None and time.perf_counter() - reported >= PROGRESS_EVERY:
+                    progress()
+                    reported = time.perf_counter()
             with self.lock:
                 tiers = self._schedule.counts()
             self.last_poll = PollStats(
@@ -193,7 +218,7 @@ class RunWatcher:
         """The published run of directory ``key`` (absolute), if known."""
         with self.lock:
             mirror = self._mirrors.get(key)
-            return None if mirror is None else mirror.run
+            return None if mirror is None or not mirror.published else mirror.run
 
     def tier(self, key: Path) -> Tier | None:
         """How often run ``key`` is polled now (``None`` for an unknown run)."""
@@ -207,6 +232,15 @@ class RunWatcher:
 
     # -- internals (the polling thread, holding ``_polling``) -----------------------------
 
+    def _poll_all(self, keys: list[Path], now: float) -> Iterator[bool]:
+        """Poll ``keys`` (in parallel when many are new), yielding whether each changed."""
+        if sum(key in self._first_look for key in keys) < PARALLEL_FROM:
+            for key in keys:
+                yield self._poll_one(key, now)
+            return
+        with ThreadPoolExecutor(min(READERS, len(keys)), "dvclive-tui-read") as pool:
+            yield from pool.map(lambda key: self._poll_one(key, now), keys)
+
     def _poll_one(self, key: Path, now: float) -> bool:
         reader = self._readers[key]
         changes = reader.poll()
@@ -217,6 +251,7 @@ class RunWatcher:
             self._first_look.discard(key)
             last_write = reader.run.last_write
             age = math.inf if last_write is None else self._clock() - last_write
+            changes.new_run = True  # the UI hears of a run once it was read
         with self.lock:
             staged.publish()
             self._schedule.polled(
@@ -254,7 +289,6 @@ class RunWatcher:
                 with self.lock:
                     self._mirrors[key] = RunMirror(reader.run)
                     self._schedule.add(key, now)
-                    self._pending.setdefault(key, Changes()).new_run = True
                 added = True
         delay = min(self.cadence.discover_every, self._heartbeat)
         self._next_discovery = now + (delay if self._readers else EMPTY_REDISCOVERY)

@@ -57,6 +57,8 @@ def test_watcher_finds_new_runs_at_the_heartbeat(tmp_path: Path, clock: Clock) -
     watcher.poll()
     assert len(watcher.runs) == 1  # the heartbeat is not due yet
     assert watcher.rediscover()
+    assert len(watcher.runs) == 1, "a run is handed out once it was read"
+    watcher.poll()
     assert [run.name for run in watcher.runs][1].endswith("b/dvclive")
     eager = RunWatcher([tmp_path], clock=clock, heartbeat=0)
     eager.poll()

@@ -145,6 +145,8 @@ class WatchApp(App[None]):
         """The ``/`` filter of metrics."""
         self.fleet = FleetView(choices_of(restored))
         """The runs view's choices: what is charted, sorted, grouped, hidden..."""
+        choices = self.fleet.choices
+        self.watcher.prefer(Path(key) for key in [*choices.selected, *choices.pinned])
         per_page = settings.charts_per_page
         if restored is not None and restored.charts_per_page in GRID_SIZES:
             per_page = restored.charts_per_page
@@ -156,6 +158,8 @@ class WatchApp(App[None]):
         )
         self._sink = AlertSink(self, terminal)
         self._rates: dict[int, StepRate] = {}
+        self._speeds: dict[Path, float | None] = {}
+        """Steps per second of each run, computed when it changes."""
         self._arrangement: Arrangement | None = None
         self._primary: Path | None = None
         self._stop_polling = threading.Event()
@@ -262,8 +266,11 @@ class WatchApp(App[None]):
         return self._arrangement
 
     def rate_of(self, run: Run) -> float | None:
-        """Steps per second of ``run`` (from its timestamps, else from the polls)."""
-        return steps_per_second(run, self._rates.get(id(run)))
+        """Steps per second of ``run`` (from its timestamps, else from the polls), as of
+        its latest change."""
+        if run.path not in self._speeds:
+            self._speeds[run.path] = steps_per_second(run, self._rates.get(id(run)))
+        return self._speeds[run.path]
 
     @work(thread=True, exclusive=True, group="poll", description="poll the runs once")
     def poll_now(self, rediscover: bool = False) -> None:
@@ -274,7 +281,7 @@ class WatchApp(App[None]):
         try:
             if rediscover:
                 self.watcher.rediscover()
-            self.watcher.poll()
+            self.watcher.poll(progress=self._loaded_some)
         except Exception as error:  # shown as a notification; the dashboard stays
             self.post_message(PollFailed(_one_line(error)))
         else:
@@ -286,13 +293,17 @@ class WatchApp(App[None]):
         first = True
         for _ in ticks(self.settings.interval, self._stop_polling):
             try:
-                changed = self.watcher.poll()
+                changed = self.watcher.poll(progress=self._loaded_some)
             except Exception as error:  # the next tick retries; never kill the dashboard
                 self.post_message(PollFailed(_one_line(error)))
             else:
                 if changed or first:
                     self.post_message(RunsChanged())
             first = False
+
+    def _loaded_some(self) -> None:
+        """A long poll (a fleet's first load) published part of the runs: show them."""
+        self.post_message(RunsChanged())
 
     def on_runs_changed(self, _message: RunsChanged) -> None:
         """A poll finished: redraw what changed."""
@@ -321,6 +332,7 @@ class WatchApp(App[None]):
             for run in runs:
                 if run.path in changes:
                     self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))
+                    self._speeds.pop(run.path, None)
             self.fleet.invalidate(changes)
             self._sink.record(alerts)
             self._arrange(changes)
@@ -332,6 +344,7 @@ class WatchApp(App[None]):
         previous = self._arrangement
         fleet = self.fleet.arrange(self.runs, self.rate_of, self.settings.clock())
         self._arrangement = fleet
+        self.watcher.prefer(run.path for run in fleet.charted)
         charted = tuple(fleet.charted)
         same = (
             previous is not None

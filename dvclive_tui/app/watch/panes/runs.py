@@ -45,6 +45,7 @@ from dvclive_tui.experiments.filter import FilterError
 from dvclive_tui.experiments.table import MISSING
 from dvclive_tui.monitor.fleet_view import (
     BASE_COLUMNS,
+    DEFAULT_CHARTED,
     DEFAULT_TOP_K,
     Arrangement,
     FleetView,
@@ -177,6 +178,7 @@ class RunsPane(Vertical):
         self._chart_metric = ""
         self._cursor_path: Path | None = None
         self._pending_cursor = ""
+        self._hidden_since_draw = False
 
     def compose(self) -> ComposeResult:
         """Filter bar (hidden), status line, table, chart."""
@@ -217,17 +219,34 @@ class RunsPane(Vertical):
     # -- drawing ----------------------------------------------------------------------
 
     def update(self, update: Update) -> None:
-        """Show the arrangement of ``update`` (call with the runs' lock held)."""
+        """Show the arrangement of ``update`` (call with the runs' lock held); while the
+        pane is hidden, only remember it (drawn when the pane is shown)."""
         self._update = update
         if update.fleet is None:
             return
+        if not self._shown():
+            self._hidden_since_draw = True
+            return
+        self._draw(update.metrics)
+
+    def _draw(self, dirty: frozenset[str] | None) -> None:
+        self._hidden_since_draw = False
         self._draw_table()
-        self._draw_chart(update.metrics)
+        self._draw_chart(dirty)
         self._draw_status()
 
+    def _shown(self) -> bool:
+        return all(node.display for node in self.ancestors_with_self)
+
+    def on_show(self) -> None:
+        """Draw what arrived while the pane was hidden."""
+        if self._hidden_since_draw and self._update.fleet is not None:
+            with self._lock:
+                self._draw(None)
+
     def tick(self) -> None:
-        """Refresh the ages of the last writes (once a second)."""
-        if self._update.fleet is not None:
+        """Refresh the ages of the last writes (once a second, while shown)."""
+        if self._update.fleet is not None and self._shown():
             with self._lock:
                 self._draw_table()
 
@@ -313,6 +332,8 @@ class RunsPane(Vertical):
         parts = [f"{len(fleet.listed)}/{fleet.total} runs"]
         if choices.selected:
             parts.append(f"{len(choices.selected)} selected")
+        elif len(fleet.listed) > DEFAULT_CHARTED:
+            parts.append(f"charting the first {DEFAULT_CHARTED} (select to choose)")
         else:
             parts.append("charting all listed")
         if choices.sort_by:

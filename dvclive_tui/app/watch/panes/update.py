@@ -51,11 +51,12 @@ class Update:
         changes: Mapping[Path, Changes],
         fleet: Arrangement | None = None,
     ) -> Update:
-        """An update covering what the polls reported (a new or reset run redraws all)."""
-        if any(change.new_run for change in changes.values()):
-            return cls.everything(runs, query, fleet)
+        """An update covering what the polls reported about ``runs`` (a new or replaced run
+        among them redraws all)."""
         shown = {run.path for run in runs}
         relevant = [change for path, change in changes.items() if path in shown]
+        if any(change.new_run for change in relevant):
+            return cls.everything(runs, query, fleet)
         metrics: set[str] = set()
         for change in relevant:
             metrics.update(change.new_points)
