@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import itertools
 import math
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,16 +27,9 @@ from dvclive_tui.charts.raster import (
     round_px,
 )
 from dvclive_writer.plotting import ticks as tk
+from dvclive_writer.text_safety import terminal_text
 
 FloatArray = npt.NDArray[np.float64]
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without C0/C1 control characters (ESC included), safe to draw in a cell."""
-    return _CONTROL.sub("", text)
 
 
 class Role(enum.IntEnum):
@@ -133,7 +125,7 @@ class _Canvas:
     def put(self, row: int, col: int, text: str, role: int) -> None:
         if not 0 <= row < self.height:
             return
-        text = strip_controls(text)
+        text = terminal_text(text)
         start = max(col, 0)
         stop = min(col + len(text), self.width)
         if stop <= start:
@@ -198,8 +190,8 @@ def render_chart(
     """
     width = max(0, width)
     height = max(0, height)
-    title = strip_controls(title)
-    status = strip_controls(status)
+    title = terminal_text(title)
+    status = terminal_text(status)
     canvas = _Canvas(width, height)
     if width == 0 or height == 0:
         return ChartFrame(width, height, canvas.runs())
@@ -458,8 +450,8 @@ def _pack_legend(entries: list[tuple[Curve, str]], width: int, max_rows: int) ->
     lines: list[LegendLine] = [[]]
     used = 0
     for index, (curve, legend) in enumerate(entries):
-        label = strip_controls(curve.label)
-        value = strip_controls(legend)
+        label = terminal_text(curve.label)
+        value = terminal_text(legend)
         text_len = 2 + len(label) + (1 + len(value) if value else 0)
         gap = 2 if used else 0
         if used and used + gap + text_len > width:

@@ -26,10 +26,10 @@ from dvclive_tui.charts.frame import (
     Role,
     render_chart,
     series_role,
-    strip_controls,
 )
 from dvclive_writer.plotting.ticks import format_value
 from dvclive_writer.read.model import PlotData
+from dvclive_writer.text_safety import terminal_text
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -259,7 +259,7 @@ class _Grid:
         self.used = [0] * height
 
     def add(self, row: int, text: str, role: int) -> None:
-        text = strip_controls(text)
+        text = terminal_text(text)
         if not 0 <= row < self.height or not text:
             return
         room = self.width - self.used[row]

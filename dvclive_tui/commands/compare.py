@@ -13,6 +13,7 @@ import click
 
 from dvclive_tui.commands.errors import InputError
 from dvclive_tui.experiments.refs import Selection
+from dvclive_writer.text_safety import terminal_lines
 
 
 @click.command(name="compare")
@@ -104,7 +105,8 @@ def compare(
             )
         except ViewError as exc:
             raise click.BadParameter(str(exc)) from None
-        sys.stdout.write(view.to_csv() if as_csv else view.to_markdown())
+        text = view.to_csv() if as_csv else view.to_markdown()
+        sys.stdout.write(terminal_lines(text))  # names and values from files: escaped
         return
     from dvclive_tui.app.compare.app import CompareApp
 

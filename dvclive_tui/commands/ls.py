@@ -32,14 +32,17 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 
-from dvclive_tui.commands.errors import InputError
-from dvclive_writer.read.discovery import NoRunsFound, RunPathError, resolve_runs
+from dvclive_tui.commands.errors import runs_at
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
 from dvclive_writer.read.reader import load_run
+from dvclive_writer.text_safety import terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+VALUE_LIMIT = 1000
+"""Characters of a name or value shown in the human listing (``--json`` has them whole)."""
 
 _STATUS_STYLES = {
     RunStatus.RUNNING: "bold green",
@@ -59,12 +62,7 @@ def ls(path: str, as_json: bool) -> None:
     to the current directory.
     """
     root = Path(path)
-    try:
-        run_dirs = resolve_runs(path)
-    except NoRunsFound as error:
-        raise click.ClickException(str(error)) from None
-    except RunPathError as error:
-        raise InputError(str(error)) from None
+    run_dirs = runs_at(path)
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
         payload = {"runs": [run_to_dict(run) for run in runs]}
@@ -184,11 +182,11 @@ def _flatten(mapping: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]
 
 
 def _print_human(runs: list[Run]) -> None:
-    from rich.console import Console
+    from dvclive_tui.commands.console import CommandConsole
 
-    console = Console(highlight=False)
+    console = CommandConsole(highlight=False)
     if not sys.stdout.isatty():  # plain text, wide enough not to fold a pipe's lines
-        console = Console(highlight=False, color_system=None, width=max(console.width, 120))
+        console = CommandConsole(highlight=False, color_system=None, width=max(console.width, 120))
     print_runs(console, runs)
 
 
@@ -205,7 +203,7 @@ def print_runs(console: Console, runs: list[Run]) -> None:
             console.print()
         style = _STATUS_STYLES[run.status]
         console.print(
-            f"[bold]{escape(run.name)}[/]  [{style}]{run.status.value}[/]  "
+            f"[bold]{escape(terminal_text(run.name))}[/]  [{style}]{run.status.value}[/]  "
             f"started {_when(run.started)}  last write {_when(run.last_write)}"
         )
         if run.metrics:
@@ -238,7 +236,8 @@ def print_runs(console: Console, runs: list[Run]) -> None:
             ]
             console.print(_table(("plot", "kind", "template", "rows"), rows))
         for warning in sorted(run.warnings.values(), key=lambda item: item.path):
-            console.print(f"[bold]warning[/]  {escape(warning.path)}: {escape(warning.message)}")
+            shown = terminal_text(f"{warning.path}: {warning.message}", limit=VALUE_LIMIT)
+            console.print(f"[bold]warning[/]  {escape(shown)}")
         if not (run.metrics or run.params or run.summary or run.images or run.plots):
             console.print("(no data yet)")
 
@@ -259,5 +258,5 @@ def _table(headers: tuple[str, ...], rows: list[list[str]]) -> Table:
             overflow="fold",
         )
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(terminal_text(cell, limit=VALUE_LIMIT)) for cell in row))
     return table

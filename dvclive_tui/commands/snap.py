@@ -20,16 +20,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dvclive_tui.charts.frame import strip_controls
 from dvclive_tui.charts.plots import confusion_of, is_confusion, render_plot
 from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.console import CommandConsole
+from dvclive_tui.commands.errors import runs_at
 from dvclive_writer.plotting.ticks import format_duration, format_value
-from dvclive_writer.read.discovery import RunPathError, resolve_runs
 from dvclive_writer.read.model import Run, RunStatus
 from dvclive_writer.read.reader import load_run
+from dvclive_writer.text_safety import terminal_text
 
 DEFAULT_WIDTH = 100
 """Width used when stdout is not a terminal and ``--width`` is not given."""
@@ -41,6 +41,8 @@ PLOT_HEIGHT = 16
 """Rows per sklearn / custom curve plot."""
 GAP = 2
 """Spaces between charts side by side."""
+VALUE_LIMIT = 1000
+"""Characters of a param or summary key or value shown (``ls --json`` has them whole)."""
 
 _STATUS_MARK = {
     RunStatus.RUNNING: "● running",
@@ -64,15 +66,12 @@ def snap(path: str, width: int | None) -> None:
     PATH is a dvclive directory or a folder to search for them (default: the current
     directory); every run found is printed.
     """
-    try:
-        run_dirs = resolve_runs(path)
-    except RunPathError as error:
-        raise InputError(str(error)) from None
+    run_dirs = runs_at(path)
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if is_tty else DEFAULT_WIDTH
-    console = Console(
+    console = CommandConsole(
         file=stream,
         width=width,
         force_terminal=is_tty,
@@ -102,7 +101,7 @@ def print_run(console: Console, run: Run, width: int, *, now: float | None = Non
 
 
 def _line(text: str, width: int, style: str = "") -> Text:
-    line = Text(strip_controls(text), style=style, no_wrap=True, overflow="ellipsis")
+    line = Text(terminal_text(text), style=style, no_wrap=True, overflow="ellipsis")
     line.truncate(width, overflow="ellipsis")
     return line
 
@@ -130,7 +129,7 @@ def _header(run: Run, width: int, now: float) -> Text:
         parts.append(f"elapsed {_seconds(end - run.started)}")
     if run.last_write is not None:
         parts.append(f"wrote {_seconds(now - run.last_write)} ago")  # as in watch's header
-    name = strip_controls(run.name)
+    name = terminal_text(run.name)
     facts = "  " + "  ·  ".join(parts)
     if len(name) + len(facts) > width:
         facts = " " + " · ".join(parts)  # narrow terminal: tighter separators keep the facts
@@ -162,10 +161,10 @@ def _print_metrics(console: Console, run: Run, width: int) -> None:
         _section(console, title, width)
         charts = []
         for series in sorted(group, key=lambda item: item.name):
-            name = strip_controls(series.name)
+            name = terminal_text(series.name)
             data = SeriesData(
                 key=f"{run.name}::{series.name}",
-                label=strip_controls(run.name),
+                label=terminal_text(run.name),
                 steps=series.steps,
                 values=series.values,
                 timestamps=series.timestamps,
@@ -213,8 +212,11 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return format_value(value)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show(item) for item in value) + "]"
-    return strip_controls(str(value))
+        items = [_show(item) for item in value[: VALUE_LIMIT // 2]]
+        more = ", …" if len(value) > len(items) else ""
+        text = "[" + ", ".join(items) + more + "]"
+        return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
+    return terminal_text(value, limit=VALUE_LIMIT)
 
 
 def _table(title: str, rows: Iterable[tuple[str, Any]], width: int) -> Table:
@@ -222,7 +224,7 @@ def _table(title: str, rows: Iterable[tuple[str, Any]], width: int) -> Table:
     table.add_column(title, overflow="fold", max_width=max(10, width // 2))
     table.add_column("value", overflow="fold")
     for key, value in rows:
-        table.add_row(strip_controls(key), _show(value))
+        table.add_row(terminal_text(key, limit=VALUE_LIMIT), _show(value))
     return table
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.errors import require_directory
 from dvclive_tui.settings import (
     COLOR_SYSTEMS,
     DEFAULT_INTERVAL,
@@ -23,10 +23,7 @@ def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
     """The paths to watch (the current folder by default); raise :class:`InputError`."""
     chosen = tuple(paths) or (Path("."),)
     for path in chosen:
-        if not path.exists():
-            raise InputError(f"no such directory: {path}")
-        if not path.is_dir():
-            raise InputError(f"not a directory: {path}")
+        require_directory(path)
     return chosen
 
 

@@ -8,7 +8,7 @@
 - :mod:`~dvclive_tui.experiments.readers` — params/metrics of one revision as
   ``dvc exp show`` collects them (``dvc.yaml`` in :mod:`~dvclive_tui.experiments.dvcyaml`,
   deps/outs in :mod:`~dvclive_tui.experiments.pipeline`, YAML 1.2 in
-  :mod:`~dvclive_tui.experiments.yaml12`), over :mod:`~dvclive_tui.experiments.sources`
+  :mod:`~dvclive_writer.read.yaml12`), over :mod:`~dvclive_tui.experiments.sources`
   (disk) and :mod:`~dvclive_tui.experiments.git_tree` (commits).
 - :mod:`~dvclive_tui.experiments.running` — running, queued and temp-workspace runs, and
   plain dvclive directories; :mod:`~dvclive_tui.experiments.series` — lazy histories,

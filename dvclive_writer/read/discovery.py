@@ -8,8 +8,9 @@ skips ``.git``, virtual environments, ``node_modules``, caches and the DVC cache
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
+
+from dvclive_writer.text_safety import terminal_text
 
 #: Sub-folders of ``plots/`` that only dvclive writes.
 PLOT_FOLDERS = ("metrics", "images", "sklearn", "custom")
@@ -33,7 +34,6 @@ SKIPPED_NAMES = frozenset(
 MAX_DEPTH = 8
 STANDALONE_FOLDER = "standalone"
 """``.dvc/tmp/exps/standalone``: where ``dvc exp run --temp`` makes its workspaces."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class RunPathError(ValueError):
@@ -52,7 +52,7 @@ def resolve_runs(path: str) -> list[Path]:
     ``path`` without control characters, ready for one ``Error:`` line.
     """
     root = Path(path)
-    shown = _CONTROL.sub("", path)
+    shown = terminal_text(path)
     if not root.exists():
         raise RunPathError(f"path '{shown}' does not exist")
     if not root.is_dir():

@@ -121,7 +121,7 @@ class DocumentWatcher:
         """Turn a problem that outlasted the grace period into a value or a warning."""
         if self._problem is None or self.problem_since is None:
             return _NOTHING
-        if self.clock() - self.problem_since <= self.grace:
+        if self.grace > 0 and self.clock() - self.problem_since <= self.grace:
             return DocumentPoll(mtime=mtime)
         if self._pending is not None:
             # Parsable but unterminated, and stable: a hand-written file, not a write.

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from dvclive_writer.read.documents import DocumentWatcher
+from dvclive_writer.read.documents import GRACE_SECONDS, DocumentWatcher
 from dvclive_writer.read.model import (
     Changes,
     FileWarning,
@@ -113,7 +113,8 @@ class RunReader:
     """Reads one dvclive directory incrementally into :attr:`run`.
 
     The constructor does no I/O. ``clock`` gives wall-clock seconds (injected by tests) and
-    is used for status decisions and warning grace periods.
+    is used for status decisions and warning grace periods. ``grace``: how long a JSON/YAML
+    file may stay unparsable before it becomes a warning (``0``: at once, for one-shot reads).
     """
 
     def __init__(
@@ -122,9 +123,11 @@ class RunReader:
         *,
         clock: Callable[[], float] = time.time,
         name: str | None = None,
+        grace: float = GRACE_SECONDS,
     ) -> None:
         self.path = Path(os.path.abspath(path))
         self.clock = clock
+        self.grace = grace
         self.run = Run(path=self.path, name=name if name is not None else _display_name(self.path))
         self._metrics: dict[str, _MetricTrack] = {}
         self._plots: dict[str, _PlotTrack] = {}
@@ -291,7 +294,9 @@ class RunReader:
                 key=key,
                 name=name,
                 kind=kind,
-                watcher=DocumentWatcher(self.path / rel, parse_json_bytes, clock=self.clock),
+                watcher=DocumentWatcher(
+                    self.path / rel, parse_json_bytes, clock=self.clock, grace=self.grace
+                ),
             )
         unknown = set(scan.unknown)
         for rel in unknown:
@@ -553,7 +558,7 @@ class RunReader:
 
     def _locate_repository(self) -> None:
         self._dvcyamls = [
-            DocumentWatcher(path, parse_yaml_bytes, clock=self.clock)
+            DocumentWatcher(path, parse_yaml_bytes, clock=self.clock, grace=self.grace)
             for path in dvcyaml_candidates(self.path)
         ]
         self._dvc_root = find_dvc_root(self.path)
@@ -596,8 +601,12 @@ class RunReader:
 
     def _document_watchers(self) -> tuple[DocumentWatcher, DocumentWatcher]:
         return (
-            DocumentWatcher(self.path / SUMMARY_FILE, parse_json_bytes, clock=self.clock),
-            DocumentWatcher(self.path / PARAMS_FILE, parse_yaml_bytes, clock=self.clock),
+            DocumentWatcher(
+                self.path / SUMMARY_FILE, parse_json_bytes, clock=self.clock, grace=self.grace
+            ),
+            DocumentWatcher(
+                self.path / PARAMS_FILE, parse_yaml_bytes, clock=self.clock, grace=self.grace
+            ),
         )
 
     def _has_data(self) -> bool:
@@ -679,8 +688,11 @@ class RunReader:
 
 
 def load_run(path: str | os.PathLike[str], *, name: str | None = None) -> Run:
-    """Read a dvclive directory once (a fresh :class:`RunReader`'s first poll)."""
-    reader = RunReader(path, name=name)
+    """Read a dvclive directory once (a fresh :class:`RunReader`'s first poll).
+
+    There is no later poll to wait for, so a file that does not parse is a warning at once.
+    """
+    reader = RunReader(path, name=name, grace=0.0)
     reader.poll()
     return reader.run
 

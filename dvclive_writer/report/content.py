@@ -25,6 +25,7 @@ import numpy.typing as npt
 from dvclive_writer.plotting.palette import PALETTE
 from dvclive_writer.read.model import PlotConfig, Run
 from dvclive_writer.report.decimation import Decimator
+from dvclive_writer.text_safety import terminal_text
 
 #: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
 #: (dvc-render's plot width), which M4 draws pixel-exactly.
@@ -203,10 +204,17 @@ def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> T
         keys.update(dict.fromkeys(data))
     table_rows = []
     for name, data in flat_rows:
-        row: dict[str, Any] = {EXPERIMENT_COLUMN: name} if multi else {}
-        row.update({key: data.get(key, "") for key in keys})
+        row: dict[str, Any] = {EXPERIMENT_COLUMN: terminal_text(name)} if multi else {}
+        row.update({terminal_text(key): _visible(data.get(key, "")) for key in keys})
         table_rows.append(row)
     return Table(title=title, rows=table_rows)
+
+
+def _visible(value: Any) -> Any:
+    """A table cell: numbers as they are, anything else as escaped text."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return terminal_text(value)
 
 
 def _metric_charts(

@@ -21,8 +21,9 @@ from dvc_render.table import TableRenderer
 
 from dvclive_writer.report.content import Chart, ImageGroup, ReportContent
 from dvclive_writer.report.escape import markdown_text
-from dvclive_writer.report.files import write_atomic
+from dvclive_writer.report.files import is_inside, write_atomic
 from dvclive_writer.report.png import png_digest, render_png
+from dvclive_writer.text_safety import terminal_text
 
 HEADER = "# DVC Report\n"
 
@@ -97,10 +98,12 @@ def prune_stale_pngs(static: Path, keep: set[Path]) -> list[Path]:
     """Delete chart PNGs this renderer wrote earlier (they carry its digest) that the
     report no longer shows, e.g. metrics of a previous run. Other files are left alone."""
     removed: list[Path] = []
-    if not static.is_dir():
+    if static.is_symlink() or not static.is_dir():
         return removed
     for png in static.rglob("*.png"):
-        if png not in keep and png_digest(str(png)) is not None:
+        if png in keep or png.is_symlink() or not png.is_file():
+            continue
+        if png_digest(str(png)) is not None:
             png.unlink(missing_ok=True)
             removed.append(png)
     return removed
@@ -110,7 +113,7 @@ def _cell(value: object) -> object:
     """A table cell that cannot break the table or inject HTML (numbers stay numbers)."""
     if isinstance(value, bool | int | float) or value is None:
         return value
-    text = " ".join(str(value).splitlines())
+    text = terminal_text(" ".join(str(value).splitlines()))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
@@ -146,6 +149,8 @@ def _chart_link(chart: Chart, alt: str, report_path: Path | None, cache: ChartCa
         return f"\n![{alt}](data:image/png;base64,{data})"
     relative = chart_png_path(chart)
     target = report_path.parent / relative
+    if not is_inside(target, report_path.parent):
+        raise OSError(f"{relative}: its folder leads outside the report's folder")
     if not cache.is_current(target, chart.digest):
         write_atomic(target, render_png(chart))
         cache.digests[target] = chart.digest

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import stat
+import struct
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
@@ -27,6 +30,8 @@ from dvclive_writer.report.content import REV_COLORS, Chart
 WIDTH = 640
 HEIGHT = 400
 DIGEST_KEY = "dvclive-tui-digest"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_DIGEST_SCAN_BYTES = 64 * 1024
 """PNG text chunk holding the chart's content digest (lets a later run skip redrawing)."""
 
 _BG = (255, 255, 255)
@@ -59,14 +64,40 @@ def render_png(chart: Chart) -> bytes:
 
 
 def png_digest(data: bytes | str) -> str | None:
-    """The digest in a PNG (bytes or file path) by :func:`render_png`; ``None`` if absent."""
-    try:
-        with Image.open(io.BytesIO(data) if isinstance(data, bytes) else data) as image:
-            text = getattr(image, "text", {})
-            value = text.get(DIGEST_KEY)
-            return value if isinstance(value, str) else None
-    except (OSError, ValueError, SyntaxError):
+    """The digest in a PNG (bytes or file path) by :func:`render_png`; ``None`` if absent.
+
+    Reads the chunks before the pixel data only (at most :data:`_DIGEST_SCAN_BYTES`, from
+    a regular file), so a huge or hostile PNG costs nothing and decodes nothing.
+    """
+    head = data[:_DIGEST_SCAN_BYTES] if isinstance(data, bytes) else _file_head(data)
+    if not head.startswith(_PNG_SIGNATURE):
         return None
+    position = len(_PNG_SIGNATURE)
+    key = DIGEST_KEY.encode("latin-1") + b"\0"
+    while position + 8 <= len(head):
+        length, kind = struct.unpack(">I4s", head[position : position + 8])
+        if kind in (b"IDAT", b"IEND"):
+            return None
+        body = head[position + 8 : position + 8 + length]
+        if kind == b"tEXt" and body.startswith(key):
+            return body[len(key) :].decode("latin-1")
+        position += 12 + length
+    return None
+
+
+def _file_head(path: str) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, _DIGEST_SCAN_BYTES)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def _color(index: int) -> str:

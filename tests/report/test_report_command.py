@@ -113,7 +113,7 @@ def test_rev_reads_runs_from_git_objects(tmp_path: Path, monkeypatch: pytest.Mon
 def test_missing_path_is_one_line_exit_2(tmp_path: Path) -> None:
     code, output = invoke(str(tmp_path / "nope"))
     assert code == 2
-    assert output.strip().splitlines() == [f"Error: no such directory: {tmp_path / 'nope'}"]
+    assert output.strip().splitlines() == [f"Error: path '{tmp_path / 'nope'}' does not exist"]
 
 
 def test_report_never_imports_textual(tmp_path: Path) -> None:
