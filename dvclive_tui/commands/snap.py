@@ -41,6 +41,8 @@ PLOT_HEIGHT = 16
 """Rows per sklearn / custom curve plot."""
 GAP = 2
 """Spaces between charts side by side."""
+MAX_CHARTS = 200
+"""Charts drawn per section (a run may log thousands of metrics)."""
 VALUE_LIMIT = 1000
 """Characters of a param or summary key or value shown (``ls --json`` has them whole)."""
 
@@ -160,7 +162,8 @@ def _print_metrics(console: Console, run: Run, width: int) -> None:
             continue
         _section(console, title, width)
         charts = []
-        for series in sorted(group, key=lambda item: item.name):
+        ordered = sorted(group, key=lambda item: item.name)
+        for series in ordered[:MAX_CHARTS]:
             name = terminal_text(series.name)
             data = SeriesData(
                 key=f"{run.name}::{series.name}",
@@ -182,6 +185,9 @@ def _print_metrics(console: Console, run: Run, width: int) -> None:
                 for name, data in row
             ]
             _print_side_by_side(console, [frame_lines(frame) for frame in frames])
+        if len(ordered) > MAX_CHARTS:
+            more = len(ordered) - MAX_CHARTS
+            console.print(_line(f"… {more} more (dvclive-tui ls lists them all)", width, "dim"))
 
 
 def _print_side_by_side(console: Console, blocks: list[list[Text]]) -> None:

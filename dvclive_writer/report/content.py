@@ -31,6 +31,10 @@ from dvclive_writer.text_safety import terminal_text
 #: (dvc-render's plot width), which M4 draws pixel-exactly.
 DEFAULT_MAX_POINTS = 1200
 
+#: Metric charts drawn in one report (in name order); the tables and TSVs keep every metric.
+#: A run of 10,000 metric files would otherwise take minutes to draw and a browser to its knees.
+MAX_METRIC_CHARTS = 200
+
 #: Frames of one image series embedded in a report (evenly spread, the newest always kept).
 DEFAULT_MAX_FRAMES = 8
 
@@ -148,6 +152,8 @@ class ReportContent:
     images: list[ImageGroup]
     sklearn: list[Chart]
     custom: list[Chart]
+    undrawn_metrics: int = 0
+    """Metrics past :data:`MAX_METRIC_CHARTS`, which get no chart."""
 
     @property
     def charts(self) -> list[Chart]:
@@ -173,13 +179,27 @@ def collect(
         )
         if table is not None
     ]
+    names = sorted({name for e in experiments for name in e.run.metrics})
     return ReportContent(
         experiments=[e.name for e in experiments],
         tables=tables,
-        metrics=_metric_charts(experiments, max_points, decimator or Decimator()),
+        metrics=_metric_charts(
+            experiments, names[:MAX_METRIC_CHARTS], max_points, decimator or Decimator()
+        ),
         images=_image_groups(experiments, max_frames),
         sklearn=_plot_charts(experiments, "sklearn"),
         custom=_plot_charts(experiments, "custom"),
+        undrawn_metrics=max(0, len(names) - MAX_METRIC_CHARTS),
+    )
+
+
+def undrawn_note(content: ReportContent) -> str:
+    """The line saying how many metrics got no chart (empty when all did)."""
+    if not content.undrawn_metrics:
+        return ""
+    return (
+        f"{content.undrawn_metrics} more metrics are not drawn (a report draws the first "
+        f"{MAX_METRIC_CHARTS}); their TSV files hold them."
     )
 
 
@@ -218,9 +238,8 @@ def _visible(value: Any) -> Any:
 
 
 def _metric_charts(
-    experiments: Sequence[Experiment], max_points: int, decimator: Decimator
+    experiments: Sequence[Experiment], names: list[str], max_points: int, decimator: Decimator
 ) -> list[Chart]:
-    names = sorted({name for e in experiments for name in e.run.metrics})
     width = max(1, max_points // 4)
     charts = []
     for name in names:

@@ -19,7 +19,14 @@ from dvc_render.table import TableRenderer
 from dvc_render.vega import VegaRenderer
 
 from dvclive_writer.report.assets import vega_scripts
-from dvclive_writer.report.content import REV_COLORS, Chart, ImageGroup, ReportContent, Table
+from dvclive_writer.report.content import (
+    REV_COLORS,
+    Chart,
+    ImageGroup,
+    ReportContent,
+    Table,
+    undrawn_note,
+)
 from dvclive_writer.report.escape import html_text, script_json
 
 _HELPER_JS = """
@@ -95,7 +102,7 @@ def render_html(
             which may or may not have finished.
     """
     sections = [_table_html(table) for table in content.tables]
-    sections.append(_charts_html("Metrics", content.metrics, 0))
+    sections.append(_charts_html("Metrics", content.metrics, 0, undrawn_note(content)))
     sections.append(_images_html(content.images))
     offset = len(content.metrics)
     sections.append(_charts_html("sklearn plots", content.sklearn, offset))
@@ -203,7 +210,7 @@ def _recolor(node: Any) -> None:
             _recolor(value)
 
 
-def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
+def _charts_html(heading: str, charts: list[Chart], offset: int, note: str = "") -> str:
     parts = []
     for index, chart in enumerate(charts, start=offset):
         if not any(len(block) for block in chart.blocks):
@@ -231,6 +238,8 @@ def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
             f"<script>dvcliveDraw({script_json(chart_id)},{spec},"
             f"{script_json(blocks)});</script></div>"
         )
+    if note:
+        parts.append(f'<p class="note">{html_text(note)}</p>')
     if not parts:
         return ""
     body = "\n".join(parts)

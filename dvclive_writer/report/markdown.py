@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from dvc_render.table import TableRenderer
 
-from dvclive_writer.report.content import Chart, ImageGroup, ReportContent
+from dvclive_writer.report.content import Chart, ImageGroup, ReportContent, undrawn_note
 from dvclive_writer.report.escape import markdown_text
 from dvclive_writer.report.files import is_inside, write_atomic
 from dvclive_writer.report.png import png_digest, render_png
@@ -83,6 +83,8 @@ def render_markdown(
         return _chart(chart, report_path, cache) if draw_charts else _chart_placeholder(chart)
 
     elements.extend(chart(c) for c in content.metrics)
+    if content.undrawn_metrics:
+        elements.append(f"\n*{markdown_text(undrawn_note(content))}*")
     multi = len(content.experiments) > 1
     target = None if inline_images else report_path
     elements.extend(_images(group, target, multi) for group in content.images)
