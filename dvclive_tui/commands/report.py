@@ -118,7 +118,7 @@ def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> 
     experiments = []
     for run_dir in run_dirs:
         if not is_dvclive_dir(run_dir):
-            click.echo(f"Warning: {run_dir} holds no dvclive files", err=True)
+            click.echo(f"Warning: {shown(run_dir)} holds no dvclive files", err=True)
         label = _label(run_dir, run_dirs, revs)
         experiments.append(Experiment(label, load_run(run_dir, name=label)))
     if revs:
