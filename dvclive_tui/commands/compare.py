@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.refs import Selection
 from dvclive_writer.text_safety import terminal_lines
 
@@ -115,7 +116,7 @@ def compare(
         except ViewError as exc:
             raise click.BadParameter(str(exc)) from None
         text = view.to_csv() if as_csv else view.to_markdown()
-        sys.stdout.write(terminal_lines(text))  # names and values from files: escaped
+        write_stdout(terminal_lines(text))  # names and values from files: escaped
         return
     from dvclive_tui.app.compare.app import CompareApp
 

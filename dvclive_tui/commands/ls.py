@@ -33,6 +33,7 @@ import click
 import numpy as np
 
 from dvclive_tui.commands.errors import runs_at
+from dvclive_tui.commands.output import write_stdout
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.text_safety import terminal_text
@@ -68,7 +69,7 @@ def ls(path: str, as_json: bool) -> None:
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
         payload = {"version": LS_VERSION, "runs": [run_to_dict(run) for run in runs]}
-        click.echo(json.dumps(payload, indent=2, default=str, allow_nan=False))
+        write_stdout(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")
     else:
         _print_human(runs)
 

@@ -19,13 +19,13 @@ imported.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 import click
 
 from dvclive_tui.commands.errors import InputError, WorkError, require_directory, shown
+from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.revisions import RevisionError, load_run_at, open_repository
 from dvclive_writer.read.discovery import is_dvclive_dir
 from dvclive_writer.read.reader import load_run
@@ -101,7 +101,7 @@ def report(
             where = shown(error.filename if error.filename else target)
             raise WorkError(f"cannot write {where}: {error.strerror or error}") from None
     if target is None:
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     click.echo(f"Wrote {terminal_text(target)}", err=True)
     if view:
