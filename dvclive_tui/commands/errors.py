@@ -7,7 +7,7 @@ in every subcommand:
 ====  ==================================================================================
 0     done (problems with single files are warnings in the output, not failures)
 1     a failure while working: the output could not be written (disk full, permission
-      denied), another I/O error, an internal error
+      denied), another I/O error, an internal error; and ``snap --check``: a rule held
 2     bad usage or input: an unknown option, a PATH that is missing or not a directory,
       no dvclive directory under PATH, an unknown revision, an output path that is a
       FIFO, device, socket, directory or symbolic link
@@ -35,7 +35,8 @@ EXIT_STDOUT_CLOSED = 141
 
 EXIT_STATUS_HELP = (
     "Exit status: 0 done (file problems are warnings); 1 a failure while working (output "
-    "not writable, I/O error, internal error); 2 bad usage or input (unknown option, PATH "
+    "not writable, I/O error, internal error) or a snap --check rule held; 2 bad usage or "
+    "input (unknown option, PATH "
     "missing or not a directory, no dvclive directory found, unknown revision, output path "
     "not a regular file); 130 interrupted; 141 stdout closed early (as SIGPIPE)."
 )

@@ -241,3 +241,20 @@ def test_ls_json_escapes_nothing_and_stays_ascii(tmp_path: Path) -> None:
     assert result.output.isascii() and is_terminal_safe(result.output.replace("\n", ""))
     (listed,) = json.loads(result.output)["runs"]
     assert listed["summary"] == {"k\x1b[2J\u202e": "v\x07"}  # data, exactly as written
+
+
+def test_rich_markup_in_names_prints_as_written(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dvclive_tui.commands.ls import ls
+    from dvclive_tui.commands.snap import snap
+
+    run = tmp_path / "dvclive"
+    write_base_run(run)
+    (run / "plots" / "metrics" / "[bold red]m[!].tsv").write_text("step\tv\n0\t1\n1\t2\n")
+    (run / "params.yaml").write_text("'[link=file:///etc/passwd]p[/link]': '[blink]v'\n")
+    for command in (ls, snap):
+        result = CliRunner().invoke(command, [str(run)])
+        assert result.exit_code == 0, result.output
+        assert "[bold red]m[!]" in result.output
+        assert "[link=file:///etc/passwd]p[/link]" in result.output and "[blink]v" in result.output
