@@ -61,13 +61,22 @@ def shown(path: object) -> str:
 
 
 def runs_at(path: str) -> list[Path]:
-    """The dvclive directories PATH names (itself, or found under it); else :class:`InputError`."""
+    """The dvclive directories PATH names (itself, or found under it); else :class:`InputError`.
+
+    A folder below PATH that cannot be searched is one warning line on stderr.
+    """
+    unreadable: list[Path] = []
     try:
-        return resolve_runs(path)
+        run_dirs = resolve_runs(path, unreadable)
     except RunPathError as error:
         raise InputError(str(error)) from None
     except OSError as error:
         raise InputError(f"path {shown(path)}: {error.strerror or error}") from None
+    for folder in unreadable:
+        click.echo(
+            f"dvclive-tui: warning: cannot search {shown(folder)}: permission denied", err=True
+        )
+    return run_dirs
 
 
 def require_directory(path: Path) -> None:

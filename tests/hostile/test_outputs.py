@@ -191,3 +191,33 @@ def test_an_unreadable_path_is_one_line(
             assert "Permission denied" in _one_line(result), args
     finally:
         os.chmod(folder, 0o755)
+
+
+def test_an_unreadable_folder_beside_the_runs_is_a_warning(
+    corpus_root: Path, unprivileged_user: User | None
+) -> None:
+    project = corpus_root / "project"
+    write_base_run(project / "dvclive")
+    (project / "secret" / "inner").mkdir(parents=True)
+    os.chmod(project / "secret", 0)
+    prefix: list[str] = []
+    if unprivileged_user is not None:
+        uid, gid = unprivileged_user
+        prefix = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
+    try:
+        for args in (["ls"], ["ls", "--json"], ["snap"]):
+            result = subprocess.run(
+                [*prefix, TUI, *args, "."],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=dict(os.environ, HOME=str(corpus_root)),
+            )
+            assert result.returncode == 0, (args, result.stderr)
+            assert (
+                result.stderr == "dvclive-tui: warning: cannot search 'secret': permission denied\n"
+            )
+            assert "acc" in result.stdout
+    finally:
+        os.chmod(project / "secret", 0o755)
