@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.hostile.corpus import COMMANDS, Case, build_case, every_case  # noqa: E402
-from tests.hostile.harness import ARGV, HANG_LIMIT_S, ForkServer  # noqa: E402
+from tests.hostile.harness import ARGV, HANG_LIMIT_S, ForkServer, make_removable  # noqa: E402
 
 TUI = str(Path(sys.executable).with_name("dvclive-tui"))
 
@@ -111,17 +111,9 @@ def measure(case: Case, scratch: Path, server: ForkServer | None) -> tuple[dict[
             figure = Figure("", outcome.wall, outcome.cpu, outcome.rss_mb, outcome.killed)
         figure.case = case.name
         figures[command] = figure
-    _make_removable(folder)
+    make_removable(folder)
     shutil.rmtree(folder, ignore_errors=True)
     return figures, count
-
-
-def _make_removable(folder: Path) -> None:
-    for current, folders, _files in os.walk(folder):
-        for name in folders:
-            path = os.path.join(current, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o755)
 
 
 def main() -> None:

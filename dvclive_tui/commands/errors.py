@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from dvclive_writer.read.discovery import RunPathError, resolve_runs
+from dvclive_writer.read.discovery import RunPathError, check_directory, resolve_runs
 from dvclive_writer.text_safety import terminal_text
 
 EXIT_OK = 0
@@ -82,11 +82,6 @@ def runs_at(path: str) -> list[Path]:
 def require_directory(path: Path) -> None:
     """Raise :class:`InputError` unless ``path`` is a directory this process can stat."""
     try:
-        is_dir = path.is_dir()
-        exists = is_dir or path.exists()
-    except OSError as error:
-        raise InputError(f"path {shown(path)}: {error.strerror or error}") from None
-    if not exists:
-        raise InputError(f"path {shown(path)} does not exist")
-    if not is_dir:
-        raise InputError(f"path {shown(path)} is not a directory")
+        check_directory(path)
+    except RunPathError as error:
+        raise InputError(str(error)) from None

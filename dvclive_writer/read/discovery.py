@@ -55,15 +55,7 @@ def resolve_runs(path: str, unreadable: list[Path] | None = None) -> list[Path]:
     """
     root = Path(path)
     shown = terminal_text(path)
-    try:
-        is_dir = root.is_dir()
-        exists = is_dir or root.exists()
-    except OSError as error:
-        raise RunPathError(f"path '{shown}': {error.strerror or error}") from None
-    if not exists:
-        raise RunPathError(f"path '{shown}' does not exist")
-    if not is_dir:
-        raise RunPathError(f"path '{shown}' is not a directory")
+    check_directory(root)
     found_unreadable: list[Path] = []
     run_dirs = discover_runs(root, found_unreadable)
     if unreadable is not None:
@@ -73,6 +65,20 @@ def resolve_runs(path: str, unreadable: list[Path] | None = None) -> list[Path]:
     if not run_dirs:
         raise NoRunsFound(f"no dvclive directory found under '{shown}'")
     return run_dirs
+
+
+def check_directory(path: Path) -> None:
+    """Raise :class:`RunPathError` unless ``path`` is a directory this process can stat."""
+    shown = terminal_text(os.fspath(path))
+    try:
+        is_dir = path.is_dir()
+        exists = is_dir or path.exists()
+    except OSError as error:
+        raise RunPathError(f"path '{shown}': {error.strerror or error}") from None
+    if not exists:
+        raise RunPathError(f"path '{shown}' does not exist")
+    if not is_dir:
+        raise RunPathError(f"path '{shown}' is not a directory")
 
 
 def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.harness import ForkServer
+from tests.hostile.harness import ForkServer, make_removable
 
 User = tuple[int, int]
 
@@ -23,17 +23,8 @@ def corpus_root() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="dvclive-hostile-"))
     os.chmod(root, 0o755)
     yield root
-    _make_removable(root)
+    make_removable(root)
     shutil.rmtree(root, ignore_errors=True)
-
-
-def _make_removable(root: Path) -> None:
-    for current, folders, _files in os.walk(root):
-        for name in folders:
-            path = os.path.join(current, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o755)
-        folders[:] = [name for name in folders if not os.path.islink(os.path.join(current, name))]
 
 
 @pytest.fixture(scope="session")

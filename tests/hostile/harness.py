@@ -186,5 +186,15 @@ def changed(
     )
 
 
+def make_removable(folder: Path) -> None:
+    """Give every folder under ``folder`` back its permissions, so it can be deleted."""
+    for current, folders, _files in os.walk(folder):
+        for name in folders:
+            path = os.path.join(current, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755)
+        folders[:] = [name for name in folders if not os.path.islink(os.path.join(current, name))]
+
+
 def is_declared_output(rel: str) -> bool:
     return any(rel == out or rel.startswith(out + os.sep) for out in DECLARED_OUTPUTS)
