@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from dvclive_tui.experiments.gitfiles import simple_ignore
 from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.sources import DirSource
+from dvclive_writer.read.document_limits import load_json
 from dvclive_writer.read.signals import pid_alive
 
 EXPS_TMP = Path(".dvc") / "tmp" / "exps"
@@ -46,7 +46,7 @@ RECENT_WRITE_S = 120.0
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        return load_json(path.read_bytes())
     except (OSError, ValueError, RecursionError):  # missing, mid-write or corrupt
         return None
 

@@ -10,11 +10,12 @@ experiments table; imports nothing heavier than the standard library.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from dvclive_writer.read.document_limits import load_json
 
 SIGNAL_DIR = Path(".dvc") / "tmp" / "exps" / "run"
 """Where the signal files live, relative to the DVC root."""
@@ -52,7 +53,7 @@ def read_writer_signal(dvc_root: Path) -> WriterSignal | None:
         path = dvc_root / SIGNAL_DIR / name
         try:
             stat = path.stat()
-            document = json.loads(path.read_bytes())
+            document = load_json(path.read_bytes())
         except (OSError, ValueError, RecursionError):  # missing, or mid-write: next poll
             continue
         pid = document.get("pid") if isinstance(document, dict) else None
