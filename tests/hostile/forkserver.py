@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 WATCH_SIZE = (120, 40)
-WATCH_KEYS = ("1", "2", "3", "4", "5", "w")
+WATCH_KEYS = ("1", "3", "4", "5", "w")
 
 
 def warm_up() -> None:
