@@ -32,6 +32,7 @@ from dvclive_writer.read.model import (
     PlotData,
     Run,
 )
+from dvclive_writer.read.naming import shown_path
 from dvclive_writer.read.parsing import (
     TsvLayout,
     TsvTable,
@@ -125,7 +126,7 @@ class RunReader:
     ) -> None:
         self.path = Path(os.path.abspath(path))
         self.clock = clock
-        self.run = Run(path=self.path, name=name if name is not None else _display_name(self.path))
+        self.run = Run(path=self.path, name=name if name is not None else shown_path(self.path))
         self._metrics: dict[str, _MetricTrack] = {}
         self._plots: dict[str, _PlotTrack] = {}
         self._image_stats: dict[str, tuple[int, int]] = {}
@@ -683,14 +684,6 @@ def load_run(path: str | os.PathLike[str], *, name: str | None = None) -> Run:
     reader = RunReader(path, name=name)
     reader.poll()
     return reader.run
-
-
-def _display_name(path: Path) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def _image_slot(rel: str) -> tuple[str, int | None]:

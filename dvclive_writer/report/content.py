@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from dvclive_writer.plotting.palette import PALETTE
 from dvclive_writer.read.model import PlotConfig, Run
+from dvclive_writer.read.naming import flatten
 from dvclive_writer.report.decimation import Decimator
 
 #: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
@@ -180,18 +181,6 @@ def collect(
         sklearn=_plot_charts(experiments, "sklearn"),
         custom=_plot_charts(experiments, "custom"),
     )
-
-
-def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested keys joined with dots (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``), as dvc-render."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
 
 
 def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> Table | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -20,6 +19,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
+from dvclive_writer.plotting.confusion import Confusion, count_pairs, label_order
 from dvclive_writer.plotting.decimate import m4_decimate
 from dvclive_writer.plotting.ticks import format_number, nice_ticks
 from dvclive_writer.report.content import REV_COLORS, Chart
@@ -232,31 +232,24 @@ def _flush(canvas: _Canvas, run: list[tuple[float, float]], color: str) -> None:
 def _confusion(chart: Chart, *, normalized: bool) -> Image.Image:
     x_key = chart.config.x or "actual"
     y_key = chart.config.y if isinstance(chart.config.y, str) else "predicted"
-    labels: set[str] = set()
-    counts: list[Counter[tuple[str, str]]] = []
-    for block in chart.blocks:
-        pairs = Counter(
-            (str(a), str(p))
-            for a, p in zip(
-                block.columns.get(x_key, []), block.columns.get(y_key, []), strict=False
-            )
-        )
-        counts.append(pairs)
-        for actual, predicted in pairs:
-            labels.update((actual, predicted))
-    ordered = sorted(labels, key=_label_key)
+    pairs = [
+        list(zip(block.columns.get(x_key, []), block.columns.get(y_key, []), strict=False))
+        for block in chart.blocks
+    ]
+    ordered = label_order(str(label) for block in pairs for pair in block for label in pair)
+    grids = [count_pairs(block, ordered) for block in pairs]
     panels = max(1, len(chart.blocks))
     cells = max(1, len(ordered))
     cell = max(14, min(90, 300 // cells))
     panel = cell * cells
     width = max(WIDTH, 90 + panels * (panel + 60))
     canvas = _Canvas(chart, width=width, height=canvas_height(panel))
-    for index, (block, pairs) in enumerate(zip(chart.blocks, counts, strict=True)):
+    for index, (block, grid) in enumerate(zip(chart.blocks, grids, strict=True)):
         left = 80 + index * (panel + 60)
         top = canvas.top + 16
         if panels > 1:
             canvas.text((left + panel / 2, top - 14), block.rev, anchor="ma", fill=_color(index))
-        _heatmap(canvas, pairs, ordered, left, top, cell, normalized)
+        _heatmap(canvas, grid, left, top, cell, normalized)
     x_label = chart.config.x_label or x_key
     y_label = chart.config.y_label or y_key
     canvas.text(
@@ -270,31 +263,19 @@ def canvas_height(panel: int) -> int:
     return panel + 130
 
 
-def _label_key(label: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(label), label)
-    except ValueError:
-        return (1, 0.0, label)
-
-
 def _heatmap(
-    canvas: _Canvas,
-    pairs: Counter[tuple[str, str]],
-    labels: list[str],
-    left: int,
-    top: int,
-    cell: int,
-    normalized: bool,
+    canvas: _Canvas, grid: Confusion, left: int, top: int, cell: int, normalized: bool
 ) -> None:
-    row_totals = Counter[str]()
-    for (actual, _), count in pairs.items():
-        row_totals[actual] += count
-    peak = max(pairs.values(), default=1)
+    """One panel: a row per x label (actual), a column per y label (predicted)."""
+    labels = grid.x_labels
+    by_x = grid.counts.T
+    row_totals = by_x.sum(axis=1).tolist()
+    peak = max(int(by_x.max(initial=0)), 1)
     for row, actual in enumerate(labels):
         canvas.text((left - 6, top + row * cell + cell / 2), actual[:10], anchor="rm", fill=_MUTED)
-        for column, predicted in enumerate(labels):
-            count = pairs.get((actual, predicted), 0)
-            share = count / row_totals[actual] if normalized and row_totals[actual] else 0.0
+        total = row_totals[row]
+        for column, count in enumerate(by_x[row].tolist()):
+            share = count / total if normalized and total else 0.0
             level = share if normalized else count / peak
             shade = int(255 - 190 * level)
             box = [
