@@ -19,8 +19,8 @@ from dvc_render.table import TableRenderer
 from dvc_render.vega import VegaRenderer
 
 from dvclive_writer.report.assets import vega_scripts
-from dvclive_writer.report.content import REV_COLORS, Chart, ImageGroup, ReportContent, Table
 from dvclive_writer.report.escape import html_text, script_json
+from dvclive_writer.report.model import REV_COLORS, Chart, ImageGroup, ReportContent, Table
 
 _HELPER_JS = """
 <script>

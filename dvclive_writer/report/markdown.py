@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 from dvc_render.table import TableRenderer
 
-from dvclive_writer.report.content import Chart, ImageGroup, ReportContent
 from dvclive_writer.report.escape import markdown_text
 from dvclive_writer.report.files import write_atomic
+from dvclive_writer.report.model import Chart, ImageGroup, ReportContent
 from dvclive_writer.report.png import png_digest, render_png
 
 HEADER = "# DVC Report\n"

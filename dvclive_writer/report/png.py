@@ -22,7 +22,7 @@ from PIL.PngImagePlugin import PngInfo
 from dvclive_writer.plotting.confusion import Confusion, count_pairs, label_order
 from dvclive_writer.plotting.decimate import m4_decimate
 from dvclive_writer.plotting.ticks import format_number, nice_ticks
-from dvclive_writer.report.content import REV_COLORS, Chart
+from dvclive_writer.report.model import REV_COLORS, Chart
 
 WIDTH = 640
 HEIGHT = 400

@@ -96,8 +96,8 @@ def test_writer_final_report_means_finished_at_once(tmp_path: Path) -> None:
 
 
 def test_final_report_marker_needs_the_finished_build(tmp_path: Path) -> None:
-    from dvclive_writer.report.content import ReportContent
     from dvclive_writer.report.html import render_html
+    from dvclive_writer.report.model import ReportContent
 
     empty = ReportContent(experiments=[], tables=[], metrics=[], images=[], sklearn=[], custom=[])
     run_dir = tmp_path / "dvclive"
