@@ -60,12 +60,16 @@ def ls(path: str, as_json: bool) -> None:
     to the current directory.
     """
     root = Path(path)
+    problems: list[str] = []
     try:
-        run_dirs = resolve_runs(path)
+        run_dirs = resolve_runs(path, problems)
     except NoRunsFound as error:
         raise click.ClickException(str(error)) from None
     except RunPathError as error:
         raise InputError(str(error)) from None
+    finally:
+        for problem in problems:
+            click.echo(f"Warning: {problem}", err=True)
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
         payload = {"runs": [run_to_dict(run) for run in runs]}

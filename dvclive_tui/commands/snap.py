@@ -65,10 +65,14 @@ def snap(path: str, width: int | None) -> None:
     PATH is a dvclive directory or a folder to search for them (default: the current
     directory); every run found is printed.
     """
+    problems: list[str] = []
     try:
-        run_dirs = resolve_runs(path)
+        run_dirs = resolve_runs(path, problems)
     except RunPathError as error:
         raise InputError(str(error)) from None
+    finally:
+        for problem in problems:
+            click.echo(f"Warning: {problem}", err=True)
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:

@@ -254,6 +254,7 @@ def _image_groups(experiments: Sequence[Experiment], max_frames: int) -> list[Im
                 Frame(
                     caption=frames[i][1].name if frames[i][0] is None else f"step {frames[i][0]}",
                     path=frames[i][1],
+                    root=experiment.run.path,
                 )
                 for i in picked
             ]

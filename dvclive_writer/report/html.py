@@ -244,9 +244,8 @@ def _images_html(groups: list[ImageGroup]) -> str:
     for group in groups:
         datapoints = []
         for frame in group.frames:
-            try:
-                data = frame.path.read_bytes()
-            except OSError:
+            data = frame.read()
+            if data is None:
                 continue
             mime = mimetypes.guess_type(frame.path.name)[0] or "image/png"
             src = f"data:{mime};base64,{base64.b64encode(data).decode()}"

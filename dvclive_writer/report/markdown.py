@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from dvc_render.table import TableRenderer
 
+from dvclive_writer.read.listing import walk
 from dvclive_writer.report.escape import markdown_text
 from dvclive_writer.report.files import write_atomic
 from dvclive_writer.report.model import Chart, ImageGroup, ReportContent
@@ -97,10 +98,11 @@ def prune_stale_pngs(static: Path, keep: set[Path]) -> list[Path]:
     """Delete chart PNGs this renderer wrote earlier (they carry its digest) that the
     report no longer shows, e.g. metrics of a previous run. Other files are left alone."""
     removed: list[Path] = []
-    if not static.is_dir():
-        return removed
-    for png in static.rglob("*.png"):
-        if png not in keep and png_digest(str(png)) is not None:
+    for rel, found in walk(str(static)).files.items():  # bounded; links not followed
+        png = static / rel
+        if found.kind != "file" or png.suffix != ".png" or png in keep:
+            continue
+        if png_digest(str(png)) is not None:
             png.unlink(missing_ok=True)
             removed.append(png)
     return removed
@@ -162,10 +164,10 @@ def _images(group: ImageGroup, report_path: Path | None, multi: bool) -> str:
             relative = os.path.relpath(frame.path, report_path.parent)
             lines.append(f"\n![{alt}]({quote(Path(relative).as_posix())})")
             continue
-        try:
-            data = base64.b64encode(frame.path.read_bytes()).decode()
-        except OSError:
+        raw = frame.read()
+        if raw is None:
             continue
+        data = base64.b64encode(raw).decode()
         mime = mimetypes.guess_type(frame.path.name)[0] or "image/png"
         lines.append(f"\n![{alt}](data:{mime};base64,{data})")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dvclive_writer.plotting.palette import PALETTE
+from dvclive_writer.read.files import IMAGE_CAP, read_file
 from dvclive_writer.read.model import PlotConfig
 
 #: Colours of experiments (the ``rev`` field): dvc-render's seven, then the Okabe-Ito
@@ -93,6 +94,14 @@ class Frame:
 
     caption: str
     path: Path
+    root: Path | None = None
+    """The run directory the image belongs to: its bytes are read only from inside it."""
+
+    def read(self) -> bytes | None:
+        """The image's bytes (at most :data:`~dvclive_writer.read.files.IMAGE_CAP`, a
+        regular file inside :attr:`root`), or ``None`` when they cannot be read."""
+        root = None if self.root is None else str(self.root)
+        return read_file(self.path, IMAGE_CAP, root=root).data
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -22,12 +23,22 @@ from PIL.PngImagePlugin import PngInfo
 from dvclive_writer.plotting.confusion import Confusion, count_pairs, label_order
 from dvclive_writer.plotting.decimate import m4_decimate
 from dvclive_writer.plotting.ticks import format_number, nice_ticks
+from dvclive_writer.read.files import read_head
 from dvclive_writer.report.model import REV_COLORS, Chart
 
 WIDTH = 640
 HEIGHT = 400
 DIGEST_KEY = "dvclive-tui-digest"
 """PNG text chunk holding the chart's content digest (lets a later run skip redrawing)."""
+DIGEST_SCAN_BYTES = 64 * 1024
+"""How much of a PNG file is read to find its digest (it follows the 33-byte header)."""
+_DIGEST_KEY_BYTES = DIGEST_KEY.encode("latin-1")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+MAX_PANEL = 2000
+"""Widest confusion panel in pixels (14-pixel cells up to 142 classes, smaller beyond)."""
+_LABELLED_CELL = 10
+"""Smallest cell that gets its class label."""
 
 _BG = (255, 255, 255)
 _FG = (40, 40, 40)
@@ -59,14 +70,28 @@ def render_png(chart: Chart) -> bytes:
 
 
 def png_digest(data: bytes | str) -> str | None:
-    """The digest in a PNG (bytes or file path) by :func:`render_png`; ``None`` if absent."""
-    try:
-        with Image.open(io.BytesIO(data) if isinstance(data, bytes) else data) as image:
-            text = getattr(image, "text", {})
-            value = text.get(DIGEST_KEY)
-            return value if isinstance(value, str) else None
-    except (OSError, ValueError, SyntaxError):
+    """The digest in a PNG (bytes or file path) by :func:`render_png`; ``None`` if absent.
+
+    Read from the text chunks before the image data, without decoding the image (a file is
+    read only up to :data:`DIGEST_SCAN_BYTES`): a huge chart (a 1,000-class confusion
+    matrix) is never decompressed, and a file that is no PNG costs one small read.
+    """
+    if isinstance(data, str):
+        data = read_head(data, DIGEST_SCAN_BYTES).data or b""
+    if not data.startswith(_PNG_SIGNATURE):
         return None
+    position = len(_PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        if kind in (b"IDAT", b"IEND") or len(body) < length:
+            return None
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            if key == _DIGEST_KEY_BYTES:
+                return value.decode("latin-1")
+        position += 12 + length
+    return None
 
 
 def _color(index: int) -> str:
@@ -241,6 +266,8 @@ def _confusion(chart: Chart, *, normalized: bool) -> Image.Image:
     panels = max(1, len(chart.blocks))
     cells = max(1, len(ordered))
     cell = max(14, min(90, 300 // cells))
+    if cell * cells > MAX_PANEL:  # hundreds of classes: smaller cells, a bounded image
+        cell = max(1, MAX_PANEL // cells)
     panel = cell * cells
     width = max(WIDTH, 90 + panels * (panel + 60))
     canvas = _Canvas(chart, width=width, height=canvas_height(panel))
@@ -271,8 +298,16 @@ def _heatmap(
     by_x = grid.counts.T
     row_totals = by_x.sum(axis=1).tolist()
     peak = max(int(by_x.max(initial=0)), 1)
+    if cell < _LABELLED_CELL:  # hundreds of classes: the cells as one image, no labels
+        levels = _levels(by_x, normalized, peak)
+        shades = (255 - 190 * levels).astype(np.uint8)
+        pixels = np.stack((shades, shades, np.full_like(shades, 255)), axis=-1)
+        pixels = pixels.repeat(cell, axis=0).repeat(cell, axis=1)
+        canvas.image.paste(Image.fromarray(pixels, "RGB"), (left, top))
+        return
     for row, actual in enumerate(labels):
-        canvas.text((left - 6, top + row * cell + cell / 2), actual[:10], anchor="rm", fill=_MUTED)
+        y = top + row * cell + cell / 2
+        canvas.text((left - 6, y), actual[:10], anchor="rm", fill=_MUTED)
         total = row_totals[row]
         for column, count in enumerate(by_x[row].tolist()):
             share = count / total if normalized and total else 0.0
@@ -298,6 +333,14 @@ def _heatmap(
             anchor="ma",
             fill=_MUTED,
         )
+
+
+def _levels(by_x: npt.NDArray[np.int64], normalized: bool, peak: int) -> npt.NDArray[np.float64]:
+    """Shade levels 0..1 of a panel: shares of each row's total, or counts over the peak."""
+    if not normalized:
+        return by_x / peak
+    totals = by_x.sum(axis=1, keepdims=True)
+    return np.where(totals > 0, by_x / np.maximum(totals, 1), 0.0)
 
 
 def _bars(chart: Chart, *, sort: bool) -> Image.Image:
