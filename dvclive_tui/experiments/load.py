@@ -40,11 +40,20 @@ class ExperimentLoader:
             self._reader = None
         if self._reader is not None:
             self._reader.save_interval = save_interval
+        if self.selection.remote and self._reader is None:
+            raise NothingToCompare(f"--remote needs a git repository; {cwd} is not in one")
         if self._reader is None and not self.dirs:
             raise NothingToCompare(
                 f"{cwd} is not in a git repository; run inside one or pass dvclive directories"
             )
         self._cache = self._reader.parsed if self._reader is not None else ParseCache()
+        self._remote = None
+        if self.selection.remote and self._reader is not None:
+            from dvclive_tui.experiments.remote_refs import fetch_remote_experiments
+
+            self._remote = fetch_remote_experiments(
+                Path(self._reader.repo.path), self.selection.remote
+            )
 
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
@@ -52,6 +61,10 @@ class ExperimentLoader:
 
         if self._reader is not None:
             result = collect_repo(self._reader, self.selection)
+            if self._remote is not None:
+                from dvclive_tui.experiments.remote_refs import add_remote_rows
+
+                add_remote_rows(self._reader, result, self._remote)
         else:
             result = ExperimentSet()
         for path in self.dirs:
@@ -77,7 +90,7 @@ def load_experiments(
     no ``source`` for lazy loading, which one-shot outputs do not need.
     Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
     """
-    if cached:
+    if cached and not (selection and selection.remote):
         from dvclive_tui.experiments.cached import collect_cached
 
         result = collect_cached(cwd, selection or Selection())
