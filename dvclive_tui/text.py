@@ -8,8 +8,7 @@ colours, reorder or hide text; views show it as plain ``Text``, never as Rich ma
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -80,20 +79,6 @@ def sparkline(values: npt.NDArray[np.float64], width: int = 8) -> str:
         return _SPARK_BLOCKS[0] * cells
     scaled = (means - low) / (high - low) * (len(_SPARK_BLOCKS) - 1)
     return "".join(_SPARK_BLOCKS[round(level)] for level in scaled)
-
-
-def flatten(mapping: Mapping[str, Any], separator: str = ".") -> dict[str, Any]:
-    """Flatten nested mappings: ``{"a": {"b": 1}}`` becomes ``{"a.b": 1}``."""
-    return dict(_flatten(mapping, "", separator))
-
-
-def _flatten(mapping: Mapping[str, Any], prefix: str, separator: str) -> Iterator[tuple[str, Any]]:
-    for key, value in mapping.items():
-        name = f"{prefix}{separator}{key}" if prefix else str(key)
-        if isinstance(value, Mapping) and value:
-            yield from _flatten(value, name, separator)
-        else:
-            yield name, value
 
 
 def matches(text: str, query: str) -> bool:

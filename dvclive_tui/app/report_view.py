@@ -10,7 +10,6 @@ linked, not drawn: the terminal shows no PNGs; the run directory is never writte
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
 from dvclive_tui.app.screens.help import HelpScreen, binding_rows
+from dvclive_writer.read.naming import shown_path
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.report.builder import WORKSPACE
 from dvclive_writer.report.content import Experiment, collect
@@ -69,8 +69,8 @@ class ReportScreen(Screen[None]):
 
     def _describe(self) -> str:
         if self.generated:
-            return f"{_shown(self.source)} (rendered on the fly)"
-        return _shown(self.report_path)
+            return f"{shown_path(self.source, outside='given')} (rendered on the fly)"
+        return shown_path(self.report_path, outside="given")
 
     def action_reload(self) -> None:
         """Read (or re-render) the report again."""
@@ -88,12 +88,6 @@ class ReportScreen(Screen[None]):
     def action_close(self) -> None:
         """Leave the screen, back to whatever pushed it."""
         self.dismiss()
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the current directory when below it, else absolute."""
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 class ReportViewerApp(App[None]):

@@ -24,7 +24,12 @@ from pathlib import Path
 
 import click
 
-from dvclive_writer.read.discovery import RunPathError, check_directory, resolve_runs
+from dvclive_writer.read.discovery import (
+    NoRunsFound,
+    RunPathError,
+    check_directory,
+    resolve_runs,
+)
 from dvclive_writer.text_safety import terminal_text
 
 EXIT_OK = 0
@@ -65,17 +70,18 @@ def runs_at(path: str) -> list[Path]:
 
     A folder below PATH that cannot be searched is one warning line on stderr.
     """
-    unreadable: list[Path] = []
+    problems: list[str] = []
     try:
-        run_dirs = resolve_runs(path, unreadable)
+        run_dirs = resolve_runs(path, problems)
+    except NoRunsFound as error:
+        unsearched = f" ({len(problems)} folder(s) not searched: {problems[0]})" if problems else ""
+        raise InputError(f"{error}{unsearched}") from None
     except RunPathError as error:
         raise InputError(str(error)) from None
     except OSError as error:
         raise InputError(f"path {shown(path)}: {error.strerror or error}") from None
-    for folder in unreadable:
-        click.echo(
-            f"dvclive-tui: warning: cannot search {shown(folder)}: permission denied", err=True
-        )
+    for problem in problems:
+        click.echo(f"Warning: {problem}", err=True)
     return run_dirs
 
 

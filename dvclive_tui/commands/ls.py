@@ -35,6 +35,7 @@ import numpy as np
 from dvclive_tui.commands.errors import runs_at
 from dvclive_tui.commands.output import write_stdout
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
+from dvclive_writer.read.naming import flatten
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.text_safety import terminal_text
 
@@ -173,15 +174,11 @@ def _when(seconds: float | None) -> str:
     return dt.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _flatten(mapping: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    for key, value in mapping.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            rows.extend(_flatten(value, f"{name}."))
-        else:
-            rows.append((name, _number(value) if isinstance(value, float) else str(value)))
-    return rows
+def _flat_rows(mapping: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (name, _number(value) if isinstance(value, float) else str(value))
+        for name, value in flatten(mapping).items()
+    ]
 
 
 def _print_human(runs: list[Run]) -> None:
@@ -224,7 +221,7 @@ def print_runs(console: Console, runs: list[Run]) -> None:
             console.print(_table(("metric", "count", "last step", "last", "min", "max"), rows))
         for title, mapping in (("param", run.params), ("summary", run.summary)):
             if mapping:
-                console.print(_table((title, "value"), [list(row) for row in _flatten(mapping)]))
+                console.print(_table((title, "value"), [list(row) for row in _flat_rows(mapping)]))
         if run.images:
             rows = []
             for image in run.images.values():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -29,6 +29,7 @@ from dvclive_tui.commands.errors import InputError, runs_at
 from dvclive_tui.monitor.rules import Rule
 from dvclive_writer.plotting.ticks import format_duration, format_value
 from dvclive_writer.read.model import Run, RunStatus
+from dvclive_writer.read.naming import flatten
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.text_safety import terminal_text
 
@@ -251,18 +252,6 @@ def _print_side_by_side(console: Console, blocks: list[list[Text]]) -> None:
             if row < len(block):
                 line.append_text(block[row])
         console.print(line)
-
-
-def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as dotted keys (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``)."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, name + "."))
-        else:
-            flat[name] = value
-    return flat
 
 
 def _show(value: Any) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
 
 from dvclive_tui.experiments.readers import FileResult, RevisionData
 from dvclive_tui.experiments.sources import FileSource
@@ -110,17 +109,3 @@ class ExperimentSet:
 def newest_first(rows: list[Experiment]) -> list[Experiment]:
     """``rows`` by creation time, newest first (ties by revision), as ``dvc exp show``."""
     return sorted(rows, key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
-
-
-def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Flatten nested mappings into dotted keys (lists stay values)."""
-    if not isinstance(data, dict):
-        return {prefix: data} if prefix else {}
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, name))
-        else:
-            flat[name] = value
-    return flat

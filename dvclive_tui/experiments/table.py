@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dvclive_tui.experiments.model import Experiment, ExpKind, flatten
+from dvclive_tui.experiments.model import Experiment, ExpKind
+from dvclive_writer.read.naming import flatten
 
 MISSING: Any = object()
 """Sentinel for a cell with no value (the key is absent in that row)."""

@@ -2,15 +2,18 @@
 
 Includes DVC's queued and ``--temp`` run workspaces (``.dvc/tmp/exps/tmpXXXX/`` and
 ``.dvc/tmp/exps/standalone/tmpXXXX/``), where the live files of such runs are written;
-skips ``.git``, virtual environments, ``node_modules``, caches and the DVC cache.
+skips ``.git``, virtual environments, ``node_modules``, caches and the DVC cache. Folders
+are looked at through :mod:`~dvclive_writer.read.files` (links to folders are not entered):
+a folder that cannot be listed is a problem reported to the caller, never an exception.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
+from dvclive_writer.read.files import Unreadable, probe, stat_path
+from dvclive_writer.read.listing import subfolders
 from dvclive_writer.text_safety import terminal_text
 
 #: Sub-folders of ``plots/`` that only dvclive writes.
@@ -45,23 +48,25 @@ class NoRunsFound(RunPathError):
     """A directory that holds no dvclive directory."""
 
 
-def resolve_runs(path: str, unreadable: list[Path] | None = None) -> list[Path]:
+def resolve_runs(path: str, problems: list[str] | None = None) -> list[Path]:
     """The dvclive directories a command's PATH argument names (see :func:`discover_runs`).
 
-    Raises :class:`RunPathError` when ``path`` does not exist, is not a directory or cannot
-    be read, and :class:`NoRunsFound` when no dvclive directory is found under it; the
-    messages quote ``path`` escaped, ready for one ``Error:`` line. Folders below that
-    cannot be searched are appended to ``unreadable``.
+    Raises :class:`RunPathError` when ``path`` does not exist, cannot be read or is not a
+    directory, and :class:`NoRunsFound` when no dvclive directory is found under it; the
+    messages quote ``path`` escaped, ready for one ``Error:`` line. Folders of the search
+    that cannot be listed are added to ``problems``.
     """
     root = Path(path)
     shown = terminal_text(path)
     check_directory(root)
-    found_unreadable: list[Path] = []
-    run_dirs = discover_runs(root, found_unreadable)
-    if unreadable is not None:
-        unreadable.extend(found_unreadable)
-    if not run_dirs and root in found_unreadable:
-        raise RunPathError(f"path '{shown}': {os.strerror(errno.EACCES)}")
+    found_problems: list[str] = []
+    run_dirs = discover_runs(root, found_problems)
+    if problems is not None:
+        problems.extend(found_problems)
+    own = f"{terminal_text(str(root))}: "
+    for problem in found_problems:
+        if not run_dirs and problem.startswith(own):  # PATH itself cannot be listed
+            raise RunPathError(f"path '{shown}': {problem[len(own) :]}")
     if not run_dirs:
         raise NoRunsFound(f"no dvclive directory found under '{shown}'")
     return run_dirs
@@ -71,13 +76,12 @@ def check_directory(path: Path) -> None:
     """Raise :class:`RunPathError` unless ``path`` is a directory this process can stat."""
     shown = terminal_text(os.fspath(path))
     try:
-        is_dir = path.is_dir()
-        exists = is_dir or path.exists()
-    except OSError as error:
-        raise RunPathError(f"path '{shown}': {error.strerror or error}") from None
-    if not exists:
+        found = stat_path(os.fspath(path))
+    except Unreadable as error:
+        raise RunPathError(f"path '{shown}': {error}") from None
+    if found is None:
         raise RunPathError(f"path '{shown}' does not exist")
-    if not is_dir:
+    if found.kind != "dir":
         raise RunPathError(f"path '{shown}' is not a directory")
 
 
@@ -88,98 +92,80 @@ def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:
     a ``params.yaml``, ``dvc.yaml``, ``report.html`` or ``report.md``, or a ``metrics.json``
     in a folder whose name contains ``dvclive``.
     """
-    try:
-        return _looks_like_run(Path(path))
-    except OSError:  # a folder this user cannot enter
-        return False
-
-
-def _looks_like_run(folder: Path) -> bool:
+    folder = Path(path)
     plots = folder / "plots"
-    if any((plots / name).is_dir() for name in PLOT_FOLDERS):
+    if any(_kind(plots / name) == "dir" for name in PLOT_FOLDERS):
         return True
-    if not (folder / "metrics.json").is_file():
+    if _kind(folder / "metrics.json") != "file":
         return False
     if "dvclive" in folder.name.lower():
         return True
     companions = ("params.yaml", "dvc.yaml", "report.html", "report.md")
-    return any((folder / name).is_file() for name in companions)
+    return any(_kind(folder / name) == "file" for name in companions)
 
 
-def discover_runs(root: str | os.PathLike[str], unreadable: list[Path] | None = None) -> list[Path]:
+def discover_runs(root: str | os.PathLike[str], problems: list[str] | None = None) -> list[Path]:
     """dvclive directories under ``root`` (``root`` itself if it is one), sorted.
 
     Workspace runs come first, then runs in DVC's temporary workspaces under
-    ``.dvc/tmp/exps``. A found run directory is not searched further. Folders that cannot
-    be listed (permission denied) are skipped and appended to ``unreadable``.
+    ``.dvc/tmp/exps``. A found run directory is not searched further. A folder that cannot
+    be listed adds ``"<folder>: <why>"`` to ``problems`` (when given) and is skipped.
     """
     start = Path(root)
     if is_dvclive_dir(start):
         return [start]
     found: list[Path] = []
-    _walk(start, 0, found, in_dvc=False, unreadable=[] if unreadable is None else unreadable)
+    _Search(found, problems if problems is not None else []).walk(start, 0, in_dvc=False)
     return sorted(found, key=lambda path: (".dvc" in path.relative_to(start).parts, str(path)))
 
 
-def _walk(
-    folder: Path, depth: int, found: list[Path], *, in_dvc: bool, unreadable: list[Path]
-) -> None:
-    if depth > MAX_DEPTH:
-        return
-    for entry in _subfolders(folder, unreadable):
-        name = entry.name
-        child = Path(entry.path)
-        if name == ".dvc" and not in_dvc:
-            exps = child / "tmp" / "exps"
-            if _is_dir(exps):
-                _walk_temp_workspaces(exps, depth, found, unreadable)
-            continue
-        if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
-            continue
-        if is_dvclive_dir(child):
-            found.append(child)
-            continue
-        _walk(child, depth + 1, found, in_dvc=in_dvc, unreadable=unreadable)
+class _Search:
+    """One search: the runs found and the folders that could not be listed."""
+
+    def __init__(self, found: list[Path], problems: list[str]) -> None:
+        self.found = found
+        self.problems = problems
+
+    def walk(self, folder: Path, depth: int, *, in_dvc: bool) -> None:
+        if depth > MAX_DEPTH:
+            return
+        for entry in self._subfolders(folder):
+            name = entry.name
+            child = Path(entry.path)
+            if name == ".dvc" and not in_dvc:
+                exps = child / "tmp" / "exps"
+                if _kind(exps) == "dir":
+                    self.walk_temp_workspaces(exps, depth)
+                continue
+            if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
+                continue
+            if is_dvclive_dir(child):
+                self.found.append(child)
+                continue
+            self.walk(child, depth + 1, in_dvc=in_dvc)
+
+    def walk_temp_workspaces(self, exps: Path, depth: int) -> None:
+        """Queued runs execute in ``exps/tmpXXXX`` and ``--temp`` runs in
+        ``exps/standalone/tmpXXXX`` (DVC's ``mkdtemp`` under its executor folder)."""
+        for entry in self._subfolders(exps):
+            if entry.name == STANDALONE_FOLDER and exps.name == "exps":
+                self.walk_temp_workspaces(Path(entry.path), depth)
+            elif entry.name.startswith("tmp"):
+                workspace = Path(entry.path)
+                if is_dvclive_dir(workspace):
+                    self.found.append(workspace)
+                else:
+                    self.walk(workspace, depth + 1, in_dvc=True)
+
+    def _subfolders(self, folder: Path) -> list[os.DirEntry[str]]:
+        entries, problem = subfolders(folder)
+        if problem is not None:
+            self.problems.append(f"{terminal_text(str(folder))}: {problem}")
+        return entries
 
 
-def _walk_temp_workspaces(
-    exps: Path, depth: int, found: list[Path], unreadable: list[Path]
-) -> None:
-    """Queued runs execute in ``exps/tmpXXXX`` and ``--temp`` runs in
-    ``exps/standalone/tmpXXXX`` (DVC's ``mkdtemp`` under its executor folder)."""
-    for entry in _subfolders(exps, unreadable):
-        if entry.name == STANDALONE_FOLDER and exps.name == "exps":
-            _walk_temp_workspaces(Path(entry.path), depth, found, unreadable)
-        elif entry.name.startswith("tmp"):
-            workspace = Path(entry.path)
-            if is_dvclive_dir(workspace):
-                found.append(workspace)
-            else:
-                _walk(workspace, depth + 1, found, in_dvc=True, unreadable=unreadable)
-
-
-def _subfolders(folder: Path, unreadable: list[Path]) -> list[os.DirEntry[str]]:
-    """The folders directly in ``folder`` (symlinks not followed), sorted by name."""
-    try:
-        with os.scandir(folder) as entries:
-            listed = sorted(entries, key=lambda entry: entry.name)
-    except PermissionError:
-        unreadable.append(folder)
-        return []
-    except OSError:
-        return []
-    found = []
-    for entry in listed:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                found.append(entry)
-        except OSError:
-            continue
-    return found
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+def _kind(path: Path) -> str | None:
+    """``"file"``, ``"dir"`` or ``"other"`` (links followed), ``None`` when missing or not
+    looked at (no permission)."""
+    found = probe(path)
+    return None if found is None else found.kind

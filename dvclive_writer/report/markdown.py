@@ -19,9 +19,10 @@ from urllib.parse import quote
 
 from dvc_render.table import TableRenderer
 
-from dvclive_writer.report.content import Chart, ImageGroup, ReportContent, undrawn_note
+from dvclive_writer.read.listing import walk
 from dvclive_writer.report.escape import markdown_text
 from dvclive_writer.report.files import is_inside, write_atomic
+from dvclive_writer.report.model import Chart, ImageGroup, ReportContent
 from dvclive_writer.report.png import png_digest, render_png
 from dvclive_writer.text_safety import terminal_text
 
@@ -84,7 +85,7 @@ def render_markdown(
 
     elements.extend(chart(c) for c in content.metrics)
     if content.undrawn_metrics:
-        elements.append(f"\n*{markdown_text(undrawn_note(content))}*")
+        elements.append(f"\n*{markdown_text(content.undrawn_note)}*")
     multi = len(content.experiments) > 1
     target = None if inline_images else report_path
     elements.extend(_images(group, target, multi) for group in content.images)
@@ -100,10 +101,11 @@ def prune_stale_pngs(static: Path, keep: set[Path]) -> list[Path]:
     """Delete chart PNGs this renderer wrote earlier (they carry its digest) that the
     report no longer shows, e.g. metrics of a previous run. Other files are left alone."""
     removed: list[Path] = []
-    if static.is_symlink() or not static.is_dir():
+    if static.is_symlink():  # a static/ link may lead out of the report's folder
         return removed
-    for png in static.rglob("*.png"):
-        if png in keep or png.is_symlink() or not png.is_file():
+    for rel, found in walk(str(static)).files.items():  # bounded; links not followed
+        png = static / rel
+        if found.kind != "file" or png.suffix != ".png" or png in keep:
             continue
         if png_digest(str(png)) is not None:
             png.unlink(missing_ok=True)
@@ -169,10 +171,10 @@ def _images(group: ImageGroup, report_path: Path | None, multi: bool) -> str:
             relative = os.path.relpath(frame.path, report_path.parent)
             lines.append(f"\n![{alt}]({quote(Path(relative).as_posix())})")
             continue
-        try:
-            data = base64.b64encode(frame.path.read_bytes()).decode()
-        except OSError:
+        raw = frame.read()
+        if raw is None:
             continue
+        data = base64.b64encode(raw).decode()
         mime = mimetypes.guess_type(frame.path.name)[0] or "image/png"
         lines.append(f"\n![{alt}](data:{mime};base64,{data})")
     return "\n".join(lines)

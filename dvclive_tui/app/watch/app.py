@@ -8,7 +8,6 @@ pane, which redraws only what changed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -40,6 +39,7 @@ from dvclive_tui.monitor.watcher import PollerThread, RunWatcher
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import Changes, Run, RunStatus
+from dvclive_writer.read.naming import shown_path
 
 #: Tab pane ids in tab order (keys 1-5).
 TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
@@ -47,16 +47,6 @@ TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
 _EVERYWHERE = frozenset({"quit", "help"})
 #: Charts-per-page values that ``>`` / ``<`` step through.
 GRID_SIZES: tuple[int, ...] = (1, 2, 3, 4, 6, 9)
-
-
-def shown_path(path: Path) -> str:
-    """A watched path as the user would type it: relative to the current folder if inside."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        relative = absolute.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return absolute.name or str(absolute)
-    return relative.as_posix() if str(relative) != "." else "."
 
 
 class WatchApp(App[None]):
@@ -129,7 +119,7 @@ class WatchApp(App[None]):
         self._log_y = False
         self._x_axis = "step"
         self._follow = True
-        self._waiting_for = ", ".join(shown_path(path) for path in settings.paths)
+        self._waiting_for = ", ".join(shown_path(path, outside="name") for path in settings.paths)
 
     # -- layout -------------------------------------------------------------------------
 
