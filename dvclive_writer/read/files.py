@@ -151,14 +151,15 @@ def too_large(size: int, cap: int) -> str:
 
 
 def cap_for(name: str) -> int:
-    """The read cap for a file of a run by its name: image, metric history, plot JSON, or a
-    document (anything else)."""
+    """The read cap for a file of a run by its name: image, metric history, plot JSON (a
+    ``.json`` under a ``plots`` folder), or a document (anything else: ``metrics.json``,
+    params files, ``dvc.yaml``)."""
     lowered = name.lower()
     if lowered.endswith(IMAGE_SUFFIXES):
         return IMAGE_CAP
     if lowered.endswith(METRIC_SUFFIXES):
         return WHOLE_TSV_CAP
-    if lowered.endswith(".json"):
+    if lowered.endswith(".json") and "plots" in lowered.replace("\\", "/").split("/")[:-1]:
         return PLOT_CAP
     return DOCUMENT_CAP
 

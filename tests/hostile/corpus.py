@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 RUN = "dvclive"
@@ -64,8 +64,6 @@ class Case:
     """Run-relative paths ``ls --json`` must list with a warning."""
     shows: tuple[str, ...] = ("acc",)
     """Metrics ``ls --json`` must still list (the run still shows)."""
-    needs_bounded_reading: bool = False
-    """Fails until every reader opens run files through one bounded module."""
     nonroot: bool = False
     """Run the commands as an unprivileged user (permission cases)."""
     watch_slow: bool = False
@@ -578,33 +576,6 @@ def links() -> Iterator[Case]:
     )
 
 
-NEEDS_BOUNDED_READING = frozenset(
-    {
-        "special/fifo:report.html",
-        "special/fifo:metrics.json",
-        "special/fifo:params.yaml",
-        "special/fifo:dvc.yaml",
-        "special/fifo:plots/images/sample.png",
-        "special/dev-zero:metrics.json",
-        "special/dev-zero:params.yaml",
-        "special/dev-zero:plots/images/sample.png",
-        "huge/sparse-1GiB:tsv",
-        "huge/sparse-1GiB:image",
-        "huge/sparse-200MiB:metrics.json",
-        "huge/50MB-string:metrics.json",
-        "perm/unreadable-folders",
-        "links/tsv-outside",
-        "links/json-outside",
-        "links/params-outside",
-        "links/image-outside",
-        "links/report-outside",
-    }
-)
-"""Cases that fail until every reader opens run files through the one bounded module
-(FIFOs and devices never opened, size caps, no link out of the run followed, permission
-errors as warnings)."""
-
-
 def every_case() -> list[Case]:
     """The whole corpus."""
     families = (
@@ -619,7 +590,4 @@ def every_case() -> list[Case]:
         permissions,
         links,
     )
-    cases = [case for family in families for case in family()]
-    return [
-        replace(case, needs_bounded_reading=case.name in NEEDS_BOUNDED_READING) for case in cases
-    ]
+    return [case for family in families for case in family()]

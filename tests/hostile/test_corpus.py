@@ -20,7 +20,6 @@ process; permission cases as an unprivileged user), the guarantees of the README
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -45,14 +44,11 @@ from tests.hostile.harness import (
     tree_state,
 )
 
-BOUNDED_READING = "bounded reading lands from branch core"
 SLOW_WATCH = "watch builds every metric's widgets up front: the app restructuring (i15app)"
 
 
 def _param(case: Case) -> object:
     marks = []
-    if case.needs_bounded_reading and not os.environ.get("HOSTILE_NO_XFAIL"):
-        marks.append(pytest.mark.xfail(strict=True, reason=BOUNDED_READING))
     if case.watch_slow:
         marks.append(pytest.mark.xfail(strict=True, reason=SLOW_WATCH))
     return pytest.param(case, id=case.name, marks=marks)
@@ -97,7 +93,7 @@ def test_every_command_survives(
         if touched:
             found.append(f"changed files of the run: {touched}")
         problems += [f"{command}: {problem}" for problem in found]
-        if problems and (case.needs_bounded_reading or case.watch_slow):
+        if problems and case.watch_slow:
             break  # an expected failure: do not wait out every hang
     assert not problems, "\n".join(problems)
 
