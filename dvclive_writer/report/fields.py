@@ -11,17 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dvclive_writer.text_safety import terminal_text
+
 _UNSAFE_FIELD = re.compile(r"[^\w\- ]")
 _LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 def plain_text(text: str) -> str:
-    """``text`` on one line: control characters and U+2028/U+2029 become spaces.
+    """``text`` on one line: C0 controls and U+2028/U+2029 become spaces, then every other
+    control, bidi or invisible character an escape (:func:`terminal_text`).
 
     Vega-Lite copies titles into tooltip expressions, whose string literals cannot hold
     line terminators.
     """
-    return _LINE_BREAKING.sub(" ", text)
+    return terminal_text(_LINE_BREAKING.sub(" ", text))
 
 
 def label_text(text: str | None) -> str | None:

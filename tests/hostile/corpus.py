@@ -194,9 +194,12 @@ def _replace(run: Path, rel: str) -> Path:
     return path
 
 
-def _write(rel: str, data: bytes) -> Build:
+def _write(rel: str, data: bytes | Callable[[], bytes]) -> Build:
+    """Write ``data`` at ``rel``; a big payload is a function, made only when built (the
+    corpus is listed by every test worker)."""
+
     def build(run: Path, outside: Path) -> None:
-        _replace(run, rel).write_bytes(data)
+        _replace(run, rel).write_bytes(data() if callable(data) else data)
 
     return build
 
@@ -297,12 +300,14 @@ def sparse_and_huge() -> Iterator[Case]:
     )
     yield Case(
         "huge/50MB-string:metrics.json",
-        _write("metrics.json", json.dumps({"acc": 0.6, "blob": "x" * 50_000_000}).encode()),
+        _write("metrics.json", lambda: json.dumps({"acc": 0.6, "blob": "x" * 50_000_000}).encode()),
     )
-    rows = b"".join(
-        b"%d\t%d\t%.6f\n" % (1_700_000_000_000 + i, i, 1 / (i + 1)) for i in range(1_000_000)
-    )
-    yield Case("huge/1M-rows:tsv", _write(TSV, b"timestamp\tstep\tloss\n" + rows))
+
+    def rows() -> bytes:
+        lines = (b"%d\t%d\t%.6f\n" % (1_700_000_000_000 + i, i, 1 / (i + 1)) for i in range(10**6))
+        return b"timestamp\tstep\tloss\n" + b"".join(lines)
+
+    yield Case("huge/1M-rows:tsv", _write(TSV, rows))
 
     def many_metrics(run: Path, outside: Path) -> None:
         folder = run / "plots" / "metrics" / "many"
@@ -313,10 +318,10 @@ def sparse_and_huge() -> Iterator[Case]:
     without_watch = tuple(command for command in COMMANDS if command != "watch")
     yield Case("huge/2000-metrics", many_metrics, commands=without_watch)
     yield Case("huge/2000-metrics:watch", many_metrics, commands=("watch",), watch_slow=True)
-    yield Case("huge/pixel-bomb:image", _write(IMAGE, png_bytes(100_000, 100_000)))
+    yield Case("huge/pixel-bomb:image", _write(IMAGE, lambda: png_bytes(100_000, 100_000)))
     yield Case(
         "huge/pixel-bomb:report-static-png",
-        _write("static/train/loss.png", png_bytes(100_000, 100_000)),
+        _write("static/train/loss.png", lambda: png_bytes(100_000, 100_000)),
     )
 
 
@@ -432,7 +437,7 @@ def yaml_attacks() -> Iterator[Case]:
     )
     yield Case(
         "yaml/flow-nesting-100k:params.yaml",
-        _write("params.yaml", b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n"),
+        _write("params.yaml", lambda: b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n"),
         commands=SWEEP,
         warns=("params.yaml",),
     )
@@ -445,14 +450,13 @@ def yaml_attacks() -> Iterator[Case]:
     )
     yield Case(
         "yaml/10^6-digit-int:params.yaml",
-        _write("params.yaml", b"lr: " + b"7" * 1_000_000 + b"\n"),
+        _write("params.yaml", lambda: b"lr: " + b"7" * 1_000_000 + b"\n"),
         commands=SWEEP,
         warns=("params.yaml",),
     )
-    many = b"".join(b"k%d: %d\n" % (i, i) for i in range(300_000))
     yield Case(
         "yaml/300k-nodes:params.yaml",
-        _write("params.yaml", many),
+        _write("params.yaml", lambda: b"".join(b"k%d: %d\n" % (i, i) for i in range(300_000))),
         commands=SWEEP,
         warns=("params.yaml",),
     )
@@ -460,9 +464,10 @@ def yaml_attacks() -> Iterator[Case]:
 
 def json_attacks() -> Iterator[Case]:
     """Deep nesting and huge numbers in metrics.json and plot JSON."""
-    deep = b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
     yield Case(
-        "json/nesting-100k:metrics.json", _write("metrics.json", deep), warns=("metrics.json",)
+        "json/nesting-100k:metrics.json",
+        _write("metrics.json", lambda: b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"),
+        warns=("metrics.json",),
     )
     yield Case(
         "json/nesting-500:sklearn",
@@ -470,9 +475,11 @@ def json_attacks() -> Iterator[Case]:
         commands=SWEEP,
         warns=(SKLEARN,),
     )
-    huge = b'{"acc": 0.6, "big": 1e999999, "neg": -1e999999, "long": ' + b"9" * 1_000_000 + b"}\n"
+    huge = b'{"acc": 0.6, "big": 1e999999, "neg": -1e999999, "long": '
     yield Case(
-        "json/10^6-digit-int:metrics.json", _write("metrics.json", huge), warns=("metrics.json",)
+        "json/10^6-digit-int:metrics.json",
+        _write("metrics.json", lambda: huge + b"9" * 1_000_000 + b"}\n"),
+        warns=("metrics.json",),
     )
     yield Case(
         "json/huge-but-legal-numbers",

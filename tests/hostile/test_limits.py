@@ -61,7 +61,7 @@ def test_escapes_name_the_code_point_and_leave_printable_text_alone() -> None:
 
 
 def test_limit_clips_before_escaping() -> None:
-    assert terminal_text("x" * 50_000_000, limit=5) == "xxxxx…"
+    assert terminal_text("x" * 5_000_000, limit=5) == "xxxxx…"
     assert terminal_text("\x1b" * 10, limit=2) == "\\x1b\\x1b…"
     assert terminal_text("short", limit=5) == "short"
 
