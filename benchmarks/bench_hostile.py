@@ -11,7 +11,9 @@ The issue's bound is 5 s and 300 MB for any command on any case.
 By default commands run in forked children of one warm process (the corpus tests' fork
 server): times are the command's own work, RSS includes the warm process's imports. With
 ``--fresh`` every command is a new ``dvclive-tui`` process (imports included), as a user
-runs it. Permission cases need a second user and are skipped here (the tests run them).
+runs it; its RSS is the peak it reports itself (``tests/peak_rss.py``); ``watch`` needs a
+terminal and runs in the fork mode only (driven by Pilot). Permission cases need a second
+user and are skipped here (the tests run them).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.hostile.corpus import COMMANDS, Case, build_case, every_case  # noqa: E402
 from tests.hostile.harness import ARGV, HANG_LIMIT_S, ForkServer, make_removable  # noqa: E402
+from tests.peak_rss import run_measured  # noqa: E402
 
 TUI = str(Path(sys.executable).with_name("dvclive-tui"))
 
@@ -69,30 +72,20 @@ def anchor_case(count: int) -> Case:
     return Case(f"anchor/{count}-metrics", build)
 
 
-def run_fresh(command: str, repo: Path, results: Path) -> Figure:
-    """``command`` as a new process, measured with ``wait4``."""
+def run_fresh(command: str, repo: Path) -> Figure:
+    """``command`` as a new process; its peak RSS as it reports it (``tests/peak_rss.py``)."""
     start = time.monotonic()
-    with (results / "stdout").open("wb") as out, (results / "stderr").open("wb") as err:
-        process = subprocess.Popen([TUI, *ARGV[command]], cwd=repo, stdout=out, stderr=err)
+    before = os.times()
+    try:
+        _result, peak = run_measured(ARGV[command], repo, timeout=HANG_LIMIT_S)
         killed = False
-        while True:
-            pid, _status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > HANG_LIMIT_S:
-                process.kill()
-                killed = True
-                _pid, _status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.005)
-        process.returncode = 0
-    return Figure(
-        "",
-        time.monotonic() - start,
-        usage.ru_utime + usage.ru_stime,
-        usage.ru_maxrss / 1024,
-        killed,
+    except subprocess.TimeoutExpired:
+        peak, killed = None, True
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
     )
+    return Figure("", time.monotonic() - start, cpu, (peak or 0) / 1024, killed)
 
 
 def measure(case: Case, scratch: Path, server: ForkServer | None) -> tuple[dict[str, Figure], int]:
@@ -102,10 +95,12 @@ def measure(case: Case, scratch: Path, server: ForkServer | None) -> tuple[dict[
     count = metric_count(run)
     figures = {}
     for command in case.commands or COMMANDS:
+        if server is None and command == "watch":
+            continue
         results = folder / "results" / command.replace(" ", "_")
         results.mkdir(parents=True)
         if server is None:
-            figure = run_fresh(command, repo, results)
+            figure = run_fresh(command, repo)
         else:
             outcome = server.run(command, repo, results)
             figure = Figure("", outcome.wall, outcome.cpu, outcome.rss_mb, outcome.killed)

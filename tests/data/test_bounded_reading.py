@@ -2,7 +2,7 @@
 huge and sparse files cost bounded memory, unreadable files and folders are warnings.
 
 Commands run as real processes (``python -m dvclive_tui ...``); memory is the child's own
-peak RSS from ``wait4``.
+peak RSS, as the kernel counts it for that process (``VmHWM``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
@@ -23,6 +23,7 @@ from dvclive_writer.read import tracks
 from dvclive_writer.read.reader import RunReader, load_run
 from tests.data.conftest import FakeClock
 from tests.data.unprivileged import require_denial, run_unprivileged, shared_folder
+from tests.peak_rss import run_measured
 
 GIB = 1 << 30
 RSS_LIMIT_KIB = 300 * 1024
@@ -40,34 +41,9 @@ def _run_dir(root: Path) -> Path:
 
 def _command(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], int]:
     """Run ``dvclive-tui ARGS`` in a child process; its result and peak RSS (KiB)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dvclive_tui", *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    output: dict[str, bytes] = {}
-
-    def drain(name: str, stream: IO[bytes]) -> None:
-        output[name] = stream.read()
-
-    assert process.stdout is not None and process.stderr is not None
-    readers = [
-        threading.Thread(target=drain, args=("out", process.stdout)),
-        threading.Thread(target=drain, args=("err", process.stderr)),
-    ]
-    for reader in readers:
-        reader.start()
-    _, status, usage = os.wait4(process.pid, 0)  # the child's own peak RSS
-    process.returncode = os.waitstatus_to_exitcode(status)
-    for reader in readers:
-        reader.join()
-    process.stdout.close()
-    process.stderr.close()
-    result = subprocess.CompletedProcess(
-        process.args, process.returncode, output["out"].decode(), output["err"].decode()
-    )
-    return result, usage.ru_maxrss
+    result, peak = run_measured(list(args), cwd)
+    assert peak is not None, result.stderr
+    return result, peak
 
 
 def _ls(run: Path) -> dict[str, Any]:
