@@ -43,7 +43,9 @@ class RunReader:
     The constructor does no I/O. ``clock`` gives wall-clock seconds (injected by tests) and
     is used for status decisions and warning grace periods. ``transport`` reaches the files
     (default: this machine's, bounded by :mod:`~dvclive_writer.read.files`); with another
-    transport ``path`` is the run's path on the transport's side, used as given.
+    transport ``path`` is the run's path on the transport's side, used as given, and the
+    writer's signal files are not read (their pid can only be checked on this machine), so
+    the status rests on write times and the final report.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class RunReader:
         transport: Transport | None = None,
     ) -> None:
         local = transport is None
+        self._local = local
         self.path = Path(os.path.abspath(path)) if local else Path(path)
         self.transport: Transport = LocalTransport() if transport is None else transport
         self.clock = clock
@@ -236,7 +239,8 @@ class RunReader:
         candidates = dvcyaml_candidates(self.path, exists)
         self._documents.watch_dvcyamls([(self._relative(path), path) for path in candidates])
         dvc_root = find_dvc_root(self.path, is_dir)
-        if dvc_root is not None:
+        # A signal file's pid is checked with a signal to it: on this machine only.
+        if dvc_root is not None and self._local:
             signals = [self._relative(dvc_root / SIGNAL_DIR / name) for name in SIGNAL_FILES]
             self._evidence.watch_signals(signals)
 
