@@ -356,6 +356,12 @@ class Live(WritesOnRankZero):
         return self._paths.dir
 
     @property
+    def _cache_images(self) -> bool:
+        """dvclive's private name for the ``cache_images`` setting, read by code (dvclive's
+        own framework tests among it) that inspects a ``Live``; read-only."""
+        return self._experiment.cache_images
+
+    @property
     def params_file(self) -> str:
         """``<dir>/params.yaml``."""
         return self._paths.params_file

@@ -105,7 +105,7 @@ def report(
         return
     click.echo(f"Wrote {terminal_text(target)}", err=True)
     if view:
-        from dvclive_tui.app.report_view import run_report_viewer
+        from dvclive_tui.app.report_viewer.app import run_report_viewer
 
         run_report_viewer(target)
 

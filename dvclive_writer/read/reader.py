@@ -32,7 +32,14 @@ from dvclive_writer.read.scan import PLOTS, UNKNOWN_FILE, Scan, classify, update
 from dvclive_writer.read.signals import SIGNAL_DIR, SIGNAL_FILES
 from dvclive_writer.read.status import find_dvc_root
 from dvclive_writer.read.tracks import MetricTracks
-from dvclive_writer.read.transport import FileStat, Got, LocalTransport, Transport, Want
+from dvclive_writer.read.transport import (
+    FileStat,
+    Got,
+    LocalTransport,
+    Transport,
+    Want,
+    read_one,
+)
 
 RESCAN_SECONDS = 1.0
 """Longest time between two walks of the directory tree."""
@@ -104,7 +111,7 @@ class RunReader:
             *self._documents.wants(),
         ]
         evidence_wants = self._evidence.wants()
-        gots = self.transport.read(self._root, [*wants, *evidence_wants])
+        gots = list(self.transport.read(self._root, [*wants, *evidence_wants]))
         evidence_gots = gots[len(wants) :]
         root = gots[0].stat
         if root is None or root.kind != "dir":
@@ -171,16 +178,22 @@ class RunReader:
             again = [got.rel for got in gots if apply(got, changes, now, initial)]
 
     def _read_documents(self, answered: list[Got], changes: Changes, now: float) -> None:
-        by_rel = {got.rel: got for got in answered}
-        missing = self._documents.unread_wants() if answered else self._documents.wants()
+        """Apply this poll's answers, then read the plot files the scan found (one by one:
+        an answer is applied before the next file is read)."""
+        documents = self._documents
+        if not answered:  # a replaced directory: everything afresh
+            answered = list(self.transport.read(self._root, documents.wants()))
+        configs_changed = documents.apply({got.rel: got for got in answered}, changes, now)
+        missing = documents.unread_wants()
         if missing:
-            by_rel.update((got.rel, got) for got in self.transport.read(self._root, missing))
-        self._documents.apply(by_rel, changes, now)
+            fresh = self.transport.read(self._root, missing)
+            documents.apply_plots(fresh, configs_changed, changes, now)
 
     def _finish(self, changes: Changes, now: float, evidence_gots: list[Got]) -> Changes:
         follow = self._evidence.apply(evidence_gots)
         if follow is not None:
-            self._evidence.final_report.apply_whole(self.transport.read(self._root, [follow])[0])
+            report = read_one(self.transport, self._root, follow)
+            self._evidence.final_report.apply_whole(report)
         if changes.new_run:
             self.run.generation += 1
         self._evidence.update(has_data=self._has_data(), changes=changes, now=now)
@@ -227,7 +240,7 @@ class RunReader:
             (folder, level, name) for level, folder in enumerate(ancestors) for name in ROOT_MARKERS
         ]
         wants = [Want("../" * level + name, "stat") for _, level, name in markers]
-        gots = self.transport.read(self._root, wants)
+        gots = list(self.transport.read(self._root, wants))
         stats = {
             folder / name: got.stat for (folder, _, name), got in zip(markers, gots, strict=True)
         }

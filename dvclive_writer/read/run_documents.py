@@ -11,7 +11,7 @@ params (a mapping, else a warning), and its plots with the properties the neares
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,8 +109,9 @@ class RunDocuments:
         rels, self.unread = self.unread, []
         return [self.plots[rel].watcher.want() for rel in rels if rel in self.plots]
 
-    def apply(self, gots: Mapping[str, Got], changes: Changes, now: float) -> None:
-        """Take the answers (by relative path) and publish what changed."""
+    def apply(self, gots: Mapping[str, Got], changes: Changes, now: float) -> bool:
+        """Take the answers (by relative path) and publish what changed; whether the plot
+        configurations (the ``dvc.yaml`` files) changed."""
         for watcher in (self._summary, self._params):
             got = gots.get(watcher.rel)
             if got is not None:
@@ -119,6 +120,16 @@ class RunDocuments:
         for rel, track in list(self.plots.items()):
             got = gots.get(rel)
             if got is not None:
+                self._apply_plot(track, got, configs_changed, changes, now)
+        return configs_changed
+
+    def apply_plots(
+        self, gots: Iterable[Got], configs_changed: bool, changes: Changes, now: float
+    ) -> None:
+        """Take the answers to :meth:`unread_wants` (new plot files), one at a time."""
+        for got in gots:
+            track = self.plots.get(got.rel)
+            if track is not None:
                 self._apply_plot(track, got, configs_changed, changes, now)
 
     def clear(self, changes: Changes) -> None:

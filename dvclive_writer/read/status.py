@@ -31,7 +31,7 @@ from pathlib import Path
 from dvclive_writer.read.files import REPORT_CAP, FileStat
 from dvclive_writer.read.model import RunStatus
 from dvclive_writer.read.signals import WriterSignal
-from dvclive_writer.read.transport import Got, Transport, Want
+from dvclive_writer.read.transport import Got, Transport, Want, read_one
 
 MIN_STALL_SECONDS = 30.0
 STALL_FACTOR = 10.0
@@ -133,9 +133,9 @@ class FinalReport:
 
     def poll(self, transport: Transport, run_dir: str) -> float | None:
         """Ask ``transport`` for the report of ``run_dir`` and answer :attr:`finished_at`."""
-        follow = self.apply(transport.read(run_dir, [self.want()])[0])
+        follow = self.apply(read_one(transport, run_dir, self.want()))
         if follow is not None:
-            self.apply_whole(transport.read(run_dir, [follow])[0])
+            self.apply_whole(read_one(transport, run_dir, follow))
         return self._finished_at
 
 

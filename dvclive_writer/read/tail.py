@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from dvclive_writer.read.files import MIB, TSV_CHUNK, FileStat
-from dvclive_writer.read.transport import Got, Transport, Want
+from dvclive_writer.read.transport import Got, Transport, Want, read_one
 
 HEAD_BYTES = 256
 """How many leading bytes identify a file's content."""
@@ -133,10 +133,10 @@ class FileTailer:
 
     def read(self, transport: Transport, root: str, cap: int = TSV_CHUNK) -> TailRead:
         """One want and its answer (and, after a reset, one more from the start)."""
-        read = self.apply(transport.read(root, [self.want(cap)])[0])
+        read = self.apply(read_one(transport, root, self.want(cap)))
         if not read.reset or not read.exists:
             return read
-        again = self.apply(transport.read(root, [self.want(cap)])[0])
+        again = self.apply(read_one(transport, root, self.want(cap)))
         return replace(again, reset=True, changed=True) if again.exists else again
 
     def _rewritten(self, got: Got) -> bool:

@@ -17,7 +17,7 @@ links must then stay inside the folder those parts lead to.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol
 
@@ -33,7 +33,16 @@ from dvclive_writer.read.files import (
 )
 from dvclive_writer.read.listing import Listing, walk
 
-__all__ = ["FileStat", "Got", "Listing", "LocalTransport", "Mode", "Transport", "Want"]
+__all__ = [
+    "FileStat",
+    "Got",
+    "Listing",
+    "LocalTransport",
+    "Mode",
+    "Transport",
+    "Want",
+    "read_one",
+]
 
 Mode = Literal["tail", "whole", "head", "stat"]
 
@@ -91,8 +100,11 @@ class Got(NamedTuple):
 class Transport(Protocol):
     """Answers a run reader's batched wants, and lists a folder of the run."""
 
-    def read(self, root: str, wants: Sequence[Want]) -> list[Got]:
-        """One :class:`Got` per want, in order. Never raises for a file's problem."""
+    def read(self, root: str, wants: Sequence[Want]) -> Iterable[Got]:
+        """One :class:`Got` per want, in order (a list, or an iterator the reader consumes
+        once, in order: the local transport reads each file only when its answer is taken,
+        so a batch never holds every file's bytes at once). Never raises for a file's
+        problem."""
 
     def listing(self, root: str, under: str = "") -> Listing:
         """Files (with stats), folders (with mtimes) and errors below ``root/under``."""
@@ -106,36 +118,40 @@ poll gets one; this is three times faster)."""
 class LocalTransport:
     """Files on this machine, read through :mod:`~dvclive_writer.read.files`."""
 
-    def read(self, root: str, wants: Sequence[Want]) -> list[Got]:
-        """Answer each want in turn with bounded reads (see :class:`Want`)."""
-        answers: list[Got] = []
-        answer = answers.append
+    def read(self, root: str, wants: Sequence[Want]) -> Iterator[Got]:
+        """Answer each want in turn with bounded reads (see :class:`Want`), lazily."""
         for want in wants:
-            rel = want.rel
-            if rel and rel[0] not in "./" and "/." not in rel:  # anchor_of's usual case
-                path, anchor = f"{root}/{rel}", root
-            else:
-                path, anchor = anchor_of(root, rel)
-            try:
-                if want.mode == "stat":
-                    answer(Got(rel, stat_path(path, anchor)))
-                    continue
-                opened = open_if_changed(path, anchor, want.known)
-                if opened is None or isinstance(opened, FileStat):
-                    answer(_bare(Got, (rel, opened, b"", b"", None, False)))  # gone, unchanged
-                    continue
-                fd, stat = opened
-                try:
-                    answer(_read(want, fd, stat))
-                finally:
-                    os.close(fd)
-            except Unreadable as error:
-                answer(Got(rel, error.stat, error=str(error)))
-        return answers
+            yield _answer(root, want)
 
     def listing(self, root: str, under: str = "") -> Listing:
         """A bounded walk below ``root/under`` (see :func:`~dvclive_writer.read.files.walk`)."""
         return walk(root, under)
+
+
+def _answer(root: str, want: Want) -> Got:
+    rel = want.rel
+    if rel and rel[0] not in "./" and "/." not in rel:  # anchor_of's usual case, inline
+        path, anchor = f"{root}/{rel}", root
+    else:
+        path, anchor = anchor_of(root, rel)
+    try:
+        if want.mode == "stat":
+            return Got(rel, stat_path(path, anchor))
+        opened = open_if_changed(path, anchor, want.known)
+        if opened is None or isinstance(opened, FileStat):
+            return _bare(Got, (rel, opened, b"", b"", None, False))  # gone, or unchanged
+        fd, stat = opened
+        try:
+            return _read(want, fd, stat)
+        finally:
+            os.close(fd)
+    except Unreadable as error:
+        return Got(rel, error.stat, error=str(error))
+
+
+def read_one(transport: Transport, root: str, want: Want) -> Got:
+    """The answer to a single want."""
+    return next(iter(transport.read(root, [want])))
 
 
 def _read(want: Want, fd: int, stat: FileStat) -> Got:

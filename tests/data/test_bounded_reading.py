@@ -224,6 +224,9 @@ def test_a_sparse_one_gigabyte_history_costs_bounded_memory(tmp_path: Path, pref
         result, peak = _command("report", str(run), mode, "-o", str(tmp_path / "r"), cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert peak < RSS_LIMIT_KIB, f"report {mode}: peak RSS {peak / 1024:.0f} MB"
+    result, peak = _command("snap", str(run), "--width", "100", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert peak < RSS_LIMIT_KIB, f"snap: peak RSS {peak / 1024:.0f} MB"
 
 
 def test_huge_sparse_documents_and_images_are_refused_with_a_warning(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from dvclive_writer.read.files import FileStat
 from dvclive_writer.read.listing import Listing
 from dvclive_writer.read.reader import RunReader
 from dvclive_writer.read.tail import HEAD_BYTES, TAIL_BYTES, FileTailer
-from dvclive_writer.read.transport import Got, LocalTransport, Transport, Want
+from dvclive_writer.read.transport import Got, LocalTransport, Transport, Want, read_one
 from tests.data.conftest import FakeClock
 
 ROW = b"1700000000000\t%d\t0.5\n"
@@ -27,7 +27,7 @@ class Recording:
 
     def read(self, root: str, wants: Sequence[Want]) -> list[Got]:
         self.batches.append(list(wants))
-        return self.inner.read(root, wants)
+        return list(self.inner.read(root, wants))
 
     def listing(self, root: str, under: str = "") -> Listing:
         self.listings += 1
@@ -54,7 +54,7 @@ def test_one_batch_answers_every_mode_in_order(tmp_path: Path) -> None:
         Want("folder", "stat"),
         Want("folder", "whole"),
     ]
-    got = LocalTransport().read(str(tmp_path), wants)
+    got = list(LocalTransport().read(str(tmp_path), wants))
     assert [answer.rel for answer in got] == [want.rel for want in wants]
     doc, too_big, head, tail, missing, pipe, folder, folder_read = got
     assert doc.data == b'{"a": 1}\n' and doc.stat is not None and doc.stat.size == 9
@@ -73,11 +73,11 @@ def test_a_known_unchanged_file_sends_no_bytes(tmp_path: Path) -> None:
     path = tmp_path / "doc.json"
     path.write_bytes(b"[1]\n")
     transport = LocalTransport()
-    first = transport.read(str(tmp_path), [Want("doc.json", "whole")])[0]
-    again = transport.read(str(tmp_path), [Want("doc.json", "whole", known=first.stat)])[0]
+    first = read_one(transport, str(tmp_path), Want("doc.json", "whole"))
+    again = read_one(transport, str(tmp_path), Want("doc.json", "whole", known=first.stat))
     assert again.unchanged(first.stat) and again.data == b""
     path.write_bytes(b"[1, 2]\n")
-    changed = transport.read(str(tmp_path), [Want("doc.json", "whole", known=first.stat)])[0]
+    changed = read_one(transport, str(tmp_path), Want("doc.json", "whole", known=first.stat))
     assert not changed.unchanged(first.stat) and changed.data == b"[1, 2]\n"
 
 
@@ -87,9 +87,8 @@ def test_paths_above_the_run_are_reached_and_their_links_kept_inside(tmp_path: P
     (tmp_path / "repo" / "dvc.yaml").write_text("plots: []\n")
     (tmp_path / "secret").write_text("x\n")
     (run / "escape.json").symlink_to(tmp_path / "secret")
-    got = LocalTransport().read(
-        str(run), [Want("../dvc.yaml", "whole"), Want("escape.json", "whole")]
-    )
+    wants = [Want("../dvc.yaml", "whole"), Want("escape.json", "whole")]
+    got = list(LocalTransport().read(str(run), wants))
     assert got[0].data == b"plots: []\n"
     assert got[1].error == "link to outside the run: not followed" and got[1].data == b""
 
@@ -112,7 +111,7 @@ def test_listing_reports_stats_folders_and_errors(tmp_path: Path) -> None:
 
 def _tail(tailer: FileTailer, root: Path) -> tuple[Want, Got]:
     want = tailer.want()
-    got = LocalTransport().read(str(root), [want])[0]
+    got = read_one(LocalTransport(), str(root), want)
     return want, got
 
 
