@@ -80,8 +80,7 @@ def compare(
         include_workspace=not no_workspace,
     )
     try:
-        one_shot = as_json or as_csv or as_md
-        exps = load_experiments(Path.cwd(), dirs, selection, cached=one_shot)
+        exps = load_experiments(Path.cwd(), dirs, selection)
     except NothingToCompare as exc:
         raise InputError(str(exc)) from None
     except UnknownRevision as exc:

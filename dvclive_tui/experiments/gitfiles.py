@@ -1,8 +1,8 @@
 """Plain-file access to a git directory: refs, HEAD, reflogs, simple ignore rules.
 
-Used where opening the repository with pygit2 (about 60 ms of imports) would cost more
-than the work itself: the warm path of ``compare --json``. Anything unusual (worktrees,
-reftable, symbolic refs) returns ``None`` so callers fall back to pygit2.
+Git libraries cost more to import than compare spends reading a repository, so refs are
+read as git writes them: loose files under ``refs/``, ``packed-refs``, ``HEAD`` and the
+reflogs under ``logs/``. A reftable repository returns ``None``.
 """
 
 from __future__ import annotations
@@ -16,15 +16,34 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:
-    """``(working tree root, .git directory)`` above ``start``; ``None`` when there is none
-    or it is not a plain ``.git`` folder (worktrees and submodules use a ``.git`` file)."""
+    """``(working tree root, git directory)`` above ``start``, or ``None`` outside git.
+
+    A ``.git`` file (a linked worktree or a submodule) names its git directory with
+    ``gitdir: <path>``; its refs and objects are in :func:`common_dir`.
+    """
     for folder in (start, *start.parents):
         candidate = folder / ".git"
         if candidate.is_dir():
             return folder, candidate
-        if candidate.exists():
-            return None
+        if candidate.is_file():
+            try:
+                content = candidate.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            if not content.startswith("gitdir: "):
+                return None
+            git_dir = (folder / content[len("gitdir: ") :]).resolve()
+            return (folder, git_dir) if git_dir.is_dir() else None
     return None
+
+
+def common_dir(git_dir: Path) -> Path:
+    """Where a worktree's shared refs and objects live (``commondir``), else ``git_dir``."""
+    try:
+        content = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return git_dir
+    return (git_dir / content).resolve() if content else git_dir
 
 
 def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] | None:
@@ -32,7 +51,8 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
     loose refs and ``packed-refs`` (a ``peeled`` packed-refs lists every annotated tag's
     target, so its other refs point at commits).
 
-    ``None`` for a reftable repository or an unreadable ref.
+    Broken loose refs are skipped as git skips them; ``None`` for a reftable repository
+    or an unreadable ``packed-refs``.
     """
     if (git_dir / "reftable").exists():
         return None
@@ -70,15 +90,17 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
         prefix = dirpath[cut:].replace(os.sep, "/") + "/"
         for filename in filenames:
             name = prefix + filename
+            if filename.endswith(".lock"):
+                continue  # a ref being written: git ignores it too
             try:
                 with open(os.path.join(dirpath, filename), "rb") as handle:
-                    content = handle.read().decode("utf-8", "replace").strip()
+                    content = handle.read(128).decode("utf-8", "replace").strip()
             except OSError:
-                return None
+                continue
             if content.startswith("ref: "):
                 continue  # symbolic (refs/remotes/origin/HEAD): never a baseline or exp
             if not _SHA.match(content):
-                return None
+                continue  # a broken ref: git ignores it with a warning
             refs[name] = content
             peeled.pop(name, None)
             certain.discard(name)

@@ -41,16 +41,16 @@ class ExperimentLoader:
         self.cwd = cwd
         self.dirs = list(dirs)
         self.selection = selection or Selection()
+        why = f"{cwd} is not in a git repository"
         try:
             self._reader: Any = RepoReader.open(cwd)
-        except NotAGitRepository:
+        except NotAGitRepository as error:
             self._reader = None
+            why = why if "not inside a git repository" in str(error) else str(error)
         if self._reader is not None:
             self._reader.save_interval = save_interval
         if self._reader is None and not self.dirs:
-            raise NothingToCompare(
-                f"{cwd} is not in a git repository; run inside one or pass dvclive directories"
-            )
+            raise NothingToCompare(f"{why}; run inside one or pass dvclive directories")
         self._cache = self._reader.parsed if self._reader is not None else ParseCache()
 
     def __call__(self) -> ExperimentSet:
@@ -72,26 +72,12 @@ def load_experiments(
     cwd: Path,
     dirs: Sequence[Path] = (),
     selection: Selection | None = None,
-    *,
-    cached: bool = False,
 ) -> ExperimentSet:
     """Experiments of the git repository around ``cwd`` (if any) and rows for ``dirs``
     (each a dvclive directory or a folder of them).
 
-    ``cached`` first tries the read cache alone (no pygit2, no YAML): the rows then carry
-    no ``source`` for lazy loading, which one-shot outputs do not need.
     Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
     """
-    if cached:
-        from dvclive_tui.experiments.cached import collect_cached
-
-        result = collect_cached(cwd, selection or Selection())
-        if result is not None:
-            cache = ParseCache()
-            for path in dirs:
-                for run_dir in expand_run_dirs(path.resolve()):
-                    result.experiments.append(directory_row(run_dir, cache, _label(run_dir, cwd)))
-            return result
     return ExperimentLoader(cwd, dirs, selection)()
 
 

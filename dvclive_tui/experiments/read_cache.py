@@ -24,7 +24,7 @@ from typing import Any
 from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData
 
 #: Bump when what is read from a commit (or how) changes.
-FORMAT = 4
+FORMAT = 5
 
 _MISSING = object()
 

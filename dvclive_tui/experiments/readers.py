@@ -93,16 +93,24 @@ class ParseCache:
                 self._items[key] = stored
                 return stored
         raw = source.read(path)
-        result: Any
-        if raw is None:
-            result = FileError("FileNotFoundError", f"[Errno 2] No such file: '{path}'")
-        else:
-            result = decode(raw, path, kind)
+        if raw is None:  # never cached: a missing object may be fetched later
+            return missing_error(source, path)
+        result = decode(raw, path, kind)
         if key is not None:
             self._items[key] = result
             if self.store is not None:
                 self.store.put_file(store_key, result)
         return result
+
+
+def missing_error(source: FileSource, path: str) -> FileError:
+    """Why ``path`` could not be read, as DVC says it: the source's own reason when it
+    has one (a DVC-tracked file whose object is missing), else "no such file"."""
+    why = getattr(source, "why_missing", None)
+    found = why(path) if why is not None else None
+    if found is not None:
+        return FileError(*found)
+    return FileError("FileNotFoundError", f"[Errno 2] No such file or directory: '{path}'")
 
 
 def _is_data(value: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -105,9 +106,12 @@ def test_warm_path_needs_neither_pygit2_nor_yaml(exps_repo: ExperimentsRepo, fla
     from tests.compare.test_exp_show_json import without_error_messages
 
     wait_until_cacheable(exps_repo.path)
-    compare_with_modules(exps_repo.path, *flags)  # fills the cache if needed
+    shutil.rmtree(exps_repo.path / ".git" / "dvclive-tui", ignore_errors=True)
+    cold, _yaml, cold_pygit2 = compare_with_modules(exps_repo.path, *flags)
+    assert not cold_pygit2  # git objects are read without a git library, cold too
     out, yaml_loaded, pygit2_loaded = compare_with_modules(exps_repo.path, *flags)
     assert not pygit2_loaded and not yaml_loaded
+    assert out == cold
     expected = rb.dvc_exp_show(exps_repo.path, *flags)
     assert json.dumps(without_error_messages(json.loads(out))) == json.dumps(
         without_error_messages(expected)
@@ -147,7 +151,7 @@ def test_rewritten_workspace_file_is_never_served_stale(
     summary = repo / "m.json"
 
     def workspace_acc() -> object:
-        exps = load_experiments(repo, cached=True)
+        exps = load_experiments(repo)
         return exps.experiments[0].metrics["m.json"].data["acc"]
 
     summary.write_text('{"acc": 0.1}')

@@ -1,0 +1,106 @@
+"""``compare --json`` equals ``dvc exp show --json`` on a real DVC project, flag set by flag
+set: cached outputs, the queue's states, commit order (equal commit times), key order.
+
+Only what dvc itself leaves to chance is normalised: the name of a commit with several
+tags (dvc takes the first in a ``set`` of refs, which follows PYTHONHASHSEED).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.compare import pipeline_repo as pr
+from tests.compare import repo_builder as rb
+from tests.compare.conftest import entries
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> pr.PipelineRepo:
+    return pr.build(tmp_path_factory.mktemp("parity") / "project")
+
+
+def compare_json(path: Path, *flags: str) -> list[dict[str, Any]]:
+    out = pr.sh(path, rb.TUI, "compare", "--json", *flags)
+    loaded: list[dict[str, Any]] = json.loads(out)
+    return loaded
+
+
+def normalised(document: list[dict[str, Any]], project: pr.PipelineRepo) -> str:
+    """The document as text, the tagged commit's name checked and blanked."""
+    for entry in document:
+        if entry["rev"] == project.tagged:
+            assert entry["name"] in pr.TAGS, entry["name"]
+            entry["name"] = "<one of the tags>"
+    return json.dumps(document, indent=1)
+
+
+FLAG_SETS = [
+    (),
+    ("-A",),
+    ("-a",),
+    ("-T",),
+    ("-n", "2"),
+    ("-n", "0"),
+    ("-a", "-T"),
+    ("--rev", "feature"),
+    ("--rev", "feature", "--rev", "main", "-n", "3"),
+    ("--rev", "feature", "-n", "2", "-A"),
+]
+
+
+@pytest.mark.parametrize("flags", FLAG_SETS, ids=lambda flags: " ".join(flags) or "default")
+def test_json_equals_dvc_exp_show(project: pr.PipelineRepo, flags: tuple[str, ...]) -> None:
+    expected = pr.dvc_exp_show(project.path, *flags)
+    actual = compare_json(project.path, *flags)
+    assert normalised(actual, project) == normalised(expected, project)
+
+
+def test_the_project_holds_what_the_parity_tests_claim(project: pr.PipelineRepo) -> None:
+    """Guards the fixture: each case the flag sets are meant to cover is really there."""
+    document = compare_json(project.path, "-A")
+    found = entries(document)
+    main = found[(project.main, None)]
+    by_name = {exp_range["name"]: exp_range for exp_range in main["experiments"] or []}
+    states = {name: (item["executor"] or {}).get("state") for name, item in by_name.items()}
+    assert states == {
+        "sweep-a": None,
+        "sweep-b": None,
+        "in-temp": None,
+        "q-ok": "success",
+        "q-fail": "failed",
+        "q-wait": "queued",
+    }
+    failed = by_name["q-fail"]["revs"][0]
+    assert failed["error"] == {"msg": "Experiment run failed", "type": ""}
+    assert by_name["q-fail"]["executor"]["local"]["returncode"] not in (None, 0)
+    assert by_name["q-wait"]["revs"][0]["data"]["metrics"] == {}
+    ok = by_name["q-ok"]["revs"][0]["data"]["metrics"]
+    assert ok["eval/metrics.json"]["data"]["best"]["acc"] == pytest.approx(0.9)
+    assert ok["summary.json"]["data"] == {"auc": pytest.approx(0.9)}  # list and null dropped
+    sweep_a = by_name["sweep-a"]["revs"][0]["data"]["metrics"]["eval/metrics.json"]
+    assert sweep_a["error"] == {
+        "type": "DataIndexDirError",
+        "msg": "failed to load directory ('eval',)",
+    }
+    sweep_b = by_name["sweep-b"]["revs"][0]["data"]["metrics"]["eval/metrics.json"]
+    assert sweep_b["error"]["msg"] == "[Errno 2] No storage files available: 'eval/metrics.json'"
+    assert list(main["data"]["outs"]) == ["data/prepared", "model.pkl", "eval", "data/raw.csv"]
+    ties = [entry["rev"] for entry in document if entry["rev"] != "workspace"][:3]
+    tie_shas = {pr.sh(project.path, "git", "rev-parse", name) for name in pr.TIE_BRANCHES}
+    assert set(ties) == tie_shas and ties == sorted(ties)  # equal times: by id, as dvc
+    assert (project.feature, "feat-exp") in found
+
+
+def test_warm_run_equals_cold_run(project: pr.PipelineRepo) -> None:
+    cache = project.path / ".git" / "dvclive-tui" / "commits.json"
+    cold_flags = ("-a", "-T")
+    cache.unlink(missing_ok=True)
+    cold = compare_json(project.path, *cold_flags)
+    assert cache.exists()
+    assert compare_json(project.path, *cold_flags) == cold
