@@ -351,9 +351,9 @@ def _runs(
 
 
 def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
-    """Every row of ``dvc exp show`` for ``selection``, in its order."""
+    """Every row of ``dvc exp show`` for ``selection``, in its order (refs as last read:
+    call ``reader.git.reload()`` first to see new ones)."""
     git = reader.git
-    git.reload()
     reader.commits.begin()
     result = ExperimentSet(repo_root=str(reader.root))
     source = reader.workspace_source(reader.root)

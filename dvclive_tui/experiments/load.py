@@ -52,12 +52,16 @@ class ExperimentLoader:
         if self._reader is None and not self.dirs:
             raise NothingToCompare(f"{why}; run inside one or pass dvclive directories")
         self._cache = self._reader.parsed if self._reader is not None else ParseCache()
+        self._calls = 0
 
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
         from dvclive_tui.experiments.collect import collect_repo
 
         if self._reader is not None:
+            if self._calls:
+                self._reader.git.reload()  # refs come and go between refreshes
+            self._calls += 1
             result = collect_repo(self._reader, self.selection)
         else:
             result = ExperimentSet()

@@ -33,15 +33,24 @@ def _survives_json(value: Any) -> bool:
     """Whether ``value`` comes back from a JSON round trip exactly, types included: only
     plain dicts with string keys, lists, strings, ints, floats (NaN and infinities too),
     booleans and ``None`` do (tuples, integer keys, dates do not)."""
-    kind = type(value)
-    if kind is dict:
-        return all(type(key) is str and _survives_json(item) for key, item in value.items())
-    if kind is list:
-        return all(_survives_json(item) for item in value)
-    return kind in _SCALARS or value is None
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind not in _LEAVES:
+            return False
+    return True
 
 
-_SCALARS = (str, int, float, bool)
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:

@@ -75,7 +75,19 @@ class ParseCache:
 
     def __init__(self, store: FileStore | None = None) -> None:
         self._items: dict[tuple[str, str], Any] = {}
+        self._specs: dict[tuple[str, int], tuple[Any, DvcYamlSpec]] = {}
         self.store = store
+
+    def spec(self, path: str, loaded: Any) -> DvcYamlSpec:
+        """The spec of a loaded ``dvc.yaml`` (built once per loaded document; revisions
+        sharing the file share its spec, which nobody changes)."""
+        key = (path, id(loaded))
+        known = self._specs.get(key)
+        if known is not None and known[0] is loaded:
+            return known[1]
+        spec = parse_dvc_yaml(path, loaded)
+        self._specs[key] = (loaded, spec)
+        return spec
 
     def load(self, source: FileSource, path: str) -> Any:
         """Load ``path`` by its suffix; returns the data or a :class:`FileError`."""
@@ -139,9 +151,14 @@ def decode(raw: bytes, path: str, kind: str) -> Any:
             return tomllib.loads(raw.decode("utf-8")) or {}
         if kind == "py":
             return FileError("ParseError", f"unable to read: '{path}', Python params unsupported")
-        from dvclive_tui.experiments.yaml12 import load_yaml12  # PyYAML only when needed
+        from dvclive_tui.experiments.simple_yaml import Unsupported, load_simple
 
-        return load_yaml12(raw) or {}
+        try:
+            return load_simple(raw) or {}
+        except Unsupported:
+            from dvclive_tui.experiments.yaml12 import load_yaml12  # the full loader
+
+            return load_yaml12(raw) or {}
     except Exception:
         label = {"json": "JSON", "toml": "TOML"}.get(kind, "YAML")
         return FileError(
@@ -202,7 +219,7 @@ def load_specs(source: FileSource, cache: ParseCache) -> tuple[list[DvcYamlSpec]
         if isinstance(loaded, FileError):
             errors[path] = loaded.msg
             continue
-        spec = parse_dvc_yaml(path, loaded)
+        spec = cache.spec(path, loaded)
         if spec.error:
             errors[path] = spec.error
         specs.append(spec)
