@@ -13,7 +13,7 @@ cache is warmed first) and the ratios are printed, by wall-clock and by CPU time
 latter moves less when other work shares the machine).
 
 Run: ``.venv/bin/python benchmarks/bench_compare.py [--sizes 100 1000] [--dvc-1000]``
-Targets (issue 6): 100 experiments <= 0.3 s whole process and >= 5x faster than dvc with
+Targets: 100 experiments <= 0.3 s whole process and >= 5x faster than dvc with
 DVC's cache warm; 1000 experiments <= 1 s. The cold lines (no read cache: first run after
 new experiments) are printed against the same targets.
 """

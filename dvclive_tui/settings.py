@@ -21,6 +21,8 @@ DEFAULT_HEARTBEAT = 15.0
 DEFAULT_THEME = "textual-dark"
 #: Colour systems accepted by ``--color-system`` (Textual's ``TEXTUAL_COLOR_SYSTEM`` values).
 COLOR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+#: Values of ``--notify``: how alerts reach the terminal besides the toast.
+NOTIFY_MODES = ("off", "bell", "osc9", "osc777", "auto")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class Settings:
         watch: Poll in a background thread. ``False`` loads the runs once, synchronously
             (snapshot tests).
         charts_per_page: Charts shown at once in a grid (1-9).
+        rules: User alert rules (texts ``parse_rule`` accepts), checked besides the
+            built-in alerts.
+        notify: Terminal notifications of alerts: ``off``, ``bell``, ``osc9``, ``osc777``
+            or ``auto``.
     """
 
     paths: tuple[Path, ...] = (Path("."),)
@@ -48,6 +54,8 @@ class Settings:
     clock: Callable[[], float] = field(default=time.time, compare=False)
     watch: bool = True
     charts_per_page: int = 4
+    rules: tuple[str, ...] = ()
+    notify: str = "off"
 
     def __post_init__(self) -> None:
         if not MIN_INTERVAL <= self.interval <= MAX_INTERVAL:
@@ -57,5 +65,7 @@ class Settings:
             )
         if not 1 <= self.charts_per_page <= 9:
             raise ValueError(f"charts_per_page must be 1-9, not {self.charts_per_page}")
+        if self.notify not in NOTIFY_MODES:
+            raise ValueError(f"unknown notification mode {self.notify!r}")
         if self.color_system is not None and self.color_system not in COLOR_SYSTEMS:
             raise ValueError(f"unknown colour system {self.color_system!r}")

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvclive_writer import dvc_repo
 from dvclive_writer.error import InvalidDataTypeError
 from dvclive_writer.logger import logger
+from dvclive_writer.state import ExperimentState, Registries, RepoState, RunPaths
 from dvclive_writer.utils import clean_and_copy_into
-
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
 
 # GTO's artifact name rule (gto.constants.name_re), without importing gto.
 ARTIFACT_NAME_RE = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9-/_]*[a-zA-Z0-9])?$")
@@ -30,7 +28,14 @@ def is_valid_artifact_name(name: str) -> bool:
 
 
 def log_artifact(
-    live: Live, path: str | PurePath, copy: bool, cache: bool, **metadata: Any
+    repo: RepoState,
+    experiment: ExperimentState,
+    paths: RunPaths,
+    registries: Registries,
+    path: str | PurePath,
+    copy: bool,
+    cache: bool,
+    **metadata: Any,
 ) -> None:
     """Track ``path`` with DVC (``cache``), optionally copied into ``<dir>/artifacts``.
 
@@ -44,14 +49,14 @@ def log_artifact(
     if not isinstance(path, str | PurePath):
         raise InvalidDataTypeError(path, type(path))
 
-    if live._dvc_repo is None:
+    if repo.dvc_repo is None:
         logger.warning(f"A DVC repo is required to log artifacts. Skipping `log_artifact({path})`.")
         return
 
     if copy:
-        path = clean_and_copy_into(path, live.artifacts_dir)
+        path = clean_and_copy_into(path, paths.artifacts_dir)
     if cache:
-        dvc_repo.cache(live, path)
+        dvc_repo.cache(repo, experiment, path)
 
     if any(metadata.values()):
         name = metadata.pop("name") or Path(path).stem
@@ -63,4 +68,4 @@ def log_artifact(
             )
             return
         entry = {"path": path, **metadata}
-        live._artifacts[name] = {k: v for k, v in entry.items() if v is not None}
+        registries.artifacts[name] = {k: v for k, v in entry.items() if v is not None}

@@ -1,29 +1,23 @@
 """``Live.log_plot``: custom plots from lists of dicts, DataFrames and numpy arrays.
 
-Also owns the plot registry shared with the scikit-learn plots: ``Live._plots`` maps a name
-to (JSON path relative to ``Live.dir``, dvc.yaml plot config), in logging order.
-pandas and numpy are never imported here.
+:func:`register_plot` is shared with the scikit-learn plots: :attr:`Registries.plots
+<dvclive_writer.state.Registries.plots>` maps a name to (JSON path relative to the run
+directory, dvc.yaml plot config), in logging order. pandas and numpy are never imported here.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvclive_writer.error import InvalidDataTypeError
 from dvclive_writer.logger import logger
 from dvclive_writer.serialize import dump_json
+from dvclive_writer.state import PlotEntry, Registries, RunPaths
 from dvclive_writer.utils import convert_datapoints_to_list_of_dicts
 
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
-
 CUSTOM_SUBFOLDER = "custom"
-
-
-#: A registry value in ``Live._plots``: (JSON path relative to ``Live.dir``, dvc.yaml config).
-PlotEntry = tuple[str, dict[str, Any]]
 
 
 def plot_config(
@@ -49,25 +43,33 @@ def plot_config(
     return {k: v for k, v in config.items() if v is not None}
 
 
-def register_plot(live: Live, key: str, subfolder: str, config: dict[str, Any]) -> Path:
-    """Record a plot in ``live._plots`` under ``key``; returns its JSON path.
+def register_plot(
+    paths: RunPaths, registries: Registries, key: str, subfolder: str, config: dict[str, Any]
+) -> Path:
+    """Record a plot in ``registries.plots`` under ``key``; returns its JSON path.
 
     The file is ``<plots_dir>/<subfolder>/<key>.json``; insertion order is dvc.yaml's order.
     """
-    path = Path(live.plots_dir) / subfolder / f"{key}.json"
-    live._plots[key] = (Path(os.path.relpath(path, live.dir)).as_posix(), config)
+    path = Path(paths.plots_dir) / subfolder / f"{key}.json"
+    registries.plots[key] = (Path(os.path.relpath(path, paths.dir)).as_posix(), config)
     return path
 
 
-def plot_path(live: Live, entry: PlotEntry) -> Path:
+def plot_path(paths: RunPaths, entry: PlotEntry) -> Path:
     """The JSON file of a registered plot."""
-    return Path(live.dir) / entry[0]
+    return Path(paths.dir) / entry[0]
 
 
-def log_plot(live: Live, name: str, datapoints: Any, *config: Any) -> None:
+def log_plot(
+    paths: RunPaths,
+    registries: Registries,
+    name: str,
+    datapoints: Any,
+    config: dict[str, Any],
+) -> None:
     """Write ``datapoints`` to ``<dir>/plots/custom/<name>.json`` and register the plot.
 
-    ``config`` holds :func:`plot_config`'s arguments (x, y, template, title, x_label, y_label).
+    ``config`` is the plot's :func:`plot_config`, used when the plot is new.
 
     As dvclive, a plot logged again keeps its first x/y/template/labels and only its data is
     replaced. Unlike dvclive, the registry key is the name without ``.json`` (dvclive keys
@@ -81,10 +83,10 @@ def log_plot(live: Live, name: str, datapoints: Any, *config: Any) -> None:
         raise InvalidDataTypeError(name, type(datapoints))
 
     key = name.replace(".json", "")
-    entry = live._plots.get(key)
+    entry = registries.plots.get(key)
     if entry is None:
-        path = register_plot(live, key, CUSTOM_SUBFOLDER, plot_config(*config))
+        path = register_plot(paths, registries, key, CUSTOM_SUBFOLDER, config)
     else:
-        path = plot_path(live, entry)
+        path = plot_path(paths, entry)
     dump_json(records, path)
     logger.debug(f"Logged {name}")

@@ -1,9 +1,12 @@
 """DVC integration of ``Live``: repo detection, experiment names, ``exp save``, ``dvc add``.
 
-Three hooks are called by ``Live``: :func:`init` (from ``__init__``), :func:`step_completed`
-(from ``next_step``) and :func:`on_end` (from ``end``, after the final sync). dvc is imported
-only when the working directory is inside a Git or DVC repository. Every ``DvcException``
-is caught and logged as dvclive does (``Error in <func>: <e>``).
+``Live`` calls :func:`init` (from ``__init__``), :func:`step_completed` (from ``next_step``)
+and :func:`on_end` (from ``end``, after the final sync), and :func:`cache` and
+:func:`save_dvc_exp` for its public methods, passing the parts of its state they use
+(:class:`~dvclive_writer.state.RepoState`, :class:`~dvclive_writer.state.ExperimentState`,
+:class:`~dvclive_writer.state.RunPaths`). dvc is imported only when the working directory is
+inside a Git or DVC repository. Every ``DvcException`` is caught and logged as dvclive does
+(``Error in <func>: <e>``).
 """
 
 from __future__ import annotations
@@ -13,13 +16,11 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from dvclive_writer import env, vscode
 from dvclive_writer.logger import logger
-
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
+from dvclive_writer.state import ExperimentState, Registries, RepoState, RunPaths
 
 NULL_SHA = "0" * 40
 
@@ -101,13 +102,13 @@ def get_exp_name(name: str | None, scm: Any, baseline_rev: str) -> str:
     return str(gen_random_name())
 
 
-def ensure_exp_name(live: Live) -> str:
-    """``live._exp_name``, generating dvc's random name the first time one is needed."""
-    if not live._exp_name:
+def ensure_exp_name(experiment: ExperimentState) -> str:
+    """The experiment's name, generating dvc's random name the first time one is needed."""
+    if not experiment.name:
         from dvc.repo.experiments.utils import gen_random_name
 
-        live._exp_name = str(gen_random_name())
-    return live._exp_name
+        experiment.name = str(gen_random_name())
+    return experiment.name
 
 
 def find_overlapping_stage(repo: Any, path: str | os.PathLike[str]) -> Any:
@@ -120,89 +121,92 @@ def find_overlapping_stage(repo: Any, path: str | os.PathLike[str]) -> Any:
     return None
 
 
-def _warn_no_git(live: Live) -> None:
-    if live._save_dvc_exp:
+def _warn_no_git(experiment: ExperimentState) -> None:
+    if experiment.save:
         logger.warning(
             "Can't save experiment without a Git Repo."
             "\nCreate a Git repo (`git init`) and commit (`git commit`)."
         )
-        live._save_dvc_exp = False
+        experiment.save = False
 
 
-def _init_dvc(live: Live) -> None:
+def _init_dvc(repo_state: RepoState, experiment: ExperimentState, paths: RunPaths) -> None:
     from dvc.scm import NoSCM
     from dvc.utils.studio import get_repo_url, get_subrepo_relpath
 
-    live._dvc_repo = repo = get_dvc_repo()
+    repo_state.dvc_repo = repo = get_dvc_repo()
     scm = repo.scm if repo is not None else None
     if isinstance(scm, NoSCM):
         scm = None
     if scm and not scm.no_commits:  # dvclive crashes here in a repo without commits
-        live._baseline_rev = scm.get_rev()
-    live._exp_name = get_exp_name(live._exp_name, scm, live._baseline_rev)
-    logger.info(f"Logging to experiment '{live._exp_name}'")
+        experiment.baseline_rev = scm.get_rev()
+    experiment.name = get_exp_name(experiment.name, scm, experiment.baseline_rev)
+    logger.info(f"Logging to experiment '{experiment.name}'")
     logging.getLogger("dvc").setLevel(os.getenv(env.DVCLIVE_LOGLEVEL, "WARNING").upper())
 
     if not scm:
-        _warn_no_git(live)
+        _warn_no_git(experiment)
         return
     if scm.no_commits:
-        if live._save_dvc_exp:
+        if experiment.save:
             logger.warning(
                 "Can't save experiment to an empty Git Repo."
                 "\nAdd a commit (`git commit`) to save experiments."
             )
-            live._save_dvc_exp = False
+            experiment.save = False
         return
 
-    if live._dvcyaml and (stage := find_overlapping_stage(repo, live.dvc_file)):
+    if paths.writes_dvcyaml and (stage := find_overlapping_stage(repo, paths.dvc_file)):
         logger.warning(
-            f"'{live.dvc_file}' is in outputs of stage '{stage.addressing}'."
+            f"'{paths.dvc_file}' is in outputs of stage '{stage.addressing}'."
             "\nRemove it from outputs to make DVCLive work as expected."
         )
 
-    if live._inside_dvc_pipeline:
+    if repo_state.inside_dvc_pipeline:
         return
 
-    live._subdir = get_subrepo_relpath(repo)
-    live._repo_url = get_repo_url(repo)
-    if live._save_dvc_exp:
-        vscode.mark_dvclive_only_started(live._exp_name)
-        live._include_untracked.append(os.fspath(live.dir))
+    repo_state.subdir = get_subrepo_relpath(repo)
+    repo_state.repo_url = get_repo_url(repo)
+    if experiment.save:
+        vscode.mark_dvclive_only_started(experiment.name)
+        experiment.include_untracked.append(os.fspath(paths.dir))
 
 
-def init(live: Live) -> None:
+def init(repo: RepoState, experiment: ExperimentState, paths: RunPaths) -> None:
     """Open (or create) the DVC repo and prepare saving, as dvclive's ``_init_dvc``.
 
     ``Live`` calls this only inside a Git or DVC repository, after it handled the pipeline
-    variables and the no-Git/no-commit warnings.
+    variables and the no-Git/no-commit warnings. Sets ``repo.dvc_repo``, ``subdir`` and
+    ``repo_url``, the experiment's baseline and name, and may turn ``experiment.save`` off.
     """
-    catch_dvc_errors(_init_dvc)(live)
+    catch_dvc_errors(_init_dvc)(repo, experiment, paths)
 
 
-def step_completed(live: Live) -> None:
-    """Signal VS Code that ``live.step`` is complete (``DVCLIVE_STEP_COMPLETED``)."""
-    vscode.mark_step_completed(live.step)
+def step_completed(step: int) -> None:
+    """Signal VS Code that ``step`` is complete (``DVCLIVE_STEP_COMPLETED``)."""
+    vscode.mark_step_completed(step)
 
 
-def cache(live: Live, path: str | os.PathLike[str]) -> None:
+def cache(repo: RepoState, experiment: ExperimentState, path: str | os.PathLike[str]) -> None:
     """``dvc add path``; the ``.dvc`` file and its ``.gitignore`` join the saved experiment.
 
     Inside a pipeline, a path that is already a stage output is skipped (with dvclive's
     messages). DvcExceptions are logged, not raised.
     """
-    if live._dvc_repo is None:
+    if repo.dvc_repo is None:
         logger.warning(
             f"A DVC repo is required to cache '{path}'. Skipping `dvc add {path}`."
             "\nCreate a Git repo (`git init`) to track files with DVC."
         )
         return
-    catch_dvc_errors(_cache, name="cache")(live, path)
+    catch_dvc_errors(_cache, name="cache")(repo, experiment, path)
 
 
-def _cache(live: Live, path: str | os.PathLike[str]) -> None:
-    repo = live._dvc_repo
-    if live._inside_dvc_pipeline:
+def _cache(
+    repo_state: RepoState, experiment: ExperimentState, path: str | os.PathLike[str]
+) -> None:
+    repo = repo_state.dvc_repo
+    if repo_state.inside_dvc_pipeline:
         existing_stage = find_overlapping_stage(repo, path)
         if existing_stage:
             if existing_stage.cmd:
@@ -224,9 +228,9 @@ def _cache(live: Live, path: str | os.PathLike[str]) -> None:
             )
     stages = repo.add(str(path))
     dvc_file = stages[0].addressing
-    if live._save_dvc_exp:
-        live._include_untracked.append(dvc_file)
-        live._include_untracked.append(str(Path(dvc_file).parent / ".gitignore"))
+    if experiment.save:
+        experiment.include_untracked.append(dvc_file)
+        experiment.include_untracked.append(str(Path(dvc_file).parent / ".gitignore"))
 
 
 def ensure_dir_is_tracked(directory: str, repo: Any) -> None:
@@ -244,36 +248,38 @@ def ensure_dir_is_tracked(directory: str, repo: Any) -> None:
         repo.scm.add(paths)
 
 
-def save_dvc_exp(live: Live) -> None:
+def save_dvc_exp(repo: RepoState, experiment: ExperimentState, paths: RunPaths) -> None:
     """``dvc exp save`` the workspace with the dvclive files; always drops ``DVCLIVE_ONLY``."""
-    if not live._save_dvc_exp:
+    if not experiment.save:
         vscode.mark_dvclive_only_ended()
         return
     catch_dvc_errors(_save_dvc_exp, on_finally=vscode.mark_dvclive_only_ended, name="save_dvc_exp")(
-        live
+        repo, experiment, paths
     )
 
 
-def _save_dvc_exp(live: Live) -> None:
-    if live._dvcyaml:
-        live._include_untracked.append(os.fspath(live.dvc_file))
-    live._experiment_rev = live._dvc_repo.experiments.save(
-        name=live._exp_name,
-        include_untracked=live._include_untracked,
+def _save_dvc_exp(repo: RepoState, experiment: ExperimentState, paths: RunPaths) -> None:
+    if paths.writes_dvcyaml:
+        experiment.include_untracked.append(os.fspath(paths.dvc_file))
+    experiment.rev = repo.dvc_repo.experiments.save(
+        name=experiment.name,
+        include_untracked=experiment.include_untracked,
         force=True,
-        message=live._exp_message,
+        message=experiment.message,
     )
 
 
-def on_end(live: Live) -> None:
+def on_end(
+    repo_state: RepoState, experiment: ExperimentState, paths: RunPaths, registries: Registries
+) -> None:
     """After the final sync: cache images, ``git add`` inside ``dvc exp run``, save the
     experiment, then remove the step signal file."""
-    if live._images and live._cache_images:
-        cache(live, Path(live.plots_dir) / "images")
-    repo = live._dvc_repo
-    if live._inside_dvc_exp and repo is not None:
-        catch_dvc_errors(ensure_dir_is_tracked)(os.fspath(live.dir), repo)
-        if live._dvcyaml:
-            catch_dvc_errors(repo.scm.add, name="add")(os.fspath(live.dvc_file))
-    save_dvc_exp(live)
+    if registries.images and experiment.cache_images:
+        cache(repo_state, experiment, Path(paths.plots_dir) / "images")
+    repo = repo_state.dvc_repo
+    if repo_state.inside_dvc_exp and repo is not None:
+        catch_dvc_errors(ensure_dir_is_tracked)(os.fspath(paths.dir), repo)
+        if paths.writes_dvcyaml:
+            catch_dvc_errors(repo.scm.add, name="add")(os.fspath(paths.dvc_file))
+    save_dvc_exp(repo_state, experiment, paths)
     vscode.cleanup_step_completed()

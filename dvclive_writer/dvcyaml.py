@@ -12,44 +12,44 @@ from __future__ import annotations
 import copy
 import functools
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvclive_writer.serialize import atomic_write, dumps_yaml, load_yaml
+from dvclive_writer.state import Registries, RunPaths
 from dvclive_writer.utils import is_inside, rel_path
-
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
 
 #: Where metric histories and images live below ``plots_dir``.
 METRICS_SUBFOLDER = "metrics"
 IMAGES_SUBFOLDER = "images"
 
 
-def dvcyaml_content(live: Live) -> dict[str, Any]:
-    """The entries dvclive would write for ``live`` right now.
+def dvcyaml_content(
+    paths: RunPaths, registries: Registries, *, params: bool, metrics: bool
+) -> dict[str, Any]:
+    """The entries dvclive would write for a run right now.
 
-    ``live._plots`` maps a plot name to ``(path relative to live.dir, config dict)``;
-    ``live._artifacts`` maps a name to ``{"path": ..., "type": ..., ...}``.
+    ``params``: whether the run logged params; ``metrics``: whether it logged metrics or has
+    a summary. Plots and artifacts come from ``registries``.
     """
     cwd = os.getcwd()
-    base = _relative(cwd, os.path.dirname(live.dvc_file), None)
+    base = _relative(cwd, os.path.dirname(paths.dvc_file), None)
     content: dict[str, Any] = {}
-    if live._params:
-        content["params"] = [_relative(cwd, live.params_file, base)]
-    if live._metrics or live.summary:
-        content["metrics"] = [_relative(cwd, live.metrics_file, base)]
+    if params:
+        content["params"] = [_relative(cwd, paths.params_file, base)]
+    if metrics:
+        content["metrics"] = [_relative(cwd, paths.metrics_file, base)]
     plots: list[Any] = []
-    metrics_dir = os.path.join(live.plots_dir, METRICS_SUBFOLDER)
+    metrics_dir = os.path.join(paths.plots_dir, METRICS_SUBFOLDER)
     if os.path.exists(metrics_dir):
         plots.append({_relative(cwd, metrics_dir, base): {"x": "step"}})
-    if live._images:
-        plots.append(_relative(cwd, os.path.join(live.plots_dir, IMAGES_SUBFOLDER), base))
-    for plot_path, config in live._plots.values():
-        plots.append({_relative(cwd, os.path.join(live.dir, plot_path), base): dict(config)})
+    if registries.images:
+        plots.append(_relative(cwd, os.path.join(paths.plots_dir, IMAGES_SUBFOLDER), base))
+    for plot_path, config in registries.plots.values():
+        plots.append({_relative(cwd, os.path.join(paths.dir, plot_path), base): dict(config)})
     if plots:
         content["plots"] = plots
-    if live._artifacts:
-        artifacts = copy.deepcopy(live._artifacts)
+    if registries.artifacts:
+        artifacts = copy.deepcopy(registries.artifacts)
         for artifact in artifacts.values():
             artifact["path"] = rel_path(artifact["path"], base)
         content["artifacts"] = artifacts
@@ -68,14 +68,14 @@ def _relative(cwd: str, path: str, base: str | None) -> str:
     return rel_path(absolute, base)
 
 
-def write_dvcyaml(live: Live, content: dict[str, Any]) -> None:
-    """Write ``content`` to ``live.dvc_file``: a new file, or a merge into the existing one."""
-    path = live.dvc_file
+def write_dvcyaml(paths: RunPaths, content: dict[str, Any]) -> None:
+    """Write ``content`` to ``paths.dvc_file``: a new file, or a merge into the existing one."""
+    path = paths.dvc_file
     if not os.path.exists(path):
         atomic_write(path, dumps_yaml(content).encode("utf-8"))
         return
     original = load_yaml(path, typ="rt") or {}
-    merged = merge_dvcyaml(original, content, live_dir=live.dir, dvcyaml_path=path)
+    merged = merge_dvcyaml(original, content, live_dir=paths.dir, dvcyaml_path=path)
     atomic_write(path, dumps_yaml(merged).encode("utf-8"))
 
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dvclive_writer.error import InvalidDataTypeError, InvalidImageNameError
 from dvclive_writer.logger import logger
 from dvclive_writer.serialize import temp_path_for
+from dvclive_writer.state import Registries, RunPaths
 from dvclive_writer.utils import isinstance_without_import
-
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
 
 IMAGES_SUBFOLDER = "images"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".gif", ".png")
@@ -38,9 +36,9 @@ def could_log_image(val: object) -> bool:
     return isinstance(val, str | PurePath)
 
 
-def images_dir(live: Live) -> Path:
+def images_dir(paths: RunPaths) -> Path:
     """``<dir>/plots/images``."""
-    return Path(live.plots_dir) / IMAGES_SUBFOLDER
+    return Path(paths.plots_dir) / IMAGES_SUBFOLDER
 
 
 def write_image(val: Any, path: Path) -> None:
@@ -71,8 +69,10 @@ def _check_name(name: str) -> None:
         raise InvalidImageNameError(name)
 
 
-def log_image(live: Live, name: str, val: Any) -> None:
-    """Write ``val`` to ``<dir>/plots/images/<name>`` and register it for dvc.yaml and Studio.
+def log_image(paths: RunPaths, registries: Registries, step: int, name: str, val: Any) -> str:
+    """Write ``val`` to ``<dir>/plots/images/<name>`` and register it at ``step`` for dvc.yaml.
+
+    Returns the name the image was stored under (a path's suffix is added to a bare name).
 
     Raises:
         InvalidDataTypeError: ``val`` is not an array, figure, PIL image or path.
@@ -90,11 +90,10 @@ def log_image(live: Live, name: str, val: Any) -> None:
             name = f"{name}{source_suffix}"
         with PILImage.open(val) as opened:
             _check_name(name)
-            write_image(opened, images_dir(live) / name)
+            write_image(opened, images_dir(paths) / name)
     else:
         _check_name(name)
-        write_image(val, images_dir(live) / name)
-    live._images[name] = live.step
-    if live._studio is not None:
-        live._studio.image_logged(name, live.step)
+        write_image(val, images_dir(paths) / name)
+    registries.images[name] = step
     logger.debug(f"Logged {name}: {val}")
+    return name

@@ -9,43 +9,33 @@ syncs, so every path that mutates the run's state or writes its files (the ``log
 methods, ``step``, ``make_summary``, ``make_dvcyaml``, ``sync``, ``next_step``, ``end``)
 holds one re-entrant lock per ``Live`` (a few hundred nanoseconds uncontended).
 
-Hook contract with the optional feature modules (owned by the writer-features and report
-engineers). Each hook is called only if its module exists (:func:`_feature`), at one marked
-line, with the ``Live`` as first argument:
+Feature seams: ``Live`` keeps its state in the typed parts of :mod:`dvclive_writer.state`
+and passes the parts a feature needs to the feature's module, imported in the method that
+calls it (so dvc, numpy, Pillow and scikit-learn load only when a feature is used):
 
-- ``dvc_repo.init(live)`` — in ``__init__`` after Git/DVC detection, only when a Git or DVC
-  root was found. It may set ``live._dvc_repo``, ``_baseline_rev``, ``_exp_name``,
-  ``_subdir``, ``_repo_url``, append to ``_include_untracked``, write ``DVCLIVE_ONLY``. It
-  reads ``_git_root``, ``_git_has_commits``, ``_dvc_root``, ``_save_dvc_exp`` (already
-  turned off for no Git / no commits / pipelines), ``_inside_dvc_pipeline``,
-  ``_inside_dvc_exp``, ``_dvcyaml``, ``dvc_file``. It catches dvc's own errors itself.
-- ``dvc_repo.step_completed(live)`` — in ``next_step`` after the sync, before the increment.
-- ``dvc_repo.on_end(live)`` — in ``end`` after the final sync: image caching, git adds inside
-  ``dvc exp run``, ``save_dvc_exp``, signal-file clean-up.
-- ``dvc_repo.save_dvc_exp(live)`` / ``dvc_repo.cache(live, path)`` — the public methods.
-- ``studio.init(live)`` returns a session stored in ``live._studio``; each sync calls its
-  ``enqueue_data()``, ``end()`` calls its ``finish()``.
-- ``report.make_report(live, final=..., force=...)`` — each sync while ``live._report_mode``
-  is set (``force`` from the public ``make_report()``).
-- ``monitor_system.start_monitor(live, interval, num_samples, directories_to_monitor)`` ends
-  the previous monitor and stores an object with ``end()`` in ``live._system_monitor``.
-- ``images.log_image``, ``sklearn_plots.log_sklearn_plot``, ``custom_plots.log_plot``,
-  ``artifacts.log_artifact`` — the logging methods delegate to them.
-
-Registries the feature modules fill (read by :mod:`dvclive_writer.dvcyaml`): ``_images``
-(name → image record; truthiness adds ``plots/images``), ``_plots`` (name → ``(path relative
-to live.dir, plot config dict)``, in insertion order) and ``_artifacts`` (name → ``{"path",
-"type", "desc", "labels", "meta"}`` with ``path`` as logged).
+- :mod:`~dvclive_writer.dvc_repo`: ``init`` in ``__init__`` when a Git or DVC root was found
+  (opens the DVC repo, names the experiment; fills :class:`RepoState` and
+  :class:`ExperimentState`); ``step_completed`` in ``next_step`` after the sync;
+  ``on_end`` in ``end`` after the final sync (image caching, ``git add`` inside
+  ``dvc exp run``, the experiment save); ``save_dvc_exp`` and ``cache`` for the public methods.
+- :mod:`~dvclive_writer.studio`: ``init`` returns the run's Studio session; each sync queues
+  a data event, ``end`` finishes it.
+- :mod:`dvclive_writer.report.schedule`: ``make_report`` on each sync while a report mode
+  is set.
+- :mod:`~dvclive_writer.monitor_system`: the system monitor (a thread logging through the
+  public ``log_metric``), ended before a new one starts and at ``end``.
+- :mod:`~dvclive_writer.images`, :mod:`~dvclive_writer.sklearn_plots`,
+  :mod:`~dvclive_writer.custom_plots`, :mod:`~dvclive_writer.artifacts`: the logging methods
+  delegate to them; they fill :class:`Registries`, which :mod:`~dvclive_writer.dvcyaml`
+  reads.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import glob
 import importlib
-import importlib.util
 import itertools
 import json
 import math
@@ -55,8 +45,8 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from types import ModuleType, TracebackType
-from typing import Any, Literal
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
 
 from dvclive_writer import env
 from dvclive_writer.dvcyaml import dvcyaml_content, write_dvcyaml
@@ -78,6 +68,14 @@ from dvclive_writer.serialize import (
     dumps_yaml,
     load_yaml,
 )
+from dvclive_writer.state import (
+    ExperimentState,
+    Registries,
+    ReportMode,
+    ReportState,
+    RepoState,
+    RunPaths,
+)
 from dvclive_writer.utils import (
     NumpyEncoder,
     StrPath,
@@ -87,6 +85,10 @@ from dvclive_writer.utils import (
     open_file_in_browser,
     set_in,
 )
+
+if TYPE_CHECKING:
+    from dvclive_writer.monitor_system import SystemMonitor
+    from dvclive_writer.studio import StudioSession
 
 ParamLike = int | float | str | bool | list["ParamLike"] | dict[str, "ParamLike"]
 
@@ -117,20 +119,40 @@ def _process_runs(pid: int) -> bool:
     return True
 
 
-@functools.cache
-def _feature(name: str) -> ModuleType | None:
-    """The optional module ``dvclive_writer.<name>``, or None while it does not exist."""
-    full_name = f"dvclive_writer.{name}"
-    if importlib.util.find_spec(full_name) is None:
-        return None
-    return importlib.import_module(full_name)
+def _open_report(report: ReportMode | None) -> tuple[ReportMode | None, Any]:
+    """Check the report mode; in ``notebook`` mode, open its cell (or fall back to None).
+
+    Raises:
+        InvalidReportModeError: ``report`` is not a supported mode.
+    """
+    if report not in {None, "html", "notebook", "md"}:
+        raise InvalidReportModeError(report)
+    notebook: Any = None
+    if report == "notebook":
+        if inside_notebook():
+            display = importlib.import_module("IPython.display")
+            notebook = display.display(display.Markdown(BLANK_NOTEBOOK_REPORT), display_id=True)
+        else:
+            logger.warning(
+                "Report mode 'notebook' requires to be inside a notebook. Disabling report."
+            )
+            report = None
+    logger.debug("self._report_mode=%r", report)
+    return report, notebook
 
 
-def _require_feature(name: str) -> ModuleType:
-    module = _feature(name)
-    if module is None:
-        raise NotImplementedError(f"dvclive_writer.{name} is not available")
-    return module
+def _dvc_file_of(run_dir: StrPath, dvcyaml: str | os.PathLike[str] | bool | None) -> str:
+    """``dvc_file``: True/False/None → ``<dir>/dvc.yaml``; a path must end so.
+
+    Raises:
+        InvalidDvcyamlError: ``dvcyaml`` names a file other than ``dvc.yaml``.
+    """
+    if dvcyaml is None or isinstance(dvcyaml, bool):
+        return os.path.join(run_dir, "dvc.yaml")
+    path = os.fspath(dvcyaml)
+    if os.path.basename(path) == "dvc.yaml":
+        return path
+    raise InvalidDvcyamlError
 
 
 class Live:
@@ -170,45 +192,32 @@ class Live:
         self.summary: dict[str, Any] = {}
         self._lock = threading.RLock()
 
-        self._dir: StrPath = dir
-        self._resume_arg: bool = resume
         self._resume: bool = resume or env2bool(env.DVCLIVE_RESUME)
-        self._save_dvc_exp: bool = save_dvc_exp
         self._step: int | None = None
         self._metrics: dict[str, Metric] = {}
-        self._images: dict[str, Any] = {}
         self._params: dict[str, Any] = {}
-        self._plots: dict[str, Any] = {}
-        self._artifacts: dict[str, dict[str, Any]] = {}
+        self._registries = Registries()
         self._inside_with = False
-        self._dvcyaml = dvcyaml
-        self._cache_images = cache_images
         self._open_files = new_open_files()
         self._metrics_json = ReplacedFile()
         self._dvcyaml_written: tuple[str, dict[str, Any]] | None = None
 
-        self._report_mode: str | None = report
-        self._report_notebook: Any = None
-        self._init_report()
+        report_mode, notebook = _open_report(report)
 
-        self._baseline_rev: str = os.getenv(env.DVC_EXP_BASELINE_REV, NULL_SHA)
-        self._exp_name: str | None = exp_name or os.getenv(env.DVC_EXP_NAME)
-        self._exp_message: str | None = exp_message
-        self._subdir: str | None = None
-        self._repo_url: str | None = None
-        self._experiment_rev: str | None = None
-        self._inside_dvc_exp: bool = False
-        self._inside_dvc_pipeline: bool = False
-        self._dvc_repo: Any = None
-        self._git_root: str | None = None
-        self._git_has_commits: bool = False
-        self._dvc_root: str | None = None
-        self._include_untracked: list[str] = []
-        self._dvc_file: str
+        self._experiment = ExperimentState(
+            save=save_dvc_exp,
+            baseline_rev=os.getenv(env.DVC_EXP_BASELINE_REV, NULL_SHA),
+            name=exp_name or os.getenv(env.DVC_EXP_NAME),
+            message=exp_message,
+            cache_images=cache_images,
+        )
+        self._repo = RepoState()
+        self._paths: RunPaths
         if env2bool(env.DVCLIVE_TEST):
-            self._init_test()
+            self._init_test(dir, dvcyaml)
         else:
-            self._init_dvc()
+            self._init_dvc(dir, dvcyaml)
+        self._report = ReportState(self._paths, report_mode, notebook)
 
         os.makedirs(self.dir, exist_ok=True)
 
@@ -218,96 +227,81 @@ class Live:
         else:
             self._init_cleanup()
 
-        self._studio: Any = None
-        if (studio := _feature("studio")) is not None:
-            self._studio = studio.init(self)  # HOOK studio.init
+        from dvclive_writer import studio
 
-        self._system_monitor: Any = None
+        latest_step = self.step if resume else -1
+        self._studio: StudioSession | None = studio.init(
+            self._repo, self._experiment, self._paths, latest_step
+        )
+
+        self._system_monitor: SystemMonitor | None = None
         if monitor_system:
             self.monitor_system()
 
     # -- initialisation -------------------------------------------------------------------
 
-    def _init_report(self) -> None:
-        if self._report_mode not in {None, "html", "notebook", "md"}:
-            raise InvalidReportModeError(self._report_mode)
-        if self._report_mode == "notebook":
-            if inside_notebook():
-                display = importlib.import_module("IPython.display")
-                self._report_notebook = display.display(
-                    display.Markdown(BLANK_NOTEBOOK_REPORT), display_id=True
-                )
-            else:
-                logger.warning(
-                    "Report mode 'notebook' requires to be inside a notebook. Disabling report."
-                )
-                self._report_mode = None
-        logger.debug("self._report_mode=%r", self._report_mode)
-
-    def _init_dvc_file(self) -> str:
-        """Resolve ``dvc_file``: True/False/None → ``<dir>/dvc.yaml``; a path must end so."""
-        if self._dvcyaml is None or isinstance(self._dvcyaml, bool):
-            return os.path.join(self._dir, "dvc.yaml")
-        self._dvcyaml = os.fspath(self._dvcyaml)
-        if isinstance(self._dvcyaml, str) and os.path.basename(self._dvcyaml) == "dvc.yaml":
-            return self._dvcyaml
-        raise InvalidDvcyamlError
-
-    def _init_test(self) -> None:
+    def _init_test(self, run_dir: StrPath, dvcyaml: str | os.PathLike[str] | bool | None) -> None:
         """Test mode (``DVCLIVE_TEST``): write under a fresh temporary directory, no repo."""
         dirpath = tempfile.mkdtemp()
         os.rmdir(dirpath)
-        self._dir = os.path.join(dirpath, self._dir)
-        if self._dvcyaml is None or isinstance(self._dvcyaml, bool):
-            self._dvc_file = os.path.join(self._dir, "dvc.yaml")
+        run_dir = os.path.join(dirpath, run_dir)
+        if dvcyaml is None or isinstance(dvcyaml, bool):
+            dvc_file = os.path.join(run_dir, "dvc.yaml")
         else:
-            self._dvc_file = os.path.join(dirpath, self._init_dvc_file())
-        self._save_dvc_exp = False
+            dvc_file = os.path.join(dirpath, _dvc_file_of(run_dir, dvcyaml))
+        self._paths = RunPaths(run_dir, dvc_file, writes_dvcyaml=bool(dvcyaml))
+        self._experiment.save = False
         logger.warning(
             "DVCLive testing mode enabled."
             f"Repo will be ignored and output will be written to {dirpath}."
         )
 
-    def _init_dvc(self) -> None:
+    def _init_dvc(self, run_dir: StrPath, dvcyaml: str | os.PathLike[str] | bool | None) -> None:
+        repo, experiment = self._repo, self._experiment
         if os.getenv(env.DVC_ROOT, None):
-            self._inside_dvc_pipeline = True
+            repo.inside_dvc_pipeline = True
             self._init_dvc_pipeline()
-        self._dvc_file = self._init_dvc_file()
+        self._paths = RunPaths(
+            run_dir, _dvc_file_of(run_dir, dvcyaml), writes_dvcyaml=bool(dvcyaml)
+        )
 
-        self._git_root, self._dvc_root = find_roots(os.getcwd())
-        if self._git_root is not None:
-            self._git_has_commits = git_has_commits(self._git_root)
+        repo.git_root, repo.dvc_root = find_roots(os.getcwd())
+        if repo.git_root is not None:
+            repo.git_has_commits = git_has_commits(repo.git_root)
 
-        if self._git_root is None:
-            if self._save_dvc_exp:
+        if repo.git_root is None:
+            if experiment.save:
                 logger.warning(
                     "Can't save experiment without a Git Repo."
                     "\nCreate a Git repo (`git init`) and commit (`git commit`)."
                 )
-                self._save_dvc_exp = False
-        elif not self._git_has_commits and self._save_dvc_exp:
+                experiment.save = False
+        elif not repo.git_has_commits and experiment.save:
             logger.warning(
                 "Can't save experiment to an empty Git Repo."
                 "\nAdd a commit (`git commit`) to save experiments."
             )
-            self._save_dvc_exp = False
+            experiment.save = False
 
-        if (self._git_root or self._dvc_root) and (dvc_repo := _feature("dvc_repo")):
-            dvc_repo.init(self)  # HOOK dvc_repo.init (logs "Logging to experiment ...")
+        if repo.git_root or repo.dvc_root:
+            from dvclive_writer import dvc_repo
+
+            dvc_repo.init(repo, experiment, self._paths)  # logs "Logging to experiment ..."
         else:
-            logger.info("Logging to experiment '%s'", self._exp_name)
+            logger.info("Logging to experiment '%s'", experiment.name)
 
     def _init_dvc_pipeline(self) -> None:
+        experiment = self._experiment
         if os.getenv(env.DVC_EXP_BASELINE_REV, None):
-            self._inside_dvc_exp = True
-            if self._save_dvc_exp:
+            self._repo.inside_dvc_exp = True
+            if experiment.save:
                 logger.info("Ignoring `save_dvc_exp` because `dvc exp run` is running")
-        elif self._save_dvc_exp:
+        elif experiment.save:
             logger.warning(
                 "Ignoring `save_dvc_exp` because `dvc repro` is running."
                 "\nUse `dvc exp run` to save experiment."
             )
-        self._save_dvc_exp = False
+        experiment.save = False
 
     def _init_resume(self) -> None:
         self._read_params()
@@ -358,39 +352,37 @@ class Live:
     @property
     def dir(self) -> StrPath:
         """Location of the directory to store outputs (the ``dir`` argument as given)."""
-        return self._dir
+        return self._paths.dir
 
     @property
     def params_file(self) -> str:
         """``<dir>/params.yaml``."""
-        return os.path.join(self.dir, "params.yaml")
+        return self._paths.params_file
 
     @property
     def metrics_file(self) -> str:
         """``<dir>/metrics.json``."""
-        return os.path.join(self.dir, "metrics.json")
+        return self._paths.metrics_file
 
     @property
     def dvc_file(self) -> str:
         """Path of the dvc.yaml file."""
-        return self._dvc_file
+        return self._paths.dvc_file
 
     @property
     def plots_dir(self) -> str:
         """``<dir>/plots``."""
-        return os.path.join(self.dir, "plots")
+        return self._paths.plots_dir
 
     @property
     def artifacts_dir(self) -> str:
         """``<dir>/artifacts``."""
-        return os.path.join(self.dir, "artifacts")
+        return self._paths.artifacts_dir
 
     @property
     def report_file(self) -> str | None:
         """``<dir>/report.html`` or ``<dir>/report.md`` for those modes, else None."""
-        if self._report_mode in ("html", "md"):
-            return os.path.join(self.dir, f"report.{self._report_mode}")
-        return None
+        return self._report.file
 
     @property
     def step(self) -> int:
@@ -469,12 +461,16 @@ class Live:
             params = load_yaml(self.params_file)
             self._params.update(params or {})
 
-    # -- delegated features (writer-features engineer) ------------------------------------
+    # -- delegated features ---------------------------------------------------------------
 
     def log_image(self, name: str, val: Any) -> None:
         """Save an image (array, PIL image, matplotlib figure or image path) to plots/images."""
+        from dvclive_writer import images
+
         with self._lock:
-            _require_feature("images").log_image(self, name, val)
+            name = images.log_image(self._paths, self._registries, self.step, name, val)
+            if self._studio is not None:
+                self._studio.image_logged(name, self.step)
 
     def log_sklearn_plot(
         self,
@@ -489,9 +485,21 @@ class Live:
         **kwargs: Any,
     ) -> None:
         """Compute a scikit-learn plot and save it under plots/sklearn."""
+        from dvclive_writer import sklearn_plots
+
         with self._lock:
-            _require_feature("sklearn_plots").log_sklearn_plot(
-                self, kind, labels, predictions, name, title, x_label, y_label, normalized, **kwargs
+            sklearn_plots.log_sklearn_plot(
+                self._paths,
+                self._registries,
+                kind,
+                labels,
+                predictions,
+                name,
+                title,
+                x_label,
+                y_label,
+                normalized,
+                **kwargs,
             )
 
     def log_plot(
@@ -506,10 +514,11 @@ class Live:
         y_label: str | None = None,
     ) -> None:
         """Save custom plot datapoints under plots/custom."""
+        from dvclive_writer import custom_plots
+
+        config = custom_plots.plot_config(x, y, template, title, x_label, y_label)
         with self._lock:
-            _require_feature("custom_plots").log_plot(
-                self, name, datapoints, x, y, template, title, x_label, y_label
-            )
+            custom_plots.log_plot(self._paths, self._registries, name, datapoints, config)
 
     def log_artifact(
         self,
@@ -523,14 +532,29 @@ class Live:
         cache: bool = True,
     ) -> None:
         """Track a file or directory with DVC and optionally record artifact metadata."""
+        from dvclive_writer import artifacts
+
         with self._lock:
-            _require_feature("artifacts").log_artifact(
-                self, path, copy, cache, type=type, name=name, desc=desc, labels=labels, meta=meta
+            artifacts.log_artifact(
+                self._repo,
+                self._experiment,
+                self._paths,
+                self._registries,
+                path,
+                copy,
+                cache,
+                type=type,
+                name=name,
+                desc=desc,
+                labels=labels,
+                meta=meta,
             )
 
     def cache(self, path: StrPath) -> None:
         """``dvc add`` ``path`` (needs a DVC repo)."""
-        _require_feature("dvc_repo").cache(self, path)
+        from dvclive_writer import dvc_repo
+
+        dvc_repo.cache(self._repo, self._experiment, path)
 
     def monitor_system(
         self,
@@ -539,10 +563,11 @@ class Live:
         directories_to_monitor: dict[str, str] | None = None,
     ) -> None:
         """Start (or restart) logging CPU, RAM, disk and GPU usage (default dir: ``/``)."""
-        # Ends the previous monitor and stores the new one in ``self._system_monitor``.
-        _require_feature("monitor_system").start_monitor(
-            self, interval, num_samples, directories_to_monitor
-        )
+        from dvclive_writer.monitor_system import SystemMonitor
+
+        if self._system_monitor is not None:
+            self._system_monitor.end()
+        self._system_monitor = SystemMonitor(self, interval, num_samples, directories_to_monitor)
 
     def save_dvc_exp(self) -> None:
         """Save the run as a DVC experiment (when ``save_dvc_exp`` is in effect).
@@ -550,15 +575,16 @@ class Live:
         The hidden metrics.json slots are removed first (the next sync makes new ones), so
         the experiment commit, which takes the whole directory, never holds them.
         """
-        if (dvc_repo := _feature("dvc_repo")) is not None:
-            with self._lock:
-                self._metrics_json.close()
-                dvc_repo.save_dvc_exp(self)
+        from dvclive_writer import dvc_repo
+
+        with self._lock:
+            self._metrics_json.close()
+            dvc_repo.save_dvc_exp(self._repo, self._experiment, self._paths)
 
     def post_data_to_studio(self) -> None:
         """Queue the latest data for DVC Studio (no-op while Studio is off)."""
         if self._studio is not None:
-            self._studio.enqueue_data()  # HOOK studio session: queue a data event
+            self._studio.enqueue_data(self.step)
 
     # -- summary, dvc.yaml, report, sync --------------------------------------------------
 
@@ -573,12 +599,17 @@ class Live:
     def make_dvcyaml(self) -> None:
         """Write (or merge into) ``dvc_file``; skipped when nothing changed since last time."""
         with self._lock:
-            content = dvcyaml_content(self)
+            content = dvcyaml_content(
+                self._paths,
+                self._registries,
+                params=bool(self._params),
+                metrics=bool(self._metrics or self.summary),
+            )
             path = self.dvc_file
             if self._dvcyaml_written == (path, content) and os.path.exists(path):
                 return
             try:
-                write_dvcyaml(self, content)
+                write_dvcyaml(self._paths, content)
             except YAMLFileCorruptedError as exc:
                 logger.warning("Error in make_dvcyaml: %s", exc)
                 return
@@ -592,13 +623,14 @@ class Live:
         self._make_report(final=False, force=True)
 
     def _make_report(self, final: bool, force: bool = False) -> None:
-        if self._report_mode is None:
+        report = self._report
+        if report.mode is None:
             return
-        if (report := _feature("report.schedule")) is None:
-            return
-        report.make_report(self, final=final, force=force)  # HOOK report.make_report
-        if self._report_mode == "html" and env2bool(env.DVCLIVE_OPEN):
-            open_file_in_browser(self.report_file)  # type: ignore[arg-type]
+        from dvclive_writer.report import schedule
+
+        schedule.make_report(report, final=final, force=force)
+        if report.mode == "html" and report.file is not None and env2bool(env.DVCLIVE_OPEN):
+            open_file_in_browser(report.file)
 
     def sync(self) -> None:
         """Write metrics.json, dvc.yaml (if enabled) and the report; post to Studio."""
@@ -607,7 +639,7 @@ class Live:
     def _sync(self, final: bool) -> None:
         with self._lock:
             self.make_summary()
-            if self._dvcyaml:
+            if self._paths.writes_dvcyaml:
                 self.make_dvcyaml()
             self._make_report(final=final)
             self.post_data_to_studio()
@@ -618,8 +650,10 @@ class Live:
             if self._step is None:
                 self._step = 0
             self.sync()
-            if (dvc_repo := _feature("dvc_repo")) is not None and self._may_have_dvc_root():
-                dvc_repo.step_completed(self)  # HOOK dvc_repo.step_completed
+            if self._may_have_dvc_root():
+                from dvclive_writer import dvc_repo
+
+                dvc_repo.step_completed(self.step)
             self.step += 1
 
     def end(self) -> None:
@@ -638,14 +672,16 @@ class Live:
             self._sync(final=True)
             self._open_files.close()
             self._metrics_json.close()
-        if (dvc_repo := _feature("dvc_repo")) is not None:
-            dvc_repo.on_end(self)  # HOOK dvc_repo.on_end
+        from dvclive_writer import dvc_repo
+
+        dvc_repo.on_end(self._repo, self._experiment, self._paths, self._registries)
         if self._studio is not None:
-            self._studio.finish()  # HOOK studio session: wait for posts, send "done"
+            self._studio.finish()  # waits for queued posts, then sends "done"
 
     def _may_have_dvc_root(self) -> bool:
         """False when no DVC root can exist (so the per-step signal file has no home)."""
-        return bool(self._dvc_root or self._dvc_repo is not None or os.getenv(env.DVC_ROOT))
+        repo = self._repo
+        return bool(repo.dvc_root or repo.dvc_repo is not None or os.getenv(env.DVC_ROOT))
 
     def read_step(self) -> int:
         """The ``step`` recorded in ``metrics.json`` (0 if none)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from statistics import mean
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dvclive_writer.logger import logger
 
@@ -236,16 +236,3 @@ def gpu_metrics() -> dict[str, float]:
         return metrics
     finally:
         pynvml.nvmlShutdown()
-
-
-def start_monitor(live: Live, *settings: Any) -> SystemMonitor:
-    """Stop ``live``'s current monitor, if any, and start a new one; returns it.
-
-    ``settings`` are :class:`SystemMonitor`'s (interval, num_samples, directories_to_monitor).
-    """
-    previous: Any = getattr(live, "_system_monitor", None)
-    if previous is not None:
-        previous.end()
-    monitor = SystemMonitor(live, *settings)
-    live._system_monitor = monitor
-    return monitor

@@ -10,15 +10,13 @@ imported only when a curve is computed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dvclive_writer.custom_plots import PlotEntry, plot_path, register_plot
+from dvclive_writer.custom_plots import plot_path, register_plot
 from dvclive_writer.error import InvalidPlotTypeError
 from dvclive_writer.logger import logger
 from dvclive_writer.serialize import dump_json
-
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
+from dvclive_writer.state import PlotEntry, Registries, RunPaths
 
 SKLEARN_SUBFOLDER = "sklearn"
 
@@ -164,18 +162,23 @@ def sklearn_plot_data(kind: str, labels: Any, predictions: Any, **kwargs: Any) -
 
 
 def log_sklearn_plot(
-    live: Live,
+    paths: RunPaths,
+    registries: Registries,
     kind: str,
     labels: Any,
     predictions: Any,
     name: str | None,
-    *config: Any,
+    title: str | None,
+    x_label: str | None,
+    y_label: str | None,
+    normalized: bool | None,
+    /,
     **kwargs: Any,
 ) -> None:
     """Compute a scikit-learn plot, write its JSON and register it for dvc.yaml.
 
-    ``config`` holds :func:`plot_config`'s arguments after ``kind`` (title, x_label, y_label,
-    normalized); ``kwargs`` go to the scikit-learn computation.
+    ``title``, ``x_label``, ``y_label`` and ``normalized`` go to :func:`plot_config` for a
+    new plot; ``kwargs`` go to the scikit-learn computation.
 
     As dvclive: ``name`` defaults to ``kind``; a name seen before reuses that plot whatever
     ``kind`` is; new plots are stored under the name without ``.json``.
@@ -185,15 +188,16 @@ def log_sklearn_plot(
         TypeError: ``normalized`` given for a kind other than ``confusion_matrix``.
     """
     name = name or kind
-    entry = live._plots.get(name)
+    entry = registries.plots.get(name)
     registered_kind = kind_of(entry) if entry is not None else None
     if entry is not None and registered_kind is not None:
-        kind, path = registered_kind, plot_path(live, entry)
+        kind, path = registered_kind, plot_path(paths, entry)
     else:
         if kind not in _COMPUTE:
             raise InvalidPlotTypeError(name)
+        config = plot_config(kind, title, x_label, y_label, normalized)
         path = register_plot(
-            live, name.replace(".json", ""), SKLEARN_SUBFOLDER, plot_config(kind, *config)
+            paths, registries, name.replace(".json", ""), SKLEARN_SUBFOLDER, config
         )
     dump_json(sklearn_plot_data(kind, labels, predictions, **kwargs), path)
     logger.debug(f"Logged {name}")

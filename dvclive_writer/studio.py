@@ -20,24 +20,23 @@ import os
 import queue
 import threading
 from pathlib import Path, PureWindowsPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from dvclive_writer import dvc_repo
 from dvclive_writer.logger import logger
+from dvclive_writer.state import ExperimentState, RepoState, RunPaths
 from dvclive_writer.utils import rel_path
-
-if TYPE_CHECKING:
-    from dvclive_writer.live import Live
 
 Event = Literal["start", "data", "done"]
 METRICS_SUBFOLDER = "metrics"
 
 
-def studio_config(live: Live) -> dict[str, Any]:
-    """dvc-studio-client's config for ``live`` (``{}`` when Studio is off)."""
+def studio_config(repo: RepoState) -> dict[str, Any]:
+    """dvc-studio-client's config for a run in ``repo`` (``{}`` when Studio is off)."""
     from dvc_studio_client.config import get_studio_config
 
-    repo_config = live._dvc_repo.config.get("studio") if live._dvc_repo is not None else None
+    dvc_repo = repo.dvc_repo
+    repo_config = dvc_repo.config.get("studio") if dvc_repo is not None else None
     config: dict[str, Any] = get_studio_config(dvc_studio_config=repo_config)
     return config
 
@@ -88,12 +87,24 @@ class _HistoryTail:
 class StudioSession:
     """Studio state of one ``Live``: which events to skip, what was sent, the worker queue."""
 
-    def __init__(self, live: Live, config: dict[str, Any]) -> None:
-        """Set up for ``live``; ``config`` empty means every event is skipped."""
-        self.live = live
+    def __init__(
+        self,
+        config: dict[str, Any],
+        repo: RepoState,
+        experiment: ExperimentState,
+        paths: RunPaths,
+        latest_step: int = -1,
+    ) -> None:
+        """Set up for a run; ``config`` empty means every event is skipped.
+
+        ``latest_step``: the last step Studio already has (a resumed run's step), else -1.
+        """
         self.config = config
+        self.repo = repo
+        self.experiment = experiment
+        self.paths = paths
         self.skip: set[Event] = set()
-        self.latest_step = live.step if live._resume_arg else -1
+        self.latest_step = latest_step
         self.tails: dict[str, _HistoryTail] = {}
         # Images logged but not yet posted (name -> step): a sync never walks all images.
         self.pending_images: dict[str, int] = {}
@@ -101,14 +112,14 @@ class StudioSession:
         self.queue: queue.Queue[dict[str, Any]] | None = None
         if not config:
             self.skip.update(("start", "data", "done"))
-        elif live._inside_dvc_exp:
+        elif repo.inside_dvc_exp:
             self.skip.update(("start", "done"))
 
     def adapt_path(self, path: str | os.PathLike[str]) -> str:
         """``path`` relative to the DVC root (when there is one), in POSIX form."""
         name = os.fspath(path)
-        if self.live._dvc_repo is not None:
-            name = rel_path(name, self.live._dvc_repo.root_dir)
+        if self.repo.dvc_repo is not None:
+            name = rel_path(name, self.repo.dvc_repo.root_dir)
         if os.name == "nt":
             name = PureWindowsPath(name).as_posix()
         return name
@@ -119,14 +130,13 @@ class StudioSession:
             return None
         from dvc_studio_client.post_live_metrics import post_live_metrics
 
-        live = self.live
         response: bool | None = post_live_metrics(
             event,
-            live._baseline_rev,
-            dvc_repo.ensure_exp_name(live),
+            self.experiment.baseline_rev,
+            dvc_repo.ensure_exp_name(self.experiment),
             "dvclive",
             dvc_studio_config=self.config,
-            studio_repo_url=live._repo_url,
+            studio_repo_url=self.repo.repo_url,
             **kwargs,
         )
         if not response:
@@ -146,27 +156,27 @@ class StudioSession:
     def start(self) -> None:
         """The ``start`` event, with the experiment message and subdir when set."""
         kwargs: dict[str, Any] = {}
-        if self.live._exp_message:
-            kwargs["message"] = self.live._exp_message
-        if self.live._subdir:
-            kwargs["subdir"] = self.live._subdir
+        if self.experiment.message:
+            kwargs["message"] = self.experiment.message
+        if self.repo.subdir:
+            kwargs["subdir"] = self.repo.subdir
         self.post("start", **kwargs)
 
-    def snapshot(self) -> dict[str, Any]:
-        """Everything one ``data`` event needs, read now (in the caller's thread)."""
-        live = self.live
+    def snapshot(self, step: int) -> dict[str, Any]:
+        """Everything one ``data`` event at ``step`` needs, read now (in the caller's thread)."""
+        paths = self.paths
         from ruamel.yaml import YAML
 
         params: Any = {}
-        if os.path.isfile(live.params_file):
-            with open(live.params_file, encoding="utf-8") as fobj:
+        if os.path.isfile(paths.params_file):
+            with open(paths.params_file, encoding="utf-8") as fobj:
                 params = YAML(typ="safe").load(fobj.read()) or {}
-        with open(live.metrics_file, encoding="utf-8") as fobj:
+        with open(paths.metrics_file, encoding="utf-8") as fobj:
             import json
 
             metrics = json.load(fobj)
         plots: dict[str, tuple[int, list[dict[str, str]]]] = {}
-        metrics_dir = Path(live.plots_dir) / METRICS_SUBFOLDER
+        metrics_dir = Path(paths.plots_dir) / METRICS_SUBFOLDER
         if metrics_dir.is_dir():
             for suffix in (".csv", ".tsv"):
                 for tsv in metrics_dir.rglob(f"*{suffix}"):
@@ -178,7 +188,7 @@ class StudioSession:
         with self.lock:
             images = dict(self.pending_images)
         return {
-            "step": live.step,
+            "step": step,
             "params": params,
             "metrics": metrics,
             "plots": plots,
@@ -196,7 +206,7 @@ class StudioSession:
             unsent = [dict(r) for r in rows[skip:]]
             sent[key] = (first + skip, len(unsent))
             plots[self.adapt_path(key)] = {"data": _cast_to_numbers(unsent)}
-        images_dir = Path(self.live.plots_dir) / "images"
+        images_dir = Path(self.paths.plots_dir) / "images"
         for name, step in data["images"].items():
             if step > self.latest_step:
                 image = images_dir / name
@@ -206,8 +216,8 @@ class StudioSession:
         response = self.post(
             "data",
             step=data["step"],
-            metrics={self.adapt_path(self.live.metrics_file): {"data": data["metrics"]}},
-            params={self.adapt_path(self.live.params_file): data["params"]},
+            metrics={self.adapt_path(self.paths.metrics_file): {"data": data["metrics"]}},
+            params={self.adapt_path(self.paths.params_file): data["params"]},
             plots=plots,
         )
         if response:
@@ -219,14 +229,14 @@ class StudioSession:
                         del self.pending_images[name]
             self.latest_step = data["step"]
 
-    def enqueue_data(self) -> None:
-        """Snapshot now and hand the ``data`` event to the daemon worker."""
+    def enqueue_data(self, step: int) -> None:
+        """Snapshot ``step`` now and hand the ``data`` event to the daemon worker."""
         if "data" in self.skip:
             return
         if self.queue is None:
             self.queue = queue.Queue()
             threading.Thread(target=self._worker, name="dvclive-studio", daemon=True).start()
-        self.queue.put(self.snapshot())
+        self.queue.put(self.snapshot(step))
 
     def _worker(self) -> None:
         assert self.queue is not None
@@ -247,13 +257,15 @@ class StudioSession:
         if self.queue is not None:
             self.queue.join()
         kwargs: dict[str, Any] = {}
-        if self.live._experiment_rev:
-            kwargs["experiment_rev"] = self.live._experiment_rev
+        if self.experiment.rev:
+            kwargs["experiment_rev"] = self.experiment.rev
         self.post("done", **kwargs)
 
 
-def init(live: Live) -> StudioSession:
-    """Create ``live``'s Studio session and post ``start`` when Studio is enabled."""
-    session = StudioSession(live, studio_config(live))
+def init(
+    repo: RepoState, experiment: ExperimentState, paths: RunPaths, latest_step: int = -1
+) -> StudioSession:
+    """Create a run's Studio session and post ``start`` when Studio is enabled."""
+    session = StudioSession(studio_config(repo), repo, experiment, paths, latest_step)
     session.start()
     return session

@@ -9,7 +9,7 @@ per-file warnings. A human table by default (plain when not a terminal), JSON wi
 JSON structure (stable; non-finite numbers are written as the strings ``"nan"``,
 ``"inf"`` and ``"-inf"``, as dvclive does; times are epoch seconds or ``null``)::
 
-    {"runs": [{"name": str, "path": str, "status": "waiting|running|stalled|finished",
+    {"version": 1, "runs": [{"name": str, "path": str, "status": "waiting|running|stalled|finished",
                "started": float|null, "last_write": float|null,
                "metrics": [{"name", "path", "count", "last_step", "last", "min", "max"}],
                "params": {...}, "summary": {...},
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+LS_VERSION = 1
+"""Schema version of ``ls --json`` (bumped only when a field is removed or changes meaning)."""
+
 _STATUS_STYLES = {
     RunStatus.RUNNING: "bold green",
     RunStatus.STALLED: "bold yellow",
@@ -67,7 +70,7 @@ def ls(path: str, as_json: bool) -> None:
         raise InputError(str(error)) from None
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
-        payload = {"runs": [run_to_dict(run) for run in runs]}
+        payload = {"version": LS_VERSION, "runs": [run_to_dict(run) for run in runs]}
         click.echo(json.dumps(payload, indent=2, default=str, allow_nan=False))
     else:
         _print_human(runs)

@@ -26,6 +26,7 @@ from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
 from dvclive_tui.commands.errors import InputError
+from dvclive_tui.monitor.rules import Rule
 from dvclive_writer.plotting.ticks import format_duration, format_value
 from dvclive_writer.read.discovery import RunPathError, resolve_runs
 from dvclive_writer.read.model import Run, RunStatus
@@ -58,12 +59,27 @@ _STATUS_MARK = {
     default=None,
     help="Output width in columns (default: the terminal's, or 100 when piped).",
 )
-def snap(path: str, width: int | None) -> None:
+@click.option(
+    "--check",
+    "checks",
+    multiple=True,
+    metavar="RULE",
+    help="Exit 1 when RULE holds on a run's current state (repeatable): "
+    "'eval/loss > 2', 'plateau(val/acc, 500)', 'nan'.",
+)
+def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
     """Print the dashboard of a run once: charts, tables, plots and images.
 
     PATH is a dvclive directory or a folder to search for them (default: the current
     directory); every run found is printed.
+
+    With --check, each RULE is evaluated on every run's current state (newest values) and
+    one line per run it fires on is printed after the dashboards; the exit status is 1
+    when any rule fired, 0 when none did, 2 for a bad rule or a name no run has.
     """
+    from dvclive_tui.commands.watch import check_rules
+
+    rules = check_rules(checks)
     try:
         run_dirs = resolve_runs(path)
     except RunPathError as error:
@@ -83,10 +99,45 @@ def snap(path: str, width: int | None) -> None:
         markup=False,
         legacy_windows=False,
     )
-    for index, run_dir in enumerate(run_dirs):
+    runs = [load_run(run_dir) for run_dir in run_dirs]
+    if rules:
+        from dvclive_tui.monitor.engine import unknown_names
+
+        for rule, names in unknown_names(rules, runs):
+            shown = ", ".join(repr(strip_controls(name)) for name in names)
+            raise InputError(f"rule {strip_controls(rule.text)!r}: no run has {shown}")
+    for index, run in enumerate(runs):
         if index:
             console.print()
-        print_run(console, load_run(run_dir), width)
+        print_run(console, run, width)
+    return print_checks(console, runs, rules, width) if rules else 0
+
+
+def print_checks(console: Console, runs: list[Run], rules: list[Rule], width: int) -> int:
+    """Evaluate ``rules`` on the runs' current state, print the verdict; 1 if any fired."""
+    from dvclive_tui.monitor.engine import check_state
+
+    events = check_state(runs, rules)
+    console.print()
+    for event in events:
+        console.print(_line(f"✗ {event.run}: {event.message}", width, "bold red"))
+    fired = {event.rule for event in events}
+    runs_hit = {event.path for event in events}
+    rules_word = "rule" if len(rules) == 1 else "rules"
+    runs_word = "run" if len(runs) == 1 else "runs"
+    if events:
+        summary = (
+            f"checks failed: {len(fired)} of {len(rules)} {rules_word} fired "
+            f"on {len(runs_hit)} of {len(runs)} {runs_word}"
+        )
+        console.print(_line(summary, width, "bold red"))
+        return 1
+    console.print(
+        _line(
+            f"checks passed: {len(rules)} {rules_word} on {len(runs)} {runs_word}", width, "green"
+        )
+    )
+    return 0
 
 
 def print_run(console: Console, run: Run, width: int, *, now: float | None = None) -> None:

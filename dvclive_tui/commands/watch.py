@@ -1,20 +1,32 @@
-"""``dvclive-tui watch [PATH ...]``: the live terminal dashboard."""
+"""``dvclive-tui watch [PATH ...]``: the live terminal dashboard, or headless alerts.
+
+``--headless`` prints one JSON line per alert event on stdout instead of drawing (schema in
+:mod:`dvclive_tui.monitor.events`), runs ``--on-alert CMD`` for each event and stops cleanly
+on SIGINT / SIGTERM (exit status 0). ``--resume`` / ``-c`` restores the session saved for
+the same watched paths (:mod:`dvclive_tui.monitor.session`).
+"""
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
 from dvclive_tui.commands.errors import InputError
+from dvclive_tui.monitor.rules import Rule, RuleError, parse_rules
+from dvclive_tui.monitor.session import SessionState, SessionStore
 from dvclive_tui.settings import (
     COLOR_SYSTEMS,
     DEFAULT_INTERVAL,
     DEFAULT_THEME,
     MAX_INTERVAL,
     MIN_INTERVAL,
+    NOTIFY_MODES,
     Settings,
 )
 
@@ -45,13 +57,86 @@ def check_theme(theme: str) -> None:
         raise click.BadParameter(f"unknown theme {theme!r} (one of: {known})", param_hint="--theme")
 
 
-def run_dashboard(settings: Settings) -> None:
-    """Run the dashboard until the user quits."""
+@dataclass(frozen=True)
+class SessionStart:
+    """The session of the watched paths: where it is saved and what ``--resume`` restored."""
+
+    store: SessionStore
+    restored: SessionState | None = None
+
+
+def run_dashboard(settings: Settings, session: SessionStart | None = None) -> None:
+    """Run the dashboard until the user quits.
+
+    With a restored session, what :class:`Settings` can carry (charts per page) is applied
+    here; the App restores the rest from ``session.restored`` and saves to ``session.store``.
+    """
     prepare_environment(settings.color_system)
     check_theme(settings.theme)
     from dvclive_tui.app.watch.app import WatchApp
 
+    if session is not None and session.restored is not None:
+        per_page = session.restored.charts_per_page
+        if 1 <= per_page <= 9:
+            settings = replace(settings, charts_per_page=per_page)
     WatchApp(settings).run()
+
+
+def load_session(paths: Sequence[Path], *, resume: bool) -> SessionStart:
+    """The session store of ``paths``, with the saved state when ``resume`` (a corrupt or
+    newer file is ignored with one warning on stderr; none saved: one note)."""
+    store = SessionStore(paths)
+    restored = store.load(warn=warn) if resume else None
+    if resume and restored is None and not store.path.exists():
+        click.echo("dvclive-tui: no saved session for these paths; starting afresh", err=True)
+    return SessionStart(store, restored)
+
+
+def check_rules(texts: Sequence[str]) -> list[Rule]:
+    """Parse ``--rule`` / ``--check`` values; a bad one is a one-line usage error."""
+    try:
+        return parse_rules(tuple(texts))
+    except RuleError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def warn(message: str) -> None:
+    """One ``dvclive-tui: warning: ...`` line on stderr."""
+    click.echo(f"dvclive-tui: warning: {message}", err=True)
+
+
+def run_headless(
+    paths: Sequence[Path],
+    rules: Sequence[Rule],
+    *,
+    interval: float,
+    on_alert: str | None,
+    skip_existing: bool,
+) -> None:
+    """Print alert events as JSON lines until SIGINT or SIGTERM."""
+    from dvclive_tui.monitor.engine import AlertEngine
+    from dvclive_tui.monitor.headless import HeadlessMonitor, JsonLines, Sink, stop_on_signals
+    from dvclive_tui.monitor.hooks import AlertCommand
+    from dvclive_tui.monitor.watcher import RunWatcher
+
+    hook = AlertCommand(on_alert, warn=warn) if on_alert else None
+    sinks: list[Sink] = [JsonLines(sys.stdout)]
+    if hook is not None:
+        sinks.append(hook)
+    monitor = HeadlessMonitor(
+        RunWatcher(paths), AlertEngine(rules), sinks, warn=warn, skip_existing=skip_existing
+    )
+    stop = threading.Event()
+    try:
+        with stop_on_signals(stop):
+            monitor.run(interval, stop)
+    except BrokenPipeError:
+        # The reader went away (``| head -1``): stop quietly, as a filter does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        if hook is not None:
+            hook.close()
 
 
 interval_option = click.option(
@@ -77,9 +162,69 @@ theme_option = click.option(
 @interval_option
 @color_system_option
 @theme_option
-def watch(paths: tuple[Path, ...], interval: float, color_system: str | None, theme: str) -> None:
+@click.option(
+    "--headless",
+    is_flag=True,
+    help="No screen: print one JSON line per alert event (NaN/inf, stalled, finished, rules).",
+)
+@click.option(
+    "--rule",
+    "rule_texts",
+    multiple=True,
+    metavar="RULE",
+    help="Alert rule (repeatable): 'eval/loss > 2', 'plateau(val/acc, 500)', 'nan'.",
+)
+@click.option(
+    "--on-alert",
+    metavar="CMD",
+    default=None,
+    help="With --headless: run CMD with /bin/sh for each event (event in DVCLIVE_TUI_* vars).",
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="With --headless: take what holds when a run is first seen as known.",
+)
+@click.option(
+    "--notify",
+    type=click.Choice(NOTIFY_MODES),
+    default="off",
+    show_default=True,
+    help="Dashboard alerts through the terminal: bell, OSC 9 / OSC 777 notifications.",
+)
+@click.option("-c", "--resume", is_flag=True, help="Restore the session saved for these paths.")
+def watch(
+    paths: tuple[Path, ...],
+    interval: float,
+    color_system: str | None,
+    theme: str,
+    headless: bool,
+    rule_texts: tuple[str, ...],
+    on_alert: str | None,
+    skip_existing: bool,
+    notify: str,
+    resume: bool,
+) -> None:
     """PATHS are dvclive directories or folders to discover them in (default: here)."""
+    chosen = check_paths(paths)
+    rules = check_rules(rule_texts)
+    if not headless and (on_alert is not None or skip_existing):
+        flag = "--on-alert" if on_alert is not None else "--skip-existing"
+        raise click.UsageError(f"{flag} needs --headless")
+    if headless:
+        if resume:
+            raise click.UsageError("--resume restores the dashboard; it has no --headless use")
+        run_headless(
+            chosen, rules, interval=interval, on_alert=on_alert, skip_existing=skip_existing
+        )
+        return
+    session = load_session(chosen, resume=resume)
     settings = Settings(
-        paths=check_paths(paths), interval=interval, theme=theme, color_system=color_system
+        paths=chosen,
+        interval=interval,
+        theme=theme,
+        color_system=color_system,
+        rules=tuple(rule.text for rule in rules),
+        notify=notify,
     )
-    run_dashboard(settings)
+    run_dashboard(settings, session)

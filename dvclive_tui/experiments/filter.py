@@ -63,7 +63,37 @@ class Filter:
             return _glob_match(exp.label, self._glob) or _glob_match(exp.rev, self._glob)
         if self._tree is None:
             return True
-        return bool(_Evaluator(exp, columns, self._aliases).eval(self._tree))
+        lookup = _ExperimentLookup(exp, columns)
+        return bool(Evaluator(lookup, self._aliases).eval(self._tree))
+
+    @property
+    def names(self) -> list[str]:
+        """The names the expression reads, in order of appearance (backquoted ones unquoted)."""
+        if self._tree is None:
+            return []
+        found: list[str] = []
+        stack: list[ast.AST] = [self._tree]
+        while stack:
+            node = stack.pop()
+            dotted = _dotted(node) if isinstance(node, ast.expr) else None
+            if dotted is None:
+                stack.extend(reversed(list(ast.iter_child_nodes(node))))
+                continue
+            name = self._aliases.get(dotted, dotted)
+            if name not in found:
+                found.append(name)
+        return found
+
+    def evaluate(self, lookup: Callable[[str], Any]) -> bool:
+        """Evaluate the expression with ``lookup`` resolving names (:data:`MISSING` if unknown).
+
+        A bare glob (``exp-*``) matches the value of the name ``name``.
+        """
+        if self._glob is not None:
+            return _glob_match(lookup("name"), self._glob)
+        if self._tree is None:
+            return True
+        return bool(Evaluator(lookup, self._aliases).eval(self._tree))
 
 
 def _glob_match(text: Any, pattern: str) -> bool:
@@ -176,14 +206,14 @@ def resolve_column(name: str, columns: Sequence[Column]) -> list[Column]:
     return []
 
 
-class _Evaluator:
-    def __init__(self, exp: Experiment, columns: Sequence[Column], aliases: dict[str, str]):
+class _ExperimentLookup:
+    """Filter names resolved against one experiment's base fields and table columns."""
+
+    def __init__(self, exp: Experiment, columns: Sequence[Column]) -> None:
         self.exp = exp
         self.columns = columns
-        self.aliases = aliases
 
-    def value(self, name: str) -> Any:
-        name = self.aliases.get(name, name)
+    def __call__(self, name: str) -> Any:
         if name in _BASE_NAMES:
             if name == "name":
                 return self.exp.label
@@ -200,7 +230,23 @@ class _Evaluator:
                 return found.value
         return MISSING
 
+
+class Evaluator:
+    """Evaluates a validated filter tree; ``lookup`` says what a name is worth.
+
+    Comparisons with :data:`MISSING` or mismatched types are false, never errors.
+    """
+
+    def __init__(self, lookup: Callable[[str], Any], aliases: dict[str, str]) -> None:
+        self.lookup = lookup
+        self.aliases = aliases
+
+    def value(self, name: str) -> Any:
+        """The value of a (possibly backquote-aliased) name."""
+        return self.lookup(self.aliases.get(name, name))
+
     def eval(self, node: ast.expr) -> Any:
+        """The value of ``node`` (a bool for comparisons and boolean operators)."""
         if isinstance(node, ast.BoolOp):
             results = (bool(self.eval(value)) for value in node.values)
             return all(results) if isinstance(node.op, ast.And) else any(results)

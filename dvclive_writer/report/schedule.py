@@ -1,6 +1,7 @@
-"""The ``Live`` report hook: rate-limited regeneration of ``report.html`` / ``report.md``.
+"""Report scheduling for ``Live``: rate-limited regeneration of ``report.html`` / ``report.md``.
 
-``Live`` calls :func:`make_report` on every sync while its report mode is set. During
+``Live`` calls :func:`make_report` with its :class:`~dvclive_writer.state.ReportState` on
+every sync while its report mode is set; the state holds the run's scheduler. During
 training the report is rebuilt at most once per :data:`MIN_INTERVAL_S`, or less often when a
 build is slow (:data:`OVERHEAD_FACTOR`), and those rebuilds run in a background thread, so
 ``next_step()`` never waits for one: one build at a time, and a sync that falls due while
@@ -25,15 +26,15 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple
 
 from dvclive_writer import env
 from dvclive_writer.logger import logger
+from dvclive_writer.state import ReportMode, ReportState
 from dvclive_writer.utils import env2bool
 
 if TYPE_CHECKING:
-    from dvclive_writer.live import Live
-    from dvclive_writer.report.builder import Mode, ReportBuilder
+    from dvclive_writer.report.builder import ReportBuilder
 
 #: Minimum seconds between two regenerations during training.
 MIN_INTERVAL_S = 5.0
@@ -42,31 +43,30 @@ MIN_INTERVAL_S = 5.0
 #: (at most 5% of the training time goes to the report, however large the run).
 OVERHEAD_FACTOR = 20.0
 
-_ATTRIBUTE = "_report_scheduler"
 _THREAD_NAME = "dvclive-report"
 
 
 class Target(NamedTuple):
     """What a build writes: the mode, the run directory and the report file (absolute)."""
 
-    mode: Mode
+    mode: ReportMode
     run_dir: str
     output: str | None
 
 
 class ReportScheduler:
-    """Decides when a ``Live``'s report is rebuilt, and builds it (in the background
+    """Decides when a run's report is rebuilt, and builds it (in the background
     during training, in the caller at ``end()`` and on explicit requests)."""
 
     def __init__(
         self,
-        live: Live,
+        report: ReportState,
         *,
         clock: Callable[[], float] = time.monotonic,
         min_interval: float = MIN_INTERVAL_S,
         background: bool = True,
     ) -> None:
-        self.live = live
+        self.report = report
         self.clock = clock
         self.min_interval = min_interval
         self.background = background
@@ -97,16 +97,16 @@ class ReportScheduler:
 
     def update(self, *, final: bool = False, force: bool = False) -> None:
         """Rebuild if due (``final``/``force`` always rebuild, and before returning)."""
-        mode = self.live._report_mode
+        mode = self.report.mode
         if mode is None:
             return
         if os.getpid() != self._pid:
             self._start_threading()
         # Absolute now: the training script may change directory before a build runs.
-        output = self.live.report_file
+        output = self.report.file
         target = Target(
-            cast("Mode", mode),
-            os.path.abspath(self.live.dir),
+            mode,
+            os.path.abspath(self.report.paths.dir),
             os.path.abspath(output) if output else None,
         )
         if final or force or not self._in_background(mode):
@@ -163,9 +163,10 @@ class ReportScheduler:
         with self._building:
             builder = self._get_builder(target)
             text = builder.build(live=not final)
-            if target.mode == "notebook" and self.live._report_notebook is not None:
+            notebook = self.report.notebook
+            if target.mode == "notebook" and notebook is not None:
                 display = importlib.import_module("IPython.display")
-                self.live._report_notebook.update(display.Markdown(text))
+                notebook.update(display.Markdown(text))
             took = self.clock() - start
             with self._state:
                 # Keep report building under 1/OVERHEAD_FACTOR of training time.
@@ -184,33 +185,31 @@ class ReportScheduler:
 
 
 def attach(
-    live: Live,
+    report: ReportState,
     *,
     clock: Callable[[], float] = time.monotonic,
     min_interval: float = MIN_INTERVAL_S,
     background: bool = True,
 ) -> ReportScheduler:
-    """Give ``live`` a scheduler with these settings (replacing any previous one)."""
-    previous = getattr(live, _ATTRIBUTE, None)
-    if isinstance(previous, ReportScheduler):
-        previous.wait()
-    scheduler = ReportScheduler(live, clock=clock, min_interval=min_interval, background=background)
-    setattr(live, _ATTRIBUTE, scheduler)
+    """Give a run's report a scheduler with these settings (replacing any previous one)."""
+    if report.scheduler is not None:
+        report.scheduler.wait()
+    scheduler = ReportScheduler(
+        report, clock=clock, min_interval=min_interval, background=background
+    )
+    report.scheduler = scheduler
     return scheduler
 
 
-def scheduler_of(live: Live) -> ReportScheduler:
-    """``live``'s scheduler, created on first use."""
-    scheduler = getattr(live, _ATTRIBUTE, None)
-    if not isinstance(scheduler, ReportScheduler):
-        scheduler = attach(live)
-    return scheduler
+def scheduler_of(report: ReportState) -> ReportScheduler:
+    """The report's scheduler, created on first use."""
+    return report.scheduler if report.scheduler is not None else attach(report)
 
 
-def make_report(live: Live, final: bool = False, force: bool = False) -> None:
-    """The hook called by ``Live`` on each sync (``final`` at ``end()``)."""
+def make_report(report: ReportState, final: bool = False, force: bool = False) -> None:
+    """Called by ``Live`` on each sync (``final`` at ``end()``)."""
     try:
-        scheduler_of(live).update(final=final, force=force)
+        scheduler_of(report).update(final=final, force=force)
     except Exception as error:  # a report problem must never stop training
         logger.warning("Error in make_report: %s", error)
         logger.debug("make_report failed", exc_info=True)

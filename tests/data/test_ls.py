@@ -31,7 +31,7 @@ def test_json_lists_everything_with_stats(inner_layout_run: Path) -> None:
     payload = json.loads(result.output)
     (run,) = payload["runs"]
     # The documented structure (dvclive_tui/commands/ls.py), key for key: scripts rely on it.
-    assert set(payload) == {"runs"}
+    assert set(payload) == {"version", "runs"} and payload["version"] == 1
     assert set(run) == {
         "name", "path", "status", "started", "last_write", "metrics", "params", "summary",
         "images", "plots", "warnings",

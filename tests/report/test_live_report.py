@@ -31,7 +31,7 @@ class FakeClock:
 
 def built(live: Live) -> None:
     """Wait for the background build started by the last sync (if any)."""
-    assert scheduler_of(live).wait(timeout=60)
+    assert scheduler_of(live._report).wait(timeout=60)
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_default_is_html_with_refresh_only_while_live(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
-    attach(live, min_interval=0)  # no wait for the first rebuild
+    attach(live._report, min_interval=0)  # no wait for the first rebuild
     live.log_param("lr", 0.1)
     live.log_metric("loss", 1.0)
     live.next_step()
@@ -63,7 +63,7 @@ def test_default_is_html_with_refresh_only_while_live(workdir: Path) -> None:
 
 def test_context_manager_end_drops_refresh(workdir: Path) -> None:
     with Live(save_dvc_exp=False) as live:
-        attach(live, min_interval=0)
+        attach(live._report, min_interval=0)
         for step in range(3):
             live.log_metric("acc", step / 10)
             live.next_step()
@@ -75,7 +75,7 @@ def test_context_manager_end_drops_refresh(workdir: Path) -> None:
 def test_regeneration_is_rate_limited(workdir: Path) -> None:
     clock = FakeClock()
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, clock=clock)
+    scheduler = attach(live._report, clock=clock)
     report = workdir / "dvclive/report.html"
     for step in range(100):  # 100 steps, 0.1 s apart: 9.9 s of training
         live.log_metric("loss", 1 / (step + 1))
@@ -101,7 +101,7 @@ def test_regeneration_is_rate_limited(workdir: Path) -> None:
 
 def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, clock=FakeClock(), min_interval=0)
+    scheduler = attach(live._report, clock=FakeClock(), min_interval=0)
     live.log_metric("loss", 1.0)
     live.next_step()
     built(live)
@@ -123,7 +123,7 @@ def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
 
 def test_write_is_atomic(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
-    attach(live, min_interval=0)
+    attach(live._report, min_interval=0)
     live.log_metric("loss", 1.0)
     live.next_step()
     built(live)
@@ -172,13 +172,13 @@ import json, sys
 from dvclive_writer import Live
 from dvclive_writer.report.schedule import attach, scheduler_of
 live = Live(save_dvc_exp=False)
-attach(live, min_interval=0)
+attach(live._report, min_interval=0)
 live.log_metric("a", 1.0)
 heavy = ("dvclive_writer.report.builder", "dvclive_writer.report.html", "dvclive_writer.read",
          "dvclive_tui", "numpy", "dvc_render", "PIL", "matplotlib", "textual")
 before = sorted(m for m in sys.modules if m.startswith(heavy))
 live.next_step()
-scheduler_of(live).wait()
+scheduler_of(live._report).wait()
 after = sorted(m for m in sys.modules if m.startswith(heavy))
 print(json.dumps([before, after]))
 """
@@ -213,7 +213,7 @@ def test_slow_builds_space_out_the_next_ones(workdir: Path) -> None:
         return next(readings)
 
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, clock=clock)
+    scheduler = attach(live._report, clock=clock)
     outcomes = []
     for _ in range(5):
         live.log_metric("loss", 1.0)
@@ -229,7 +229,7 @@ def test_slow_builds_space_out_the_next_ones(workdir: Path) -> None:
 
 def test_next_step_never_waits_for_a_build(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, min_interval=0)
+    scheduler = attach(live._report, min_interval=0)
     report = workdir / "dvclive/report.html"
     with scheduler._building:  # a (long) build is in progress
         for value in (1.0, 0.5, 0.25):
@@ -248,7 +248,7 @@ def test_next_step_never_waits_for_a_build(workdir: Path) -> None:
 
 def test_end_waits_for_the_running_build_then_writes_the_final_report(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, min_interval=0)
+    scheduler = attach(live._report, min_interval=0)
     report = workdir / "dvclive/report.html"
     live.log_metric("loss", 1.0)
     with scheduler._building:
@@ -268,7 +268,7 @@ def test_a_failing_background_build_is_logged_not_raised(
 ) -> None:
     live = Live(save_dvc_exp=False)
     (workdir / "dvclive/report.html").mkdir(parents=True)  # cannot be replaced by a file
-    scheduler = attach(live, min_interval=0)
+    scheduler = attach(live._report, min_interval=0)
     with caplog.at_level(logging.WARNING, logger="dvclive_writer"):
         for step in range(3):
             live.log_metric("loss", float(step))
@@ -286,7 +286,7 @@ def test_a_build_started_before_a_chdir_writes_into_the_run(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = Live(save_dvc_exp=False)  # dir="dvclive", relative to the working directory
-    scheduler = attach(live, min_interval=0)
+    scheduler = attach(live._report, min_interval=0)
     live.log_metric("loss", 1.0)
     elsewhere = workdir / "elsewhere"
     elsewhere.mkdir()
@@ -301,7 +301,7 @@ def test_a_build_started_before_a_chdir_writes_into_the_run(
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_child_forked_during_a_build_can_still_report(workdir: Path) -> None:
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, min_interval=0)
+    scheduler = attach(live._report, min_interval=0)
     live.log_metric("loss", 1.0)
     with scheduler._building:  # the parent's build is running when the child is forked
         live.next_step()
@@ -321,7 +321,7 @@ def test_a_child_forked_during_a_build_can_still_report(workdir: Path) -> None:
 def test_first_rebuild_waits_one_interval_after_start(workdir: Path) -> None:
     clock = FakeClock()
     live = Live(save_dvc_exp=False)
-    scheduler = attach(live, clock=clock)
+    scheduler = attach(live._report, clock=clock)
     live.log_metric("loss", 1.0)
     live.next_step()
     built(live)

@@ -10,6 +10,7 @@ import pytest
 
 from dvclive_tui.monitor.alerts import AlertTracker
 from dvclive_tui.monitor.run_stats import StepRate, current_step, elapsed, timestamp_rate
+from dvclive_tui.monitor.schedule import Cadence
 from dvclive_tui.monitor.watcher import RunWatcher, display_name, merge_changes
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import (
@@ -48,7 +49,9 @@ def test_watcher_polls_and_hands_changes_over_once(tmp_path: Path, clock: Clock)
 
 def test_watcher_finds_new_runs_at_the_heartbeat(tmp_path: Path, clock: Clock) -> None:
     write_run(tmp_path / "a" / "dvclive", steps=2)
-    watcher = RunWatcher([tmp_path], clock=clock, heartbeat=3600)
+    watcher = RunWatcher(
+        [tmp_path], clock=clock, heartbeat=3600, cadence=Cadence(discover_every=3600)
+    )
     watcher.poll()
     write_run(tmp_path / "b" / "dvclive", steps=2)
     watcher.poll()

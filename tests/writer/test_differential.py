@@ -325,5 +325,5 @@ def test_test_mode_writes_to_a_temporary_directory(
         assert Path(live.dvc_file).is_file() == bool(dvcyaml)
         live.make_dvcyaml()
         assert Path(live.dvc_file).is_file()
-        assert live._save_dvc_exp is False
+        assert live._experiment.save is False
     assert list(tmp_path.iterdir()) == []

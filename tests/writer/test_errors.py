@@ -210,7 +210,7 @@ def test_notebook_report_outside_jupyter_is_disabled(
     monkeypatch.chdir(tmp_path)
     with caplog.at_level(logging.WARNING, logger="dvclive_writer"):
         live = Live(report="notebook", save_dvc_exp=False)
-    assert live._report_mode is None
+    assert live._report.mode is None
     assert live.report_file is None
     assert "Report mode 'notebook' requires to be inside a notebook." in caplog.text
 

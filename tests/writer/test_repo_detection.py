@@ -27,7 +27,7 @@ def warnings_of_both(
     ):
         theirs = dvclive.Live(report=None)
         ours = dvclive_writer.Live(report=None)
-    assert theirs._save_dvc_exp is ours._save_dvc_exp is False
+    assert theirs._save_dvc_exp is ours._experiment.save is False
     return messages(caplog, "dvclive"), messages(caplog, "dvclive_writer"), ours
 
 
@@ -45,7 +45,7 @@ def test_outside_git(
     )
     assert expected in theirs
     assert expected in ours
-    assert live._git_root is None
+    assert live._repo.git_root is None
 
 
 def test_git_repo_without_commits(
@@ -61,9 +61,9 @@ def test_git_repo_without_commits(
         "\nAdd a commit (`git commit`) to save experiments."
     )
     assert messages(caplog, "dvclive_writer").count(expected) == 1
-    assert live._save_dvc_exp is False
-    assert live._git_root == str(tmp_path.resolve())
-    assert live._git_has_commits is False
+    assert live._experiment.save is False
+    assert live._repo.git_root == str(tmp_path.resolve())
+    assert live._repo.git_has_commits is False
 
 
 @pytest.mark.parametrize(
@@ -89,8 +89,8 @@ def test_inside_a_pipeline(
     assert [m for m in ours if m.startswith(expected)] == [
         m for m in theirs if m.startswith(expected)
     ]
-    assert live._inside_dvc_pipeline is True
-    assert live._inside_dvc_exp is bool(baseline)
+    assert live._repo.inside_dvc_pipeline is True
+    assert live._repo.inside_dvc_exp is bool(baseline)
     assert any(r.levelno == level for r in caplog.records if r.name == "dvclive_writer")
 
 

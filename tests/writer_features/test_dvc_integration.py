@@ -93,7 +93,7 @@ def test_a_save_in_the_middle_of_a_run_commits_no_hidden_file(dvc_repo: Path) ->
     live.log_metric("m", 2)
     live.next_step()  # the run goes on with new slots
     assert json.loads((dvc_repo / "dvclive/metrics.json").read_text()) == {"m": 2, "step": 1}
-    live._save_dvc_exp = False
+    live._experiment.save = False
     live.end()
     assert list((dvc_repo / "dvclive").glob(".*")) == []
 
@@ -118,7 +118,7 @@ def test_signal_files_and_exp_name(dvc_repo: Path, caplog: pytest.LogCaptureFixt
         again = Live(exp_name="my-exp", report=None)
         bad = Live(exp_name="bad..name", save_dvc_exp=False, report=None)
     assert "Experiment conflicts with existing experiment 'my-exp'." in caplog.text
-    assert again._exp_name != "my-exp" and bad._exp_name != "bad..name"
+    assert again._experiment.name != "my-exp" and bad._experiment.name != "bad..name"
     assert "bad..name" in caplog.text
     again.end()
     bad.end()
@@ -237,7 +237,7 @@ def test_inside_dvc_repro_and_exp_run_env(
     monkeypatch.setenv("DVC_EXP_BASELINE_REV", head)
     monkeypatch.setenv("DVC_EXP_NAME", "from-exp-run")
     live = Live(report=None)
-    assert live._exp_name == "from-exp-run"
+    assert live._experiment.name == "from-exp-run"
     live.log_metric("m", 1)
     live.end()
     # end() git-adds the run's files and dvc.yaml for `dvc exp run` to commit; saves nothing.

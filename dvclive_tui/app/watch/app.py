@@ -33,6 +33,8 @@ from dvclive_tui.app.widgets.run_header import RunHeader
 from dvclive_tui.app.widgets.runs_table import RunsTable
 from dvclive_tui.charts.view import X_AXES
 from dvclive_tui.monitor.alerts import AlertTracker
+from dvclive_tui.monitor.notify import TerminalNotifier, stdout_is_tty
+from dvclive_tui.monitor.rules import parse_rules
 from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts
 from dvclive_tui.monitor.watcher import PollerThread, RunWatcher
 from dvclive_tui.settings import Settings
@@ -115,7 +117,10 @@ class WatchApp(App[None]):
         )
         self.query_text = ""
         """The ``/`` filter."""
-        self._alerts = AlertTracker()
+        self._alerts = AlertTracker(parse_rules(settings.rules))
+        self._terminal = TerminalNotifier(
+            settings.notify, self._write_to_terminal, is_tty=stdout_is_tty()
+        )
         self._rates: dict[int, StepRate] = {}
         self._poller: PollerThread | None = None
         self._last_poll_error: str | None = None
@@ -170,6 +175,10 @@ class WatchApp(App[None]):
         else:
             self.poll_now()
 
+    def _write_to_terminal(self, text: str) -> None:
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
     def _post_runs_changed(self) -> None:
         self.post_message(RunsChanged())
 
@@ -218,7 +227,8 @@ class WatchApp(App[None]):
             self._alerts.prime(fresh)
             for alert in self._alerts.check([run for run in runs if run not in fresh], changes):
                 self.notify(alert.message, title=alert.title, severity=alert.severity, markup=False)
-                if alert.severity != "information":
+                ring = alert.severity != "information"
+                if not self._terminal.notify(alert.title, alert.message, bell=ring) and ring:
                     self.bell()  # reaches a terminal in another tmux pane or tab
             for run in runs:
                 self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))

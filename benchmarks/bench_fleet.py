@@ -1,0 +1,322 @@
+"""Benchmark of fleets: hundreds of runs watched at once (``ls --json``, polling, alerts).
+
+Run: ``.venv/bin/python benchmarks/bench_fleet.py [--runs 500 --metrics 10 --steps 2000]
+[--only ls,poll,scale,rss,latency] [--cache DIR]``
+
+The fleet (SLURM layout ``runs/<job>/<task>/dvclive``, dvclive's TSV format with
+timestamps, a ``metrics.json`` and ``params.yaml`` per run) is generated once into
+``--cache`` (default ``~/.cache/dvclive-tui-bench``) and reused: 500 × 10 × 2,000 is 10M
+points, about 400 MB. Figures, each with its goal and an anchor measured in the same run:
+
+ls       ``dvclive-tui ls FLEET --json`` whole process, goal <= 3 s; anchor ``python -c pass``;
+poll     steady poll cost with 5 runs writing (one row per metric every 0.5 s, separate
+         processes) and the rest idle, at the default interval: CPU of the polling thread
+         over 20 s as % of one core, goal <= 5 %; anchor: the same with every run polled at
+         every tick (the tiers off);
+scale    mean poll cost (ms per tick, CPU % at the default interval) with 50 / 500 / 2,000
+         runs, 5 writing (the 2,000-run fleet is generated with 100 steps per metric:
+         polling cost does not depend on history length);
+rss      resident memory of a fresh process that loaded the whole fleet through the
+         watcher, goal <= 500 MB; anchor: the same process before loading;
+latency  alert latency: a writer appends a NaN row and records the time it is on disk; the
+         headless monitor (default interval) reports the event; p50 / p95 / max over 20
+         samples, goal <= one poll interval; anchor: the interval.
+
+Sections are functions of a :class:`Fleet` registered in :data:`SECTIONS`; the dashboard's
+figures (first full screen, a 60-run chart frame at 160×45) are added the same way, as
+sections that start the App on ``fleet.root``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dvclive_tui.monitor.engine import AlertEngine  # noqa: E402
+from dvclive_tui.monitor.headless import HeadlessMonitor  # noqa: E402
+from dvclive_tui.monitor.schedule import Cadence  # noqa: E402
+from dvclive_tui.monitor.watcher import RunWatcher  # noqa: E402
+from dvclive_tui.settings import DEFAULT_INTERVAL  # noqa: E402
+
+TASKS_PER_JOB = 50
+WRITING = 5
+WRITER = """
+import sys, time
+paths, period, duration = sys.argv[1:-2], float(sys.argv[-2]), float(sys.argv[-1])
+step = 100000
+end = time.time() + duration
+while time.time() < end:
+    for path in paths:
+        with open(path, "a") as handle:
+            handle.write(f"{int(time.time() * 1000)}\\t{step}\\t0.5\\n")
+    step += 1
+    time.sleep(period)
+"""
+NAN_WRITER = """
+import sys, time
+path, out, count, gap = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+with open(out, "w") as log:
+    for index in range(count):
+        time.sleep(gap)
+        with open(path, "a") as handle:
+            handle.write(f"{int(time.time() * 1000)}\\t{200000 + index}\\tnan\\n")
+        log.write(f"{time.time()!r}\\n")
+        log.flush()
+"""
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """A generated fleet: ``runs`` directories of ``metrics`` × ``steps`` points."""
+
+    root: Path
+    runs: int
+    metrics: int
+    steps: int
+
+    def run_dirs(self) -> list[Path]:
+        return [run_dir(self.root, index) for index in range(self.runs)]
+
+    def tsv(self, index: int, metric: int = 0) -> Path:
+        return run_dir(self.root, index) / "plots" / "metrics" / "train" / f"m{metric:02d}.tsv"
+
+
+def run_dir(root: Path, index: int) -> Path:
+    job, task = divmod(index, TASKS_PER_JOB)
+    return root / "runs" / f"{40000 + job}" / f"{task}" / "dvclive"
+
+
+def ensure_fleet(cache: Path, runs: int, metrics: int, steps: int) -> Fleet:
+    """The fleet of that size under ``cache``, generated on first use."""
+    root = cache / f"fleet-{runs}x{metrics}x{steps}"
+    fleet = Fleet(root, runs, metrics, steps)
+    done = root / ".complete"
+    if done.exists():
+        return fleet
+    started = time.perf_counter()
+    stamps = 1_700_000_000_000 + np.arange(steps, dtype=np.int64) * 1000
+    rows_base = np.arange(steps)
+    for index in range(runs):
+        rng = np.random.default_rng(index)
+        folder = run_dir(root, index)
+        for metric in range(metrics):
+            values = np.cumsum(rng.normal(size=steps)) / 100 + 1.0
+            path = fleet.tsv(index, metric)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            body = "\n".join(
+                f"{stamp}\t{step}\t{value:.6g}"
+                for stamp, step, value in zip(
+                    stamps.tolist(), rows_base.tolist(), values.tolist(), strict=True
+                )
+            )
+            path.write_text(f"timestamp\tstep\tm{metric:02d}\n{body}\n")
+        (folder / "metrics.json").write_text(json.dumps({"step": steps - 1}) + "\n")
+        (folder / "params.yaml").write_text(f"lr: {0.001 * (index % 7 + 1)}\nseed: {index}\n")
+    old = 1_700_000_000 + steps
+    for folder, names, files in os.walk(root):
+        for name in names + files:
+            os.utime(Path(folder) / name, (old, old))
+    done.write_text("")
+    print(f"  generated {root} in {time.perf_counter() - started:.1f} s")
+    return fleet
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def start_writers(fleet: Fleet, count: int, seconds: float) -> subprocess.Popen[bytes]:
+    paths = [
+        str(fleet.tsv(index, metric)) for index in range(count) for metric in range(fleet.metrics)
+    ]
+    return subprocess.Popen([sys.executable, "-c", WRITER, *paths, "0.5", str(seconds)])
+
+
+def steady_poll(fleet: Fleet, runs: int, cadence: Cadence, seconds: float) -> tuple[float, float]:
+    """CPU % of one core and mean ms per tick while 5 runs write, polling ``runs`` runs."""
+    roots = [run_dir(fleet.root, index) for index in range(runs)]
+    watcher = RunWatcher(roots, cadence=cadence)
+    watcher.poll()  # the first load is not steady state (the files are old: runs start cold)
+    watcher.take_changes()
+    writers = start_writers(fleet, WRITING, seconds + 2)
+    time.sleep(1.0)
+    ticks, spent = 0, 0.0
+    cpu0, wall0 = time.thread_time(), time.perf_counter()
+    end = wall0 + seconds
+    while time.perf_counter() < end:
+        started = time.perf_counter()
+        watcher.poll()
+        watcher.take_changes()
+        spent += time.perf_counter() - started
+        ticks += 1
+        time.sleep(max(DEFAULT_INTERVAL / 4, DEFAULT_INTERVAL - (time.perf_counter() - started)))
+    cpu = time.thread_time() - cpu0
+    wall = time.perf_counter() - wall0
+    writers.wait()
+    return 100 * cpu / wall, 1000 * spent / max(1, ticks)
+
+
+# -- sections ----------------------------------------------------------------------------------
+
+
+def bench_ls(fleet: Fleet, _args: argparse.Namespace) -> None:
+    command = [sys.executable, "-m", "dvclive_tui", "ls", str(fleet.root), "--json"]
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    runs = len(json.loads(result.stdout)["runs"])
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    anchor = time.perf_counter() - started
+    print(
+        f"ls --json over {runs} runs ({fleet.runs * fleet.metrics * fleet.steps / 1e6:.1f}M "
+        "points), "
+        f"whole process: best {min(times):.2f} s, output {len(result.stdout) / 1e6:.1f} MB "
+        f"(goal <= 3 s; anchor python -c pass {anchor:.3f} s)"
+    )
+
+
+def bench_poll(fleet: Fleet, args: argparse.Namespace) -> None:
+    tiered, tiered_ms = steady_poll(fleet, fleet.runs, Cadence(), args.seconds)
+    flat, flat_ms = steady_poll(
+        fleet, fleet.runs, Cadence(all_hot_below=10**9, hot_seconds=0.001), args.seconds
+    )
+    print(
+        f"steady poll, {WRITING} of {fleet.runs} runs writing, interval {DEFAULT_INTERVAL} s: "
+        f"{tiered:.2f} % of one core, {tiered_ms:.2f} ms per tick (goal <= 5 %); "
+        f"anchor every run every tick: {flat:.1f} %, {flat_ms:.1f} ms "
+        f"({flat / max(tiered, 1e-9):.0f}x)"
+    )
+
+
+def bench_scale(fleet: Fleet, args: argparse.Namespace) -> None:
+    big = ensure_fleet(args.cache, 2000, fleet.metrics, 100) if args.runs >= 500 else fleet
+    for runs, source in ((50, fleet), (min(500, fleet.runs), fleet), (min(2000, big.runs), big)):
+        percent, per_tick = steady_poll(source, runs, Cadence(), args.seconds / 2)
+        print(
+            f"poll cost with {runs} runs ({WRITING} writing): {per_tick:.2f} ms per tick, "
+            f"{percent:.2f} % of one core at {DEFAULT_INTERVAL} s"
+        )
+
+
+RSS_PROBE = """
+import resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from dvclive_tui.monitor.watcher import RunWatcher
+import dvclive_tui.monitor.engine
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+watcher = RunWatcher([sys.argv[1]])
+watcher.poll()
+load = time.perf_counter() - started
+points = sum(len(s) for run in watcher.runs for s in run.metrics.values())
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after, load, points, len(watcher.runs))
+"""
+
+
+def bench_rss(fleet: Fleet, _args: argparse.Namespace) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", RSS_PROBE, str(fleet.root), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    before, after, load, points, runs = (
+        int(out[0]),
+        int(out[1]),
+        float(out[2]),
+        int(out[3]),
+        int(out[4]),
+    )
+    print(
+        f"RSS with {runs} runs, {points / 1e6:.1f}M points loaded: {after / 1024:.0f} MB "
+        f"(goal <= 500 MB; anchor before loading {before / 1024:.0f} MB; first load {load:.2f} s)"
+    )
+
+
+def bench_latency(fleet: Fleet, args: argparse.Namespace) -> None:
+    roots = fleet.run_dirs()
+    samples = args.samples
+    detected: list[float] = []
+    watcher = RunWatcher(roots)
+    monitor = HeadlessMonitor(
+        watcher, AlertEngine([]), [lambda event: detected.append(time.time())], warn=print
+    )
+    monitor.step()
+    writers = start_writers(fleet, WRITING, samples * 1.5 + 10)
+    log = args.cache / "nan-times.txt"
+    tsvs = [
+        fleet.tsv(index, metric) for index in range(WRITING) for metric in range(1, fleet.metrics)
+    ]
+    nan_writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", NAN_WRITER, str(tsv), f"{log}.{n}", "1", str(0.5 + n * 0.7)]
+        )
+        for n, tsv in enumerate(tsvs[:samples])
+    ]
+    stop = threading.Event()
+    thread = threading.Thread(target=monitor.run, args=(DEFAULT_INTERVAL, stop))
+    thread.start()
+    for writer in nan_writers:
+        writer.wait()
+    time.sleep(2 * DEFAULT_INTERVAL + 0.5)
+    stop.set()
+    thread.join()
+    writers.kill()
+    written = sorted(float(Path(f"{log}.{n}").read_text()) for n in range(len(nan_writers)))
+    latencies = sorted(
+        seen - on_disk for seen, on_disk in zip(sorted(detected), written, strict=False)
+    )
+    p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+    print(
+        f"alert latency over {len(latencies)} NaN rows ({fleet.runs} runs watched): "
+        f"p50 {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s "
+        f"(goal <= one interval; anchor the interval {DEFAULT_INTERVAL} s)"
+    )
+
+
+SECTIONS: dict[str, Callable[[Fleet, argparse.Namespace], None]] = {
+    "ls": bench_ls,
+    "poll": bench_poll,
+    "scale": bench_scale,
+    "rss": bench_rss,
+    "latency": bench_latency,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=500)
+    parser.add_argument("--metrics", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=20.0, help="steady-poll window")
+    parser.add_argument("--samples", type=int, default=20, help="alert latency samples")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "dvclive-tui-bench")
+    args = parser.parse_args()
+    fleet = ensure_fleet(args.cache, args.runs, args.metrics, args.steps)
+    for name in args.only.split(","):
+        SECTIONS[name.strip()](fleet, args)
+
+
+if __name__ == "__main__":
+    main()

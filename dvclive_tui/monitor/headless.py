@@ -1,0 +1,118 @@
+"""``watch --headless``: poll, evaluate the alert rules, hand each event out; no screen.
+
+:class:`HeadlessMonitor` ties a :class:`~dvclive_tui.monitor.watcher.RunWatcher` to an
+:class:`~dvclive_tui.monitor.engine.AlertEngine` and calls every sink (the JSON printer, the
+``--on-alert`` command) with each event. :meth:`HeadlessMonitor.step` is one poll (tests
+drive it with injected clocks); :meth:`HeadlessMonitor.run` loops until a stop event is set,
+which :func:`stop_on_signals` does on SIGINT and SIGTERM.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+from typing import TextIO
+
+from dvclive_tui.monitor.engine import AlertEngine, unknown_names
+from dvclive_tui.monitor.events import Event
+from dvclive_tui.monitor.watcher import RunWatcher
+from dvclive_tui.text import sanitize
+
+Sink = Callable[[Event], None]
+
+
+class JsonLines:
+    """Writes each event as one JSON line and flushes (a pipe sees it at once)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __call__(self, event: Event) -> None:
+        self._stream.write(event.to_json() + "\n")
+        self._stream.flush()
+
+
+class HeadlessMonitor:
+    """Polls ``watcher`` and hands the events of ``engine`` to ``sinks``.
+
+    Args:
+        watcher: The runs to poll.
+        engine: The rules.
+        sinks: Called with each event, in order.
+        warn: Reports problems (a failed poll, a rule naming nothing known) in one line.
+        skip_existing: Take each run's state at its first look as known (as the TUI does)
+            instead of reporting what already holds.
+    """
+
+    def __init__(
+        self,
+        watcher: RunWatcher,
+        engine: AlertEngine,
+        sinks: Sequence[Sink],
+        *,
+        warn: Callable[[str], None],
+        skip_existing: bool = False,
+    ) -> None:
+        self.watcher = watcher
+        self.engine = engine
+        self.sinks = list(sinks)
+        self._warn = warn
+        self._skip_existing = skip_existing
+        self._last_error: str | None = None
+        self._unknown_checked = False
+
+    def step(self) -> list[Event]:
+        """Poll once and hand out the events; return them."""
+        try:
+            self.watcher.poll()
+        except Exception as error:  # a poll that fails is retried at the next tick
+            message = sanitize(f"{type(error).__name__}: {error}").splitlines()[0]
+            if message != self._last_error:
+                self._warn(f"poll failed: {message}")
+            self._last_error = message
+            return []
+        self._last_error = None
+        changes = self.watcher.take_changes()
+        with self.watcher.lock:
+            runs = self.watcher.runs
+            if self._skip_existing:
+                fresh = [run for run in runs if run.path in changes and changes[run.path].new_run]
+                self.engine.prime(fresh)
+                runs = [run for run in runs if run not in fresh]
+            events = self.engine.observe(runs, changes)
+            if not self._unknown_checked and self.watcher.runs:
+                self._unknown_checked = True
+                for rule, names in unknown_names(self.engine.rules, self.watcher.runs):
+                    shown = ", ".join(repr(sanitize(name)) for name in names)
+                    self._warn(f"rule {sanitize(rule.text)!r}: no run has {shown} yet")
+        for event in events:
+            for sink in self.sinks:
+                sink(event)
+        return events
+
+    def run(self, interval: float, stop: threading.Event) -> None:
+        """Call :meth:`step` every ``interval`` seconds until ``stop`` is set."""
+        while not stop.is_set():
+            started = time.monotonic()
+            self.step()
+            spent = time.monotonic() - started
+            stop.wait(max(interval / 4, interval - spent))
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Set ``stop`` on SIGINT and SIGTERM while inside the block (main thread only)."""
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
