@@ -9,6 +9,7 @@ entries whose ``rev`` is the directory.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -51,12 +52,15 @@ def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
     }
 
 
-def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
-    """The ``dvc exp show --json`` document for ``exps`` (rows in the collector's order:
-    each baseline's runs follow it as DVC orders them)."""
+def exp_show_data(
+    exps: ExperimentSet, rows: Sequence[Experiment] | None = None
+) -> list[dict[str, Any]]:
+    """The ``dvc exp show --json`` document for ``exps``: all its rows in the collector's
+    order (each baseline's runs follow it as DVC orders them), or only ``rows`` in their
+    order (the compare table's visible rows: filtered and sorted as shown)."""
     result: list[dict[str, Any]] = []
     baselines: dict[str, dict[str, Any]] = {}
-    for exp in exps.experiments:
+    for exp in exps.experiments if rows is None else rows:
         if exps.no_commits and exp.kind is ExpKind.WORKSPACE:
             continue  # dvc prints nothing for a repository without commits
         if exp.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY):

@@ -86,10 +86,16 @@ def load_experiments(
 
 
 def expand_run_dirs(path: Path) -> list[Path]:
-    """``path`` itself when it is a dvclive directory, else the runs found below it
-    (the data layer's discovery); ``path`` alone when nothing is found (an empty row)."""
-    from dvclive_writer.read.discovery import discover_runs, is_dvclive_dir  # only for DIRS
+    """The runs ``path`` holds (itself, runs nested in it, or runs found below it: the
+    data layer's discovery); ``path`` alone when nothing is found (an empty row).
 
-    if is_dvclive_dir(path):
-        return [path]
-    return discover_runs(path) or [path]
+    Raises ``LegacyLayout`` (one line) for a folder in the DVCLive 0.x layout.
+    """
+    from dvclive_writer.read.discovery import LegacyLayout, discover_runs, legacy_layout
+
+    found = discover_runs(path)
+    if not found:
+        legacy = legacy_layout(path)
+        if legacy is not None:
+            raise LegacyLayout(legacy)
+    return found or [path]

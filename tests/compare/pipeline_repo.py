@@ -85,7 +85,7 @@ DVC_YAML = textwrap.dedent(
 
 PARAMS = "prepare:\n  split: {split}\ntrain:\n  lr: 0.1\n  epochs: 3\n  fail: false\n"
 #: Tags on HEAD~1 of main: which one dvc names the commit by follows PYTHONHASHSEED.
-TAGS = ("v1.0", "a-tag", "zz")
+TAGS = ("v1.0", "tag1", "zz.9")
 TIE_BRANCHES = ("tie-b", "tie-c", "tie-e")
 
 
@@ -115,15 +115,23 @@ def env(path: Path) -> dict[str, str]:
     return values
 
 
-def sh(path: Path, *args: str, check: bool = True, extra: dict[str, str] | None = None) -> str:
+def sh(
+    path: Path,
+    *args: str,
+    check: bool = True,
+    extra: dict[str, str] | None = None,
+    strip: bool = True,
+) -> str:
+    """Run a command in the project; its stdout (stripped unless ``strip`` is false)."""
     import subprocess
 
     values = env(path)
     values.update(extra or {})
-    result = subprocess.run(args, cwd=path, env=values, capture_output=True, text=True)
+    result = subprocess.run(args, cwd=path, env=values, capture_output=True)
     if check and result.returncode != 0:
-        raise RuntimeError(f"{args} failed: {result.stdout}\n{result.stderr}")
-    return result.stdout.strip()
+        raise RuntimeError(f"{args} failed: {result.stdout!r}\n{result.stderr!r}")
+    out = result.stdout.decode()
+    return out.strip() if strip else out
 
 
 def dvc_exp_show(path: Path, *flags: str) -> list[dict[str, object]]:

@@ -104,3 +104,56 @@ def test_warm_run_equals_cold_run(project: pr.PipelineRepo) -> None:
     cold = compare_json(project.path, *cold_flags)
     assert cache.exists()
     assert compare_json(project.path, *cold_flags) == cold
+
+
+def normalised_text(text: str) -> str:
+    """Table text with the tagged commit's name (which dvc picks by hash seed) masked;
+    the tags have equal lengths, so column widths do not move."""
+    for tag in pr.TAGS:
+        text = text.replace(f"| {tag} ", "| <tag>").replace(f",{tag},", ",<tag>,")
+    return text
+
+
+TABLE_FLAGS = [(), ("-A",), ("-a", "-T"), ("-n", "2"), ("--rev", "feature")]
+
+
+@pytest.mark.parametrize("output", ["--md", "--csv"])
+@pytest.mark.parametrize("flags", TABLE_FLAGS, ids=lambda flags: " ".join(flags) or "default")
+def test_tables_equal_dvc_exp_show(
+    project: pr.PipelineRepo, output: str, flags: tuple[str, ...]
+) -> None:
+    """``--md`` draws the tree as ``dvc exp show --md`` (names, short ids, states,
+    5-digit floats, dependency hashes); ``--csv`` is dvc's CSV byte for byte."""
+    expected = pr.sh(project.path, rb.DVC, "exp", "show", output, *flags, strip=False)
+    actual = pr.sh(project.path, rb.TUI, "compare", output, *flags, strip=False)
+    assert normalised_text(actual) == normalised_text(expected)
+
+
+def test_json_shows_the_rows_the_table_shows(project: pr.PipelineRepo) -> None:
+    """``--filter`` and ``--sort-by`` shape ``--json`` exactly as they shape the table:
+    the same rows, experiments sorted under their baseline, baselines kept as heads."""
+    flags = ("--filter", "train.lr >= 0.3", "--sort-by", "train.lr", "--sort-order", "desc")
+    document = compare_json(project.path, *flags)
+    markdown = pr.sh(project.path, rb.TUI, "compare", "--md", *flags)
+    drawn = [line.split("|")[1].strip() for line in markdown.splitlines()[2:]]
+    listed: list[str] = []
+    for entry in document:
+        listed.append(entry["name"] or entry["rev"])
+        for exp_range in entry["experiments"] or []:
+            listed.append(exp_range["name"])
+    assert [text.split("[")[-1].rstrip("]") for text in drawn] == listed
+    main = next(entry for entry in document if entry["rev"] == project.main)
+    names = [exp_range["name"] for exp_range in main["experiments"]]
+    assert names == ["q-wait", "in-temp", "q-ok", "sweep-b", "q-fail"]  # lr 0.6 ... 0.3
+    assert [entry["rev"] for entry in document] == [project.main]  # workspace: lr 0.1
+
+
+@pytest.mark.parametrize("output", ["--json", "--csv", "--md", None])
+def test_unknown_sort_column_is_one_line_in_every_mode(
+    project: pr.PipelineRepo, output: str | None
+) -> None:
+    args = [rb.TUI, "compare", "--sort-by", "no.such.column", *([output] if output else [])]
+    result = rb.run(project.path, *args, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no column named 'no.such.column'" in lines[0]

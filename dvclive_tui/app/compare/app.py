@@ -78,7 +78,7 @@ class CompareApp(App[None]):
         *,
         selection: Selection | None = None,
         dirs: Sequence[Path] = (),
-        filter_text: str = "",
+        view: TableView | None = None,
         loader: Callable[[], ExperimentSet] | None = None,
         live: bool = True,
         **kwargs: Any,
@@ -87,7 +87,8 @@ class CompareApp(App[None]):
         self.experiments = experiments
         self.exp_colors: dict[str, int] = {}
         self._loader = loader or (self._default_loader(selection, dirs) if live else None)
-        self._filter_text = filter_text
+        self._view = view
+        """The table as the command line set it up (filter, sort), else a plain one."""
         self._refresh_every = MIN_REFRESH_S
         self._loading = False
 
@@ -100,14 +101,9 @@ class CompareApp(App[None]):
         return ExperimentLoader(Path.cwd(), dirs, selection, save_interval=CACHE_SAVE_S)
 
     def on_mount(self) -> None:
-        view = TableView.build(self.experiments.experiments)
+        view = self._view or TableView.build(self.experiments.experiments)
         screen = CompareScreen(view)
         self.push_screen(screen)
-        if self._filter_text:
-            try:
-                view.set_filter(self._filter_text)
-            except ValueError as exc:
-                self.notify(str(exc), severity="error")
         for warning in self.experiments.warnings:
             self.notify(warning, severity="warning")
         if self._loader is not None:
