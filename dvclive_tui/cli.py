@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from typing import NoReturn
 
@@ -22,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "ls": "dvclive_tui.commands.ls:ls",
     "compare": "dvclive_tui.commands.compare:compare",
     "report": "dvclive_tui.commands.report:report",
+    "serve": "dvclive_tui.commands.serve:serve",
 }
 
 #: One-line help shown by ``dvclive-tui --help`` without importing the subcommand.
@@ -32,6 +34,7 @@ SHORT_HELP: dict[str, str] = {
     "ls": "List a run's metrics, params, summary, images, plots and status.",
     "compare": "Compare DVC experiments and dvclive directories side by side.",
     "report": "Regenerate report.html / report.md from a run's files.",
+    "serve": "Serve the dashboard (watch or compare) to a browser tab.",
 }
 
 
@@ -71,6 +74,10 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the CLI. Any error exits non-zero with one readable line on stderr, no traceback."""
     args = argv if argv is not None else sys.argv[1:]
+    if os.environ.get("DVCLIVE_TUI_SERVED"):
+        from dvclive_tui.commands.serve import isolate_standard_streams
+
+        isolate_standard_streams()
     try:
         result = cli.main(args=args, prog_name="dvclive-tui", standalone_mode=False)
     except click.ClickException as error:

@@ -39,6 +39,12 @@ from dvclive_tui.experiments.refs import Selection
 )
 @click.option("--only-changed", is_flag=True, help="Only columns whose values differ.")
 @click.option("--no-workspace", is_flag=True, help="Leave the workspace row out.")
+@click.option(
+    "--remote",
+    default=None,
+    metavar="NAME|URL",
+    help="Also list experiments pushed there with `dvc exp push` (nothing is pulled).",
+)
 def compare(
     dirs: tuple[Path, ...],
     all_branches: bool,
@@ -54,6 +60,7 @@ def compare(
     sort_order: str,
     only_changed: bool,
     no_workspace: bool,
+    remote: str | None,
 ) -> None:
     """Compare DVC experiments of this repository and dvclive DIRS side by side.
 
@@ -68,6 +75,7 @@ def compare(
     """
     from dvclive_tui.experiments.load import NothingToCompare, load_experiments
     from dvclive_tui.experiments.refs import UnknownRevision
+    from dvclive_tui.experiments.remote_refs import RemoteExperimentsError
     from dvclive_tui.experiments.view import TableView, ViewError
     from dvclive_writer.read.discovery import RunPathError
 
@@ -80,10 +88,11 @@ def compare(
         all_commits=all_commits,
         num=num,
         include_workspace=not no_workspace,
+        remote=remote,
     )
     try:
         exps = load_experiments(Path.cwd(), dirs, selection)
-    except (NothingToCompare, RunPathError) as exc:
+    except (NothingToCompare, RemoteExperimentsError, RunPathError) as exc:
         raise InputError(str(exc)) from None
     except UnknownRevision as exc:
         raise click.BadParameter(str(exc), param_hint="--rev") from None

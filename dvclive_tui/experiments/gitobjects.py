@@ -199,6 +199,14 @@ class ObjectStore:
         self._trees: dict[str, tuple[TreeEntry, ...]] = {}
         self._commits: dict[str, CommitInfo] = {}
 
+    def add_alternate(self, objects_dir: Path) -> None:
+        """Also read objects from ``objects_dir`` (and its alternates), looked in last."""
+        for folder in _object_dirs(objects_dir):
+            if folder not in self._dirs:
+                self._dirs.append(folder)
+                self._loose.append(str(folder) + os.sep)
+        self._packs = None
+
     def _all_packs(self) -> list[_Pack]:
         if self._packs is None:
             packs: list[_Pack] = []

@@ -49,10 +49,17 @@ class ExperimentLoader:
             why = why if "not inside a git repository" in str(error) else str(error)
         if self._reader is not None:
             self._reader.save_interval = save_interval
+        if self.selection.remote and self._reader is None:
+            raise NothingToCompare(f"--remote needs a git repository; {cwd} is not in one")
         if self._reader is None and not self.dirs:
             raise NothingToCompare(f"{why}; run inside one or pass dvclive directories")
         self._cache = self._reader.parsed if self._reader is not None else ParseCache()
         self._calls = 0
+        self._remote = None
+        if self.selection.remote and self._reader is not None:
+            from dvclive_tui.experiments.remote_refs import fetch_remote_experiments
+
+            self._remote = fetch_remote_experiments(self._reader.git.git_dir, self.selection.remote)
 
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
@@ -63,6 +70,10 @@ class ExperimentLoader:
                 self._reader.git.reload()  # refs come and go between refreshes
             self._calls += 1
             result = collect_repo(self._reader, self.selection)
+            if self._remote is not None:
+                from dvclive_tui.experiments.remote_refs import add_remote_rows
+
+                add_remote_rows(self._reader, result, self._remote)
         else:
             result = ExperimentSet()
         for path in self.dirs:

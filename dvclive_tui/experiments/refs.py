@@ -18,6 +18,8 @@ class Selection:
     all_commits: bool = False
     num: int = 1
     include_workspace: bool = True
+    remote: str | None = None
+    """Also list the experiments pushed to this git remote (name or URL)."""
 
 
 class UnknownRevision(ValueError):

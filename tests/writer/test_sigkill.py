@@ -34,6 +34,8 @@ while True:
     live.log_metric("text", f"v\\t{i}")
     live.summary["edited"] = i
     live.next_step()
+    if i == 0:
+        print("ready", flush=True)
     if i % 10 == 0:
         live.make_dvcyaml()
     i += 1
@@ -83,12 +85,17 @@ def test_sigkill_at_random_points_leaves_parseable_files(
             [sys.executable, "-c", CHILD, "1" if resume else "0"],
             cwd=tmp_path,
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.05, 0.5))
+        # Kill at a random point after the first step, however slow the start-up (a loaded
+        # machine can take longer than the whole random window to import).
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.45))
         child.send_signal(signal.SIGKILL)
         child.wait()
+        child.stdout.close()
         if (tmp_path / "dvclive").exists():
             rows, temporary = check_tree(tmp_path / "dvclive")
             total_rows += rows

@@ -1,0 +1,7 @@
+"""Run folders on other machines over the system ``ssh``, with nothing installed there.
+
+Headless (no Textual): :mod:`.location` tells remote paths from local ones, :mod:`.ssh`
+runs ssh (one ControlMaster per host), :mod:`.script` and ``agent.sh`` are what the remote
+``sh`` runs, :mod:`.wire` parses its replies, :mod:`.session` drives one agent,
+:mod:`.host` batches polls per host and reconnects, :mod:`.transport` is the reader's face.
+"""

@@ -1,0 +1,334 @@
+"""One host: its agent session, what the agent holds, and reconnection with back-off.
+
+The agent keeps, per file, the path, the last stat key it reported and the offset; this
+side mirrors that state, so a steady poll is one short line (``P <seq>``) and an idle
+reply a few bytes. Before each request the mirror is compared with what the reader wants
+(offset, known stat) and only differences are sent. A lost session is restarted (and the
+master with it) after a growing pause; until then :meth:`HostClient.exchange` raises
+:class:`HostUnavailable` at once, with the status line to show.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from dvclive_tui.remote.location import RemoteLocation
+from dvclive_tui.remote.model import HEAD_BYTES, Got, Listing, Want, data_start
+from dvclive_tui.remote.script import TIME_LIMIT_S, command, encode, quote_root
+from dvclive_tui.remote.session import AgentSession, SessionLost
+from dvclive_tui.remote.ssh import SshError, SshRunner, SshSettings
+from dvclive_tui.remote.wire import (
+    FileRecords,
+    ListingRecord,
+    Reply,
+    WireError,
+    parse_key,
+    read_reply,
+    stat_key,
+)
+
+LISTING_INTERVAL_S = 1.0
+"""A root is listed at most this often; in between its last listing is returned."""
+BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+"""Pauses before the 1st, 2nd, ... reconnection attempt (the last one repeats)."""
+_MODES = {"tail": "t", "whole": "w", "stat": "s"}
+
+
+class HostUnavailable(Exception):
+    """The host cannot be reached now; the message is the status line to show."""
+
+
+@dataclass(frozen=True)
+class RootRequest:
+    """What one poll wants from one root (a run folder) on the host."""
+
+    root: str
+    wants: Sequence[Want] = ()
+    listing: bool = False
+    """Include the root's listing (a fresh one at most every :data:`LISTING_INTERVAL_S`)."""
+
+
+@dataclass(frozen=True)
+class RootAnswer:
+    """The answer for one :class:`RootRequest`."""
+
+    root: str
+    gots: list[Got]
+    listing: Listing | None = None
+
+
+@dataclass
+class _File:
+    """The agent's state of one registered file, as this side knows it."""
+
+    id: int
+    mode: str
+    back: int
+    cap: int
+    key: str = "-"
+    offset: int = 0
+    head: bytes = b""
+
+
+@dataclass
+class _Mirror:
+    """Everything registered in the current agent session."""
+
+    roots: dict[str, int] = field(default_factory=dict)
+    files: dict[tuple[int, str], _File] = field(default_factory=dict)
+    polled: tuple[int, ...] = ()
+    next_id: int = 1
+
+
+class HostClient:
+    """Polls of one host through one agent session (thread-safe, one request at a time)."""
+
+    def __init__(
+        self,
+        location: RemoteLocation,
+        settings: SshSettings | None = None,
+        *,
+        time_limit_s: int = TIME_LIMIT_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.location = location
+        self.time_limit_s = time_limit_s
+        """Seconds a request may run on the host before the agent's session is ended."""
+        self.runner = SshRunner(location, settings)
+        self.status: str | None = "connecting…"
+        """One line for the views: ``None`` while connected."""
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._session: AgentSession | None = None
+        self._mirror = _Mirror()
+        self._seq = 0
+        self._failures = 0
+        self._retry_at = 0.0
+        self._connected_once = False
+        self._listed: dict[str, tuple[float, Listing]] = {}
+        self._force_listing: set[str] = set()
+
+    @property
+    def name(self) -> str:
+        """``[user@]host`` as shown in messages."""
+        return self.location.destination
+
+    def connect(self, *, interactive: bool = False) -> None:
+        """Connect now (``interactive``: ssh may prompt on the terminal, before a UI)."""
+        with self._lock:
+            self._connect(interactive=interactive)
+
+    def exchange(self, requests: Sequence[RootRequest]) -> list[RootAnswer]:
+        """One batched request for every root; raises :class:`HostUnavailable`."""
+        with self._lock:
+            if self._session is None or not self._session.alive:
+                if self._clock() < self._retry_at:
+                    raise HostUnavailable(self.status or "reconnecting…")
+                self._connect(interactive=False)
+            session = self._session
+            assert session is not None
+            listed = self._due_listings(requests)
+            payload, plan = self._build(requests, listed)
+            try:
+                stream = session.request(payload)
+                reply = read_reply(stream, self._seq, session.hello.flavour)
+                return self._answers(requests, plan, reply, listed)
+            except (SessionLost, WireError) as exc:
+                self._lost(session.failure(str(exc)))
+                raise HostUnavailable(self.status or "reconnecting…") from None
+
+    def close(self, *, stop_master: bool = False) -> None:
+        """End the session; ``stop_master`` also ends the shared connection now."""
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+            if stop_master:
+                self.runner.stop_master()
+
+    # -- connection -------------------------------------------------------------------
+
+    def _connect(self, *, interactive: bool) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+        session = AgentSession(self.runner, time_limit_s=self.time_limit_s)
+        try:
+            if self.runner.master_pid() is None:
+                self.runner.start_master(interactive=interactive)
+            try:
+                session.start()
+            except SshError:
+                # A master that answers its socket may sit on a dead link: start afresh.
+                self.runner.stop_master()
+                self.runner.start_master(interactive=interactive)
+                session = AgentSession(self.runner, time_limit_s=self.time_limit_s)
+                session.start()
+        except SshError as exc:
+            self._failed(str(exc))
+            raise HostUnavailable(self.status or str(exc)) from None
+        self._session = session
+        self._mirror = _Mirror()
+        self._listed.clear()
+        self._failures = 0
+        self._connected_once = True
+        self.status = None
+
+    def _failed(self, reason: str) -> None:
+        pause = BACKOFF_S[min(self._failures, len(BACKOFF_S) - 1)]
+        self._failures += 1
+        self._retry_at = self._clock() + pause
+        prefix = "reconnecting…" if self._connected_once else "cannot connect:"
+        self.status = f"{self.name}: {prefix} {reason} (retry in {pause:g} s)"
+
+    def _lost(self, reason: str) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+        self._failures = 0
+        self._failed(reason)
+        self._retry_at = self._clock()  # the first reconnection is tried at once
+
+    # -- requests ---------------------------------------------------------------------
+
+    def _due_listings(self, requests: Sequence[RootRequest]) -> set[str]:
+        now = self._clock()
+        due = set()
+        for request in requests:
+            if not request.listing:
+                continue
+            last = self._listed.get(request.root)
+            if last is None or now - last[0] >= LISTING_INTERVAL_S:
+                due.add(request.root)
+        return due
+
+    def _build(
+        self, requests: Sequence[RootRequest], listed: set[str]
+    ) -> tuple[bytes, list[list[_File]]]:
+        mirror = self._mirror
+        lines: list[str] = []
+        plan: list[list[_File]] = []
+        polled: list[int] = []
+        for request in requests:
+            rid = mirror.roots.get(request.root)
+            if rid is None:
+                rid = mirror.roots[request.root] = len(mirror.roots)
+                lines.append(f"r {rid} {quote_root(request.root)}\n")
+            entries = []
+            for want in request.wants:
+                entry = self._entry(rid, want, lines)
+                entries.append(entry)
+                if entry.id not in polled:
+                    polled.append(entry.id)
+            plan.append(entries)
+        if tuple(polled) != mirror.polled:
+            lines.append(command("q", *polled))
+            mirror.polled = tuple(polled)
+        targets = []
+        for root in sorted(listed, key=lambda r: mirror.roots[r]):
+            forced = root in self._force_listing or root not in self._listed
+            targets.append(f"{mirror.roots[root]}{'!' if forced else ''}")
+        self._seq += 1
+        lines.append(" ".join(["P", str(self._seq), *targets]) + "\n")
+        return encode(lines), plan
+
+    def _entry(self, rid: int, want: Want, lines: list[str]) -> _File:
+        mirror = self._mirror
+        mode = _MODES[want.mode]
+        entry = mirror.files.get((rid, want.rel))
+        if entry is None:
+            entry = _File(mirror.next_id, mode, want.back, want.cap)
+            mirror.next_id += 1
+            mirror.files[(rid, want.rel)] = entry
+            lines.append(command("a", entry.id, rid, want.rel, mode, want.back, want.cap))
+        elif (entry.mode, entry.back, entry.cap) != (mode, want.back, want.cap):
+            entry.mode, entry.back, entry.cap = mode, want.back, want.cap
+            lines.append(command("m", entry.id, mode, want.back, want.cap))
+        key = stat_key(want.known)
+        if key != entry.key:
+            entry.key = key
+            lines.append(command("k", entry.id, key))
+        if mode == "t" and want.offset != entry.offset:
+            entry.offset = want.offset
+            lines.append(command("o", entry.id, want.offset))
+        return entry
+
+    # -- answers ----------------------------------------------------------------------
+
+    def _answers(
+        self,
+        requests: Sequence[RootRequest],
+        plan: list[list[_File]],
+        reply: Reply,
+        listed: set[str],
+    ) -> list[RootAnswer]:
+        before = {entry.id: (entry.key, entry.offset) for entries in plan for entry in entries}
+        for entries in plan:
+            for entry in entries:
+                records = reply.files.get(entry.id)
+                if records is not None and not records.dropped:
+                    self._apply(entry, records)
+        answers = []
+        for request, entries in zip(requests, plan, strict=True):
+            gots = [
+                self._got(want, entry, reply.files.get(entry.id), before[entry.id])
+                for want, entry in zip(request.wants, entries, strict=True)
+            ]
+            listing = None
+            if request.listing:
+                listing = self._listing(request.root, reply, listed)
+            answers.append(RootAnswer(request.root, gots, listing))
+        return answers
+
+    @staticmethod
+    def _apply(entry: _File, records: FileRecords) -> None:
+        if records.key is not None:
+            entry.key = records.key
+        if records.head is not None:
+            entry.head = records.head
+        if records.data is not None and entry.mode == "t":
+            entry.offset = records.start + len(records.data)
+            if records.start == 0:
+                entry.head = records.data[:HEAD_BYTES]
+
+    def _got(
+        self,
+        want: Want,
+        entry: _File,
+        records: FileRecords | None,
+        before: tuple[str, int],
+    ) -> Got:
+        if records is None or records.dropped:
+            if records is not None:
+                entry.key, entry.offset = before
+            return Got(want.rel, want.known)
+        stat = parse_key(entry.key)
+        got = Got(want.rel, stat, error=records.error)
+        if records.key is not None and entry.mode == "t" and stat is not None:
+            got = replace(got, head=entry.head)
+        if records.data is not None:
+            got = replace(got, data=records.data, truncated=records.more)
+            if entry.mode == "t" and records.start != data_start(want, got):
+                raise WireError(f"agent sent bytes from {records.start} for {want.rel!r}")
+        return got
+
+    def _listing(self, root: str, reply: Reply, listed: set[str]) -> Listing:
+        rid = self._mirror.roots[root]
+        record: ListingRecord | None = reply.listings.get(rid) if root in listed else None
+        previous = self._listed.get(root)
+        if record is None or record.unchanged:
+            if previous is not None:
+                if record is not None:
+                    self._listed[root] = (self._clock(), previous[1])
+                return previous[1]
+            return Listing()
+        assert record.listing is not None
+        if not record.complete:
+            self._force_listing.add(root)
+            return previous[1] if previous is not None else record.listing
+        self._force_listing.discard(root)
+        self._listed[root] = (self._clock(), record.listing)
+        return record.listing
