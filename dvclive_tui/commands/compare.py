@@ -73,11 +73,9 @@ def compare(
              name ~ "exp-*"   (glob)     exp-*   (bare glob on names)
              `batch-size` in [16, 32]    (backquotes for other keys)
     """
-    from dvclive_tui.experiments.load import NothingToCompare, load_experiments
+    from dvclive_tui.experiments.load import CannotLoad, load_experiments
     from dvclive_tui.experiments.refs import UnknownRevision
-    from dvclive_tui.experiments.remote_refs import RemoteExperimentsError
     from dvclive_tui.experiments.view import TableView, ViewError
-    from dvclive_writer.read.discovery import RunPathError
 
     if sum((as_json, as_csv, as_md)) > 1:
         raise click.UsageError("choose one of --json, --csv and --md")
@@ -92,7 +90,7 @@ def compare(
     )
     try:
         exps = load_experiments(Path.cwd(), dirs, selection)
-    except (NothingToCompare, RemoteExperimentsError, RunPathError) as exc:
+    except CannotLoad as exc:
         raise InputError(str(exc)) from None
     except UnknownRevision as exc:
         raise click.BadParameter(str(exc), param_hint="--rev") from None

@@ -25,6 +25,9 @@ class TreeCache:
 class GitTreeSource:
     """The files of one git commit, read straight from the object database."""
 
+    keep_parsed = False
+    """Parsed files are not kept in the read cache: the commit's data is."""
+
     def __init__(self, cache: TreeCache, commit: str) -> None:
         self._cache = cache
         self._objects = cache.objects

@@ -46,10 +46,9 @@ def common_dir(git_dir: Path) -> Path:
     return (git_dir / content).resolve() if content else git_dir
 
 
-def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] | None:
-    """``(ref -> sha, tag ref -> peeled commit sha, refs whose peeling is known)`` from
-    loose refs and ``packed-refs`` (a ``peeled`` packed-refs lists every annotated tag's
-    target, so its other refs point at commits).
+def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str]] | None:
+    """``(ref -> sha, tag ref -> peeled commit sha)`` from loose refs and ``packed-refs``
+    (its ``^`` lines give an annotated tag's commit).
 
     Broken loose refs are skipped as git skips them; ``None`` for a reftable repository
     or an unreadable ``packed-refs``.
@@ -65,13 +64,8 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
     except OSError:
         return None
     last: str | None = None
-    certain: set[str] = set()
-    fully_peeled = False
     for line in packed.splitlines():
-        if line.startswith("#"):
-            fully_peeled = fully_peeled or " peeled" in line
-            continue
-        if not line:
+        if not line or line.startswith("#"):
             continue
         if line.startswith("^"):
             if last is not None and _SHA.match(line[1:]):
@@ -82,29 +76,43 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
             return None
         refs[name] = sha
         last = name
-        if fully_peeled:
-            certain.add(name)
-    refs_dir = os.path.join(git_dir, "refs")
-    cut = len(os.path.dirname(refs_dir)) + 1
-    for dirpath, _dirnames, filenames in os.walk(refs_dir):
-        prefix = dirpath[cut:].replace(os.sep, "/") + "/"
-        for filename in filenames:
-            name = prefix + filename
-            if filename.endswith(".lock"):
-                continue  # a ref being written: git ignores it too
+    for name, content in _loose_refs(os.path.join(git_dir, "refs"), "refs/"):
+        if content.startswith("ref: "):
+            continue  # symbolic (refs/remotes/origin/HEAD): never a baseline or exp
+        if not _SHA.match(content):
+            continue  # a broken ref: git ignores it with a warning
+        refs[name] = content
+        peeled.pop(name, None)
+    return refs, peeled
+
+
+def _loose_refs(folder: str, prefix: str) -> list[tuple[str, str]]:
+    """``(ref name, stripped content)`` of every loose ref below ``folder``."""
+    found: list[tuple[str, str]] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            found.extend(_loose_refs(entry.path, f"{prefix}{entry.name}/"))
+        elif not entry.name.endswith(".lock"):  # a ref being written: git ignores it
             try:
-                with open(os.path.join(dirpath, filename), "rb") as handle:
-                    content = handle.read(128).decode("utf-8", "replace").strip()
+                handle = os.open(entry.path, os.O_RDONLY)
             except OSError:
                 continue
-            if content.startswith("ref: "):
-                continue  # symbolic (refs/remotes/origin/HEAD): never a baseline or exp
-            if not _SHA.match(content):
-                continue  # a broken ref: git ignores it with a warning
-            refs[name] = content
-            peeled.pop(name, None)
-            certain.discard(name)
-    return refs, peeled, certain
+            try:
+                content = os.read(handle, 128)
+            except OSError:
+                continue
+            finally:
+                os.close(handle)
+            found.append((prefix + entry.name, content.decode("utf-8", "replace").strip()))
+    return found
 
 
 def read_head(git_dir: Path) -> tuple[str | None, str | None] | None:

@@ -66,7 +66,7 @@ class GitRepo:
         found = read_refs(self.common_dir)
         if found is None:
             raise NotAGitRepository(f"the refs of {self.common_dir} cannot be read")
-        self.refs, self.peeled, _certain = found
+        self.refs, self.peeled = found
         head = read_head(self.git_dir)
         if head is None:
             raise NotAGitRepository(f"{self.git_dir / 'HEAD'} cannot be read")

@@ -13,7 +13,11 @@ from dvclive_tui.experiments.refs import Selection
 from dvclive_tui.experiments.running import directory_row
 
 
-class NothingToCompare(Exception):
+class CannotLoad(Exception):
+    """Input the comparison cannot use: the message says why in one line."""
+
+
+class NothingToCompare(CannotLoad):
     """Not in a git repository and no directory given (the message says what is missing)."""
 
 
@@ -57,9 +61,17 @@ class ExperimentLoader:
         self._calls = 0
         self._remote = None
         if self.selection.remote and self._reader is not None:
-            from dvclive_tui.experiments.remote_refs import fetch_remote_experiments
+            from dvclive_tui.experiments.remote_refs import (
+                RemoteExperimentsError,
+                fetch_remote_experiments,
+            )
 
-            self._remote = fetch_remote_experiments(self._reader.git.git_dir, self.selection.remote)
+            try:
+                self._remote = fetch_remote_experiments(
+                    self._reader.git.git_dir, self.selection.remote
+                )
+            except RemoteExperimentsError as error:
+                raise CannotLoad(str(error)) from None
 
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
@@ -91,7 +103,8 @@ def load_experiments(
     """Experiments of the git repository around ``cwd`` (if any) and rows for ``dirs``
     (each a dvclive directory or a folder of them).
 
-    Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
+    Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty,
+    :class:`CannotLoad` for other input it cannot use (a remote, a DVCLive 0.x folder).
     """
     return ExperimentLoader(cwd, dirs, selection)()
 
@@ -100,13 +113,13 @@ def expand_run_dirs(path: Path) -> list[Path]:
     """The runs ``path`` holds (itself, runs nested in it, or runs found below it: the
     data layer's discovery); ``path`` alone when nothing is found (an empty row).
 
-    Raises ``LegacyLayout`` (one line) for a folder in the DVCLive 0.x layout.
+    Raises :class:`CannotLoad` (one line) for a folder in the DVCLive 0.x layout.
     """
-    from dvclive_writer.read.discovery import LegacyLayout, discover_runs, legacy_layout
+    from dvclive_writer.read.discovery import discover_runs, legacy_layout  # only for DIRS
 
     found = discover_runs(path)
     if not found:
         legacy = legacy_layout(path)
         if legacy is not None:
-            raise LegacyLayout(legacy)
+            raise CannotLoad(legacy)
     return found or [path]

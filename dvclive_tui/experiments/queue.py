@@ -21,7 +21,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 EXPS_TMP = Path(".dvc") / "tmp" / "exps"
 RUN_TASK = "dvc.repo.experiments.queue.tasks.run_exp"
@@ -30,8 +30,7 @@ READY = frozenset({"SUCCESS", "FAILURE", "REVOKED"})
 SUCCESS, FAILED = 3, 4
 
 
-@dataclass(frozen=True)
-class Executor:
+class Executor(NamedTuple):
     """``dvc exp show``'s ``executor`` block of one run."""
 
     state: str
@@ -45,8 +44,7 @@ class Executor:
         return {"state": self.state, "name": self.name, "local": self.local}
 
 
-@dataclass(frozen=True)
-class QueueEntry:
+class QueueEntry(NamedTuple):
     """One run of the queue (or a ``--temp``/workspace run)."""
 
     stash_rev: str
@@ -54,8 +52,7 @@ class QueueEntry:
     name: str | None
 
 
-@dataclass(frozen=True)
-class ActiveRun:
+class ActiveRun(NamedTuple):
     """A run executing now, in ``root`` (its own checkout, or the workspace)."""
 
     entry: QueueEntry

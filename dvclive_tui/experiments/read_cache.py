@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData
+from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData, survives_json
 
 #: Bump when what is read from a commit (or how) changes.
 FORMAT = 5
@@ -29,28 +29,6 @@ FORMAT = 5
 _MISSING = object()
 
 
-def _survives_json(value: Any) -> bool:
-    """Whether ``value`` comes back from a JSON round trip exactly, types included: only
-    plain dicts with string keys, lists, strings, ints, floats (NaN and infinities too),
-    booleans and ``None`` do (tuples, integer keys, dates do not)."""
-    stack = [value]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is dict:
-            for key in item:
-                if type(key) is not str:
-                    return False
-            extend(item.values())
-        elif kind is list:
-            extend(item)
-        elif kind not in _LEAVES:
-            return False
-    return True
-
-
-_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:
@@ -149,7 +127,7 @@ class ReadCache:
         item = encode(data)
         item["time"] = when
         item["parents"] = parents
-        if _survives_json(item):
+        if data.json_safe or survives_json(item):
             self._items[sha] = item
             self._dirty = True
             self._new_commits = True
@@ -177,7 +155,7 @@ class ReadCache:
         item = (
             {"error": [value.type, value.msg]} if isinstance(value, FileError) else {"data": value}
         )
-        if _survives_json(item):
+        if survives_json(item):
             self._files[key] = item
             self._used.add(key)
             self._dirty = True

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from dvclive_tui.experiments.model import Experiment, ExpKind, flatten
 
@@ -20,8 +19,7 @@ MISSING: Any = object()
 """Sentinel for a cell with no value (the key is absent in that row)."""
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One param or metric column."""
 
     group: str
@@ -37,8 +35,7 @@ class Column:
         return f"{self.group}:{self.file}:{self.path}"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """A cell value, or the error of its file (rendered ``!``)."""
 
     value: Any = MISSING

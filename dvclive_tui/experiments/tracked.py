@@ -16,8 +16,7 @@ fails are kept, in the same place:
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dvclive_tui.experiments.dvc_cache import DvcStorage
 from dvclive_tui.experiments.dvcyaml import join
@@ -25,8 +24,7 @@ from dvclive_tui.experiments.readers import ParseCache, load_specs
 from dvclive_tui.experiments.sources import FileSource
 
 
-@dataclass(frozen=True)
-class DataOut:
+class DataOut(NamedTuple):
     """One cached output of a revision."""
 
     path: str
@@ -99,6 +97,8 @@ class TrackedSource:
 
     def __init__(self, inner: FileSource, storage: DvcStorage, cache: ParseCache) -> None:
         self.inner = inner
+        self.keep_parsed: bool = getattr(inner, "keep_parsed", True)
+        """Whether parsed files go to the read cache (not for commits: see readers)."""
         self._storage = storage
         self._cache = cache
         self._outs: list[DataOut] | None = None

@@ -8,7 +8,7 @@ draws in front of an experiment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dvclive_tui.experiments.model import Experiment, ExpKind
 
@@ -16,8 +16,7 @@ BRANCH = "├── "
 LAST_BRANCH = "└── "
 
 
-@dataclass(frozen=True)
-class TreeRow:
+class TreeRow(NamedTuple):
     """One row as drawn: an experiment under a baseline has ``depth`` 1."""
 
     exp: Experiment
