@@ -29,8 +29,6 @@ FORMAT = 5
 _MISSING = object()
 
 
-
-
 def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:
     return {
         path: {"error": [result.error.type, result.error.msg]}

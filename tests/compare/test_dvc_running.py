@@ -94,6 +94,13 @@ def executors(document: list[dict[str, Any]]) -> dict[str | None, Any]:
     return {item["name"]: item["executor"] for item in document[1]["experiments"] or []}
 
 
+def state(path: Path, name: str) -> str | None:
+    """The executor state ``compare`` reports for run ``name`` (``None`` without one)."""
+    document = json.loads(pr.sh(path, rb.TUI, "compare", "--json"))
+    found: str | None = (executors(document).get(name) or {}).get("state")
+    return found
+
+
 def test_a_queue_run_while_it_runs_and_once_done(project: tuple[Path, Path]) -> None:
     path, signals = project
     pr.sh(path, rb.DVC, "exp", "run", "--queue", "-q", "-n", "q-live", "-S", "lr=0.3")
@@ -118,10 +125,7 @@ def test_a_queue_run_while_it_runs_and_once_done(project: tuple[Path, Path]) -> 
     finally:
         (signals / "go-0.3").touch()
     deadline = time.monotonic() + 240
-    while (
-        executors(json.loads(pr.sh(path, rb.TUI, "compare", "--json"))).get("q-live", {})["state"]
-        != "success"
-    ):
+    while state(path, "q-live") != "success":
         assert time.monotonic() < deadline, "the queue run never finished"
         time.sleep(0.5)
     actual, expected = both(path)
