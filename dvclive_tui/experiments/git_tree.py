@@ -7,10 +7,15 @@ is first asked for (a warm read cache never needs it).
 
 from __future__ import annotations
 
+import re
+
 from dvclive_tui.experiments.gitobjects import GitObjectError, ObjectStore, TreeEntry
 from dvclive_tui.experiments.sources import SKIPPED_DIRS, is_dvc_file, is_dvc_yaml
 
 _UNSET = object()
+#: A tree with none of these bytes has no sub-tree and no ``dvc.yaml``/``*.dvc`` entry
+#: (a match may be a false alarm inside an object id: the tree is then parsed).
+_MAY_HOLD_DVC_FILES = re.compile(rb"40000 |\.dvc\x00|dvc\.yaml\x00")
 
 
 class TreeCache:
@@ -118,9 +123,13 @@ class GitTreeSource:
         if known is not None:
             return known
         try:
-            entries = self._objects.tree(tree)
+            raw = self._objects.tree_bytes(tree)
         except GitObjectError:
-            entries = ()
+            raw = b""
+        if not _MAY_HOLD_DVC_FILES.search(raw):
+            memo[tree] = ()  # only plain files (metric TSVs...): nothing to parse
+            return ()
+        entries = self._objects.tree(tree)
         here: list[str] = []
         below: list[str] = []
         for item in entries:

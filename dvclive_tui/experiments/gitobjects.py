@@ -197,6 +197,8 @@ class ObjectStore:
         self._loose = [str(folder) + os.sep for folder in self._dirs]
         self._packs: list[_Pack] | None = None
         self._trees: dict[str, tuple[TreeEntry, ...]] = {}
+        self._raw_tree: tuple[str, bytes] | None = None
+        """The last tree read raw, parsed without a second read when asked next."""
         self._commits: dict[str, CommitInfo] = {}
 
     def add_alternate(self, objects_dir: Path) -> None:
@@ -316,14 +318,21 @@ class ObjectStore:
             sha = tag_target(content)
         raise GitObjectError(f"tag chain too long at {sha}")
 
+    def tree_bytes(self, sha: str) -> bytes:
+        """A tree's raw content (entries parsed by :meth:`tree` are kept; these are not)."""
+        kind, content = self.read(sha)
+        if kind != "tree":
+            raise GitObjectError(f"{sha} is a {kind}, not a tree")
+        self._raw_tree = (sha, content)
+        return content
+
     def tree(self, sha: str) -> tuple[TreeEntry, ...]:
         """The entries of a tree, in git's order."""
         known = self._trees.get(sha)
         if known is not None:
             return known
-        kind, content = self.read(sha)
-        if kind != "tree":
-            raise GitObjectError(f"{sha} is a {kind}, not a tree")
+        last = self._raw_tree
+        content = last[1] if last is not None and last[0] == sha else self.tree_bytes(sha)
         entries = parse_tree(content)
         if len(self._trees) >= TREE_MEMO:
             self._trees.clear()
