@@ -60,6 +60,8 @@ class RepoReader:
         self.storage = DvcStorage.for_repo(git.root)
         self.save_interval = 0.0
         """Least seconds between two cache writes that only refresh workspace files."""
+        self.parallel = False
+        """Read many new commits on two cores (:mod:`prefill`): one-shot runs only."""
 
     @classmethod
     def open(cls, path: Path) -> RepoReader:
@@ -366,6 +368,12 @@ def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
         return result
     baselines = baseline_revs(reader, selection)
     names = describe(reader, baselines)
+    if reader.parallel:
+        from dvclive_tui.experiments.prefill import prefill
+
+        wanted = set(baselines)
+        heads = group_experiment_refs(git.refs.items())
+        prefill(reader, [*baselines, *(sha for b in wanted for _n, sha in heads.get(b, []))])
     groups = _runs(reader, baselines, workspace, result.warnings)
     for baseline in baselines:
         try:

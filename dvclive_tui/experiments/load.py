@@ -73,6 +73,12 @@ class ExperimentLoader:
             except RemoteExperimentsError as error:
                 raise CannotLoad(str(error)) from None
 
+    def one_shot(self) -> None:
+        """Allow reading many new commits in a child process (a single-threaded process
+        that collects once: the command line's outputs)."""
+        if self._reader is not None:
+            self._reader.parallel = True
+
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
         from dvclive_tui.experiments.collect import collect_repo
@@ -106,7 +112,9 @@ def load_experiments(
     Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty,
     :class:`CannotLoad` for other input it cannot use (a remote, a DVCLive 0.x folder).
     """
-    return ExperimentLoader(cwd, dirs, selection)()
+    loader = ExperimentLoader(cwd, dirs, selection)
+    loader.one_shot()
+    return loader()
 
 
 def expand_run_dirs(path: Path) -> list[Path]:

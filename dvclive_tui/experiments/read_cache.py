@@ -130,6 +130,17 @@ class ReadCache:
             self._dirty = True
             self._new_commits = True
 
+    def has(self, sha: str) -> bool:
+        """Whether commit ``sha`` is known (nothing is decoded)."""
+        return sha in self._items
+
+    def put_item(self, sha: str, item: dict[str, Any]) -> None:
+        """Remember an already encoded commit (:func:`encode` plus ``time``/``parents``,
+        known to survive JSON: it came through JSON)."""
+        self._items[sha] = item
+        self._dirty = True
+        self._new_commits = True
+
     def begin(self) -> None:
         """Start a new collection: only files it uses will be kept by :meth:`save`."""
         self._used = set()

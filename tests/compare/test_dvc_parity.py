@@ -157,3 +157,69 @@ def test_unknown_sort_column_is_one_line_in_every_mode(
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no column named 'no.such.column'" in lines[0]
+
+
+def test_histories_and_report_read_through_dvc_cache(
+    project: pr.PipelineRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dvclive folder ``eval/`` is a cached stage output: curves (overlays), plots and
+    ``report --rev`` read it from DVC's cache; a run whose manifest is gone has none."""
+    from dvclive_tui.experiments.load import load_experiments
+    from dvclive_tui.experiments.series import load_details
+
+    monkeypatch.chdir(project.path)
+    rows = {exp.name: exp for exp in load_experiments(project.path).experiments}
+    details = load_details(rows["q-ok"])
+    assert set(details.metrics) == {"loss", "acc"}
+    assert details.metrics["loss"].table.steps.tolist() == [0, 1, 2]
+    assert set(load_details(rows["sweep-b"]).metrics) == {"loss", "acc"}  # TSVs still cached
+    assert load_details(rows["sweep-a"]).metrics == {}  # its manifest is gone
+    assert load_details(rows["q-wait"]).metrics == {}  # queued: nothing ran yet
+    target = tmp_path / "report.md"
+    pr.sh(project.path, rb.TUI, "report", "--md", "--rev", "q-ok", "-o", str(target), "eval")
+    text = target.read_text()
+    assert "q-ok" in text and "best.acc" in text and "0.9" in text
+
+
+FORKED = """
+import sys
+import dvclive_tui.experiments.prefill as prefill
+prefill.MINIMUM = int(sys.argv[1])
+from dvclive_tui.cli import main
+main(["compare", "--json", *sys.argv[2:]])
+"""
+
+
+@pytest.mark.parametrize("flags", [(), ("-A",)], ids=["default", "-A"])
+def test_cold_start_on_two_cores_reads_what_one_core_reads(
+    project: pr.PipelineRepo, flags: tuple[str, ...]
+) -> None:
+    """The first run reads new commits in a forked child too (from 200 up; here from 1):
+    the document is the one a single process reads, and the read cache gets it all."""
+    cache = project.path / ".git" / "dvclive-tui" / "commits.json"
+    outputs = []
+    for minimum in ("1", "1000000"):
+        cache.unlink(missing_ok=True)
+        out = pr.sh(project.path, rb.PYTHON, "-c", FORKED, minimum, *flags, strip=False)
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    document = json.loads(outputs[0])
+    assert normalised(document, project) == normalised(
+        pr.dvc_exp_show(project.path, *flags), project
+    )
+    cache.unlink()
+    pr.sh(project.path, rb.PYTHON, "-c", FORKED, "1", *flags)
+    kept = json.loads(cache.read_text())["commits"]
+    heads = {
+        exp_range["name"]: exp_range["revs"][0]["rev"]
+        for entry in document
+        for exp_range in entry["experiments"] or []
+    }
+    complete = {  # commits whose DVC-tracked files were all found
+        entry["rev"]
+        for entry in document
+        if entry["rev"] != "workspace" and "No storage files" not in json.dumps(entry["data"])
+    }
+    assert complete and complete <= set(kept)
+    assert heads["q-ok"] in kept and heads["in-temp"] in kept
+    assert heads["sweep-a"] not in kept  # a DVC object is missing: read again next time
