@@ -204,6 +204,7 @@ async def memory_child(run: Path) -> None:
     before = rss_mb()
     app = WatchApp(Settings(paths=(run,), watch=False))
     async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()  # the runs load in a worker
         await pilot.pause()
         points = sum(len(series) for series in app.runs[0].metrics.values())
         after = rss_mb()

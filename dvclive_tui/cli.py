@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "compare": "dvclive_tui.commands.compare:compare",
     "report": "dvclive_tui.commands.report:report",
     "serve": "dvclive_tui.commands.serve:serve",
+    "doctor": "dvclive_tui.commands.doctor:doctor",
 }
 
 #: One-line help shown by ``dvclive-tui --help`` without importing the subcommand.
@@ -35,6 +36,7 @@ SHORT_HELP: dict[str, str] = {
     "compare": "Compare DVC experiments and dvclive directories side by side.",
     "report": "Regenerate report.html / report.md from a run's files.",
     "serve": "Serve the dashboard (watch or compare) to a browser tab.",
+    "doctor": "Say which dvclive a training process gets, and why.",
 }
 
 

@@ -37,8 +37,8 @@ class Settings:
         theme: Textual theme name.
         color_system: ``TEXTUAL_COLOR_SYSTEM`` value, or ``None`` to let Textual decide.
         clock: Wall clock (seconds since the epoch); injected by tests.
-        watch: Poll in a background thread. ``False`` loads the runs once, synchronously
-            (snapshot tests).
+        watch: Keep polling every ``interval``. ``False`` loads the runs once (snapshot
+            tests; ``r`` polls again).
         charts_per_page: Charts shown at once in a grid (1-9).
         rules: User alert rules (texts ``parse_rule`` accepts), checked besides the
             built-in alerts.

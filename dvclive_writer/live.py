@@ -58,6 +58,7 @@ from dvclive_writer.error import (
 )
 from dvclive_writer.logger import logger
 from dvclive_writer.metrics import Metric, could_log, new_open_files
+from dvclive_writer.ranks import WritesOnRankZero
 from dvclive_writer.replace_file import ReplacedFile
 from dvclive_writer.repo_detection import find_roots, git_has_commits
 from dvclive_writer.serialize import (
@@ -155,7 +156,7 @@ def _dvc_file_of(run_dir: StrPath, dvcyaml: str | os.PathLike[str] | bool | None
     raise InvalidDvcyamlError
 
 
-class Live:
+class Live(WritesOnRankZero):
     """Logs params, metrics and plots of a run in DVCLive's on-disk format."""
 
     def __init__(
@@ -355,6 +356,12 @@ class Live:
         return self._paths.dir
 
     @property
+    def _cache_images(self) -> bool:
+        """dvclive's private name for the ``cache_images`` setting, read by code (dvclive's
+        own framework tests among it) that inspects a ``Live``; read-only."""
+        return self._experiment.cache_images
+
+    @property
     def params_file(self) -> str:
         """``<dir>/params.yaml``."""
         return self._paths.params_file
@@ -443,7 +450,7 @@ class Live:
         from ruamel.yaml.representer import RepresenterError
 
         with self._lock:
-            updated = {**self._params, **params}
+            updated = {**self._params, **dict(params)}  # dict.update accepts (key, value) pairs
             try:
                 text = dumps_yaml(updated)
             except RepresenterError as exc:

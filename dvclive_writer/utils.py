@@ -187,7 +187,13 @@ def clean_and_copy_into(src: StrPath, dst: StrPath) -> str:
 
 
 def standardize_metric_name(metric_name: str, framework: str) -> str:
-    """Map a framework's metric name to dvclive's ``split/...`` convention."""
+    """Map a framework's metric name to dvclive's ``split/...`` convention.
+
+    ``framework`` is the integration module's name: ``dvclive.<x>`` (as third-party callbacks
+    pass it) or this package's ``dvclive_writer.<x>``, which is treated the same.
+    """
+    if framework.startswith("dvclive_writer."):
+        framework = "dvclive." + framework.removeprefix("dvclive_writer.")
     if framework == "dvclive.fastai":
         metric_name = metric_name.replace("train_", "train/")
         metric_name = metric_name.replace("valid_", "eval/")

@@ -28,7 +28,12 @@ except ImportError:  # pragma: no cover - the test extra always installs it
 else:
 
     class TopLevelSVGExtension(pytest_textual_snapshot.SVGImageExtension):  # type: ignore[misc]
-        """Store SVG snapshots as ``snapshots/<test_module>/<test_name>.svg``."""
+        """Store SVG snapshots as ``snapshots/<test_module>/<test_name>.svg``.
+
+        The plugin has no option for this, and the ``syrupy==4.8.0`` it pins has no
+        ``--snapshot-dirname`` (README, Development); ``snap_compare`` looks the extension
+        class up at call time, so replacing the module attribute is enough.
+        """
 
         @classmethod
         def dirname(cls, *, test_location) -> str:  # type: ignore[no-untyped-def,override]

@@ -89,7 +89,7 @@ def report(
         )
     click.echo(f"Wrote {target}", err=True)
     if view:
-        from dvclive_tui.app.report_view import run_report_viewer
+        from dvclive_tui.app.report_viewer.app import run_report_viewer
 
         run_report_viewer(target)
 

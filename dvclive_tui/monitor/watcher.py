@@ -4,10 +4,9 @@
 directory, polled on a schedule that scales to fleets (:mod:`~dvclive_tui.monitor.schedule`),
 incremental discovery with a full re-walk at the heartbeat
 (:mod:`~dvclive_tui.monitor.discovery`), and a buffer of merged :class:`Changes` that the UI
-drains. :class:`PollerThread` calls :meth:`RunWatcher.poll` every interval
-from a daemon thread and calls ``notify()`` (which posts a ``can_replace`` message to the
-App) when something changed. Every access to the run model goes through
-:attr:`RunWatcher.lock`, so the UI never reads a run while the poller mutates it.
+drains. The dashboard calls :meth:`RunWatcher.poll` from worker threads (every interval, or
+once) and drains the changes on its event loop. Every access to the run model goes through
+:attr:`RunWatcher.lock`, so the UI never reads a run while a poll mutates it.
 """
 
 from __future__ import annotations
@@ -254,48 +253,3 @@ def _data_changed(changes: Changes) -> bool:
         or changes.plots
         or changes.new_run
     )
-
-
-class PollerThread(threading.Thread):
-    """Polls a :class:`RunWatcher` every ``interval`` seconds until :meth:`stop`.
-
-    Args:
-        watcher: What to poll.
-        interval: Seconds between two polls.
-        notify: Called (from this thread) after a poll that changed something.
-        on_error: Called (from this thread) with the exception of a failed poll.
-    """
-
-    def __init__(
-        self,
-        watcher: RunWatcher,
-        interval: float,
-        notify: Callable[[], None],
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        super().__init__(name="dvclive-tui-poller", daemon=True)
-        self._watcher = watcher
-        self._interval = interval
-        self._notify = notify
-        self._on_error = on_error
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        """Poll at once, then every interval until stopped; a failed poll is retried."""
-        while not self._stopped.is_set():
-            started = time.monotonic()
-            try:
-                changed = self._watcher.poll()
-            except Exception as error:  # the next tick retries; never kill the dashboard
-                if self._on_error is not None:
-                    self._on_error(error)
-            else:
-                if changed:
-                    self._notify()
-            spent = time.monotonic() - started
-            # Keep the cadence, but always rest a little so slow polls cannot spin a core.
-            self._stopped.wait(max(self._interval / 4, self._interval - spent))
-
-    def stop(self) -> None:
-        """Ask the thread to finish after the current poll."""
-        self._stopped.set()

@@ -13,10 +13,12 @@ from dvclive_tui.app.compare.app import CompareApp
 from dvclive_tui.app.compare.charts_screen import ChartsScreen
 from dvclive_tui.app.compare.diff_screen import DiffScreen
 from dvclive_tui.app.compare.table_screen import CompareScreen
+from dvclive_tui.app.screens.help import HelpScreen
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.experiments.model import ExperimentSet
 from tests.compare.factory import build_experiments
 from tests.compare.ui import open_overlay
+from tests.settle import settle, snapshot_after
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +67,8 @@ async def test_sort_by_cursor_column(exps: ExperimentSet) -> None:
 
 
 async def test_filter_box(exps: ExperimentSet) -> None:
+    from dvclive_tui.app.widgets.filter_bar import FilterBar
+
     app = make_app(exps)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
@@ -72,9 +76,17 @@ async def test_filter_box(exps: ExperimentSet) -> None:
         await pilot.press("slash", *'optimizer == "sgd"', "enter")
         assert screen.table.row_count == 2
         assert labels(screen) == ["calm-owl", "eager-elk"]
+        bar = screen.query_one(FilterBar)
+        assert not bar.display and screen.table.has_focus
         await pilot.press("slash", "ctrl+u", *"lr >", "enter")  # invalid: kept, notified
-        assert screen.table.row_count == 2
+        assert screen.table.row_count == 2 and bar.display
         assert screen.view.filter.text == 'optimizer == "sgd"'
+        await pilot.press("escape")  # drops the edit, keeps the applied filter
+        assert screen.view.filter.text == 'optimizer == "sgd"'
+        assert labels(screen) == ["calm-owl", "eager-elk"]
+        assert not bar.display and screen.table.has_focus
+        await pilot.press("slash")
+        assert bar.value == 'optimizer == "sgd"'  # reopens on the filter applied
 
 
 async def test_only_changed_and_hide_columns(exps: ExperimentSet) -> None:
@@ -117,7 +129,7 @@ async def test_chart_overlay_of_selected(exps: ExperimentSet) -> None:
     app = make_app(exps)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("space", "down", "down", "space", "g")
-        await pilot.pause()
+        await settle(pilot)
         charts = app.screen
         assert isinstance(charts, ChartsScreen)
         grid = charts.query_one(ChartGrid)
@@ -154,7 +166,12 @@ async def test_help_keys_are_not_cut_at_80x24(exps: ExperimentSet) -> None:
             for strip in static.render_lines(Region(0, 0, *static.size))
         ]
         text = "\n".join(lines)
-        assert "s (or click)" in text and "Image: previous / next frame" in text, text
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        for _title, rows in help_screen.sections:
+            for keys, _description in rows:
+                assert f" {keys} " in text, keys
+        assert "Sort by the cursor's column" in text and "Focus the next chart" in text, text
         assert "…" not in text, text
 
 
@@ -181,7 +198,7 @@ async def test_help_opens_from_every_screen(exps: ExperimentSet) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         for key in ("g", "i"):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             opened = app.screen
             await pilot.press("question_mark")
             await pilot.pause()
@@ -259,16 +276,14 @@ async def test_star_keeps_a_row_first_through_filters(exps: ExperimentSet) -> No
 
 def test_snapshot_overlay_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
     async def prepare(pilot: Any) -> None:
-        await pilot.press("space", "down", "down", "space", "g")
-        await pilot.pause()
+        await snapshot_after(pilot, "space", "down", "down", "space", "g")
 
     assert snap_compare(make_app(exps), terminal_size=(80, 24), run_before=prepare)
 
 
 def test_snapshot_diff_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
     async def prepare(pilot: Any) -> None:
-        await pilot.press("space", "down", "space", "d")
-        await pilot.pause()
+        await snapshot_after(pilot, "space", "down", "space", "d")
 
     assert snap_compare(make_app(exps), terminal_size=(80, 24), run_before=prepare)
 

@@ -17,6 +17,7 @@ from dvclive_tui.experiments.readers import ParseCache
 from dvclive_tui.experiments.running import directory_row
 from tests.compare.factory import add_media, build_experiments, write_run
 from tests.compare.ui import open_overlay
+from tests.settle import settle
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +40,7 @@ async def test_media_side_by_side(tmp_path: Path) -> None:
     app = CompareApp(exps, live=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("space", "down", "space", "i")
-        await pilot.pause()
+        await settle(pilot)
         media = app.screen
         assert isinstance(media, MediaScreen)
         assert media.items == [("image", "sample.png"), ("plot", "roc")]

@@ -7,12 +7,13 @@ from typing import Any
 from dvclive_tui.app.compare.charts_screen import ChartsScreen
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from tests.settle import settle
 
 
 async def open_overlay(pilot: Any, metric: str) -> Chart:
-    """Press ``g`` on the table and return the overlay chart of ``metric``."""
+    """Press ``g`` on the table, wait for the curves and return the chart of ``metric``."""
     await pilot.press("g")
-    await pilot.pause()
+    await settle(pilot)
     charts = pilot.app.screen
     assert isinstance(charts, ChartsScreen)
     chart = charts.query_one(ChartGrid).chart(metric)

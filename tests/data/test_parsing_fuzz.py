@@ -161,7 +161,7 @@ def test_fast_and_slow_paths_agree(tmp_path: Path) -> None:
     header_end = data.index(b"\n") + 1
     body_lines = data[header_end:].splitlines(keepends=True)
     # Chunks under FAST_PATH_MIN_BYTES take the pure-Python row parser.
-    chunks = [b"".join(body_lines[i : i + 500]) for i in range(0, len(body_lines), 500)]
+    chunks = [b"".join(body_lines[i : i + 200]) for i in range(0, len(body_lines), 200)]
     assert all(len(chunk) < FAST_PATH_MIN_BYTES for chunk in chunks)
     slow_parts = [parse_metric_rows(chunk, fast.layout) for chunk in chunks]
     slow_values = np.concatenate([part.values for part in slow_parts])

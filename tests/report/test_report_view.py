@@ -8,8 +8,10 @@ import pytest
 from textual.widgets import MarkdownViewer
 from textual.widgets._markdown import MarkdownTable
 
-from dvclive_tui.app.report_view import ReportScreen, ReportViewerApp
+from dvclive_tui.app.report_viewer.app import ReportViewerApp
+from dvclive_tui.app.report_viewer.screen import ReportScreen
 from dvclive_writer import Live
+from tests.settle import settle, snapshot_after
 
 
 def write_run(folder: Path, *, report: str | None = "md") -> Path:
@@ -25,7 +27,7 @@ async def test_shows_the_report_and_reloads(tmp_path: Path) -> None:
     run_dir = write_run(tmp_path)
     app = ReportViewerApp(run_dir / "report.md")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportScreen)
         viewer = screen.query_one(MarkdownViewer)
@@ -36,7 +38,7 @@ async def test_shows_the_report_and_reloads(tmp_path: Path) -> None:
         report = run_dir / "report.md"
         report.write_text(report.read_text(encoding="utf-8") + "\nreloaded-marker\n", "utf-8")
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert "reloaded-marker" in viewer.document.source
 
         await pilot.press("t")
@@ -51,7 +53,7 @@ async def test_run_without_report_md_is_rendered_elsewhere(tmp_path: Path) -> No
     run_dir = write_run(tmp_path, report=None)
     app = ReportViewerApp(run_dir)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         viewer = app.screen.query_one(MarkdownViewer)
         assert "![train/loss](static/train/loss.png)" in viewer.document.source
         assert not (run_dir / "report.md").exists()  # the run directory is left alone
@@ -73,4 +75,16 @@ def test_snapshot(
         "| 0.01 | adam      |\n\n![train/loss](static/train/loss.png)\n",
         encoding="utf-8",
     )
-    assert snap_compare(ReportViewerApp(report), terminal_size=size)  # type: ignore[operator]
+    app = ReportViewerApp(report)
+    assert snap_compare(app, terminal_size=size, run_before=snapshot_after)  # type: ignore[operator]
+
+
+def test_an_unreadable_report_says_why_in_one_page(tmp_path: Path) -> None:
+    from dvclive_tui.app.report_viewer.source import read_report
+
+    binary = tmp_path / "report.md"
+    binary.write_bytes(b"\xff\xfe# DVC Report\n")
+    report = read_report(binary)
+    assert report.text.startswith("# No report") and "not UTF-8 text" in report.text
+    missing = read_report(tmp_path / "gone" / "report.md")
+    assert missing.text.startswith("# No report") and not missing.generated

@@ -11,22 +11,24 @@ from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Label, MarkdownViewer, OptionList
 
-from dvclive_tui.app.report_view import ReportScreen, ReportViewerApp
-from dvclive_tui.app.screens.help import HelpScreen, binding_rows
-from dvclive_tui.app.screens.warnings import WarningsScreen
+from dvclive_tui.app.report_viewer.app import ReportViewerApp
+from dvclive_tui.app.report_viewer.screen import ReportScreen
+from dvclive_tui.app.screens.help import HelpScreen, help_rows
 from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.app.watch.panes.charts import ChartsPane
+from dvclive_tui.app.watch.warnings_screen import WarningsScreen
+from dvclive_tui.app.watch.widgets.kv_table import KeyValueTable
+from dvclive_tui.app.watch.widgets.metric_tree import MetricTree
+from dvclive_tui.app.watch.widgets.run_header import RunHeader
+from dvclive_tui.app.watch.widgets.runs_table import RunsTable
 from dvclive_tui.app.widgets.chart import Chart
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.filter_bar import FilterBar
 from dvclive_tui.app.widgets.image_view import ImageView
-from dvclive_tui.app.widgets.kv_table import KeyValueTable
-from dvclive_tui.app.widgets.metric_tree import MetricTree
 from dvclive_tui.app.widgets.plot_view import PlotView
-from dvclive_tui.app.widgets.run_header import RunHeader
-from dvclive_tui.app.widgets.runs_table import RunsTable
 from dvclive_tui.settings import Settings
 from dvclive_writer.read.model import RunStatus
+from tests.settle import poll, settle
 from tests.tui.conftest import Clock
 from tests.tui.runs import FROZEN, append_step, freeze, write_run
 
@@ -64,6 +66,7 @@ async def test_tabs_switch_with_number_keys(workdir: Path, clock: Clock) -> None
     write_run(workdir / "dvclive", steps=3, images=True, plots=True, system=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         assert app.active_tab == "charts"
         for key, tab in [("3", "tables"), ("4", "images"), ("5", "plots"), ("2", "system")]:
             await pilot.press(key)
@@ -79,7 +82,7 @@ async def test_loads_metrics_params_and_summary(workdir: Path, clock: Clock) -> 
     write_run(workdir / "dvclive", steps=12, system=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
         system = app.query_one("#system-pane", ChartsPane).grid
         assert system.metrics == ["system/cpu/usage (%)", "system/ram/usage (GB)"]
@@ -96,6 +99,7 @@ async def test_filter_narrows_charts_tree_and_tables(workdir: Path, clock: Clock
     write_run(workdir / "dvclive")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("slash")
         await pilot.press(*"loss")
         await pilot.pause()
@@ -122,6 +126,7 @@ async def test_app_keys_apply_chart_options_to_every_chart(workdir: Path, clock:
     write_run(workdir / "dvclive", system=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         charts = list(app.query(Chart))
         assert len(charts) == 5
         await pilot.press("L", "S", "X")
@@ -142,10 +147,36 @@ async def test_app_keys_apply_chart_options_to_every_chart(workdir: Path, clock:
         assert all(tree.display for tree in trees)
 
 
+async def test_shared_chart_options_reach_new_charts_and_keep_own_choices(
+    workdir: Path, clock: Clock
+) -> None:
+    run = write_run(workdir / "dvclive")
+    app = make_app(Path("dvclive"), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        own = charts_grid(app).chart("train/loss")
+        assert own is not None and own.log_y
+        own.focus()
+        await pilot.press("l")  # this chart alone goes back to a linear axis
+        await pilot.press("S")  # smoothing for all: the chart keeps its own log-y choice
+        assert not own.log_y and own.smoothing > 0
+        (run / "plots" / "metrics" / "lr.tsv").write_text("step\tlr\n0\t0.1\n")
+        clock.advance(1)
+        await poll(pilot)
+        new = charts_grid(app).chart("lr")
+        assert new is not None and new.log_y and new.smoothing > 0
+        assert app.chart_options.log_y and charts_grid(app).chart_options == app.chart_options
+        await pilot.press("greater_than_sign")
+        assert app.per_page == 6
+        assert [pane.grid.per_page for pane in app.query(ChartsPane)] == [6, 6]
+
+
 async def test_focused_chart_keys_change_only_that_chart(workdir: Path, clock: Clock) -> None:
     write_run(workdir / "dvclive")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         tree = app.query_one("#charts-pane MetricTree", MetricTree)
         tree.focus()
         node = tree.node_for("train/loss")
@@ -166,6 +197,7 @@ async def test_grid_size_and_pages(workdir: Path, clock: Clock) -> None:
     write_run(workdir / "dvclive", extra_metrics=extra)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         grid = charts_grid(app)
         assert grid.per_page == 4 and grid.page_count == 3
         assert sum(chart.display for chart in grid.query(Chart)) == 4
@@ -193,11 +225,14 @@ async def test_help_overlay_lists_bindings(workdir: Path, clock: Clock) -> None:
     write_run(workdir / "dvclive")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        titles = [title for title, _ in app.help_sections()]
+        sections = help_rows(app.help_sections())
+        assert app.screen.sections == sections
+        titles = [title for title, _ in sections]
         assert titles[:2] == ["Everywhere", "Focused chart"]
-        everywhere = dict((d, k) for k, d in app.help_sections()[0][1])
+        everywhere = dict((d, k) for k, d in sections[0][1])
         assert everywhere["Filter"] == "/" and everywhere["Log-y all"] == "L"
         assert everywhere["Charts / System / Tables / Images / Plots"] == "1 2 3 4 5"
         await pilot.press("escape")
@@ -208,6 +243,7 @@ async def test_help_overlay_scrolls_by_keyboard_at_80x24(workdir: Path, clock: C
     write_run(workdir / "dvclive")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         box = app.screen.query_one(VerticalScroll)
@@ -224,12 +260,12 @@ async def test_appended_step_shows_up_after_a_poll(workdir: Path, clock: Clock) 
     write_run(workdir / "dvclive", steps=10)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         chart = charts_grid(app).chart("train/loss")
         assert chart is not None and len(chart.series[0].steps) == 10
         append_step(workdir / "dvclive", "train/loss", 10, 0.0123)
         clock.advance(1)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         assert chart.series[0].steps[-1] == 10
         assert math.isclose(chart.series[0].values[-1], 0.0123)
         tree = app.query_one("#charts-pane MetricTree", MetricTree)
@@ -243,6 +279,7 @@ async def test_background_polling_picks_up_new_rows(workdir: Path) -> None:
     write_run(workdir / "dvclive", steps=5)
     app = WatchApp(Settings(paths=(Path("dvclive"),), interval=0.1))
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         for _ in range(100):
             await pilot.pause(0.05)
             chart = charts_grid(app).chart("train/loss")
@@ -260,10 +297,10 @@ async def test_recreated_directory_becomes_a_new_run(workdir: Path, clock: Clock
     run = write_run(workdir / "dvclive", steps=20)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         shutil.rmtree(run)
         clock.advance(2)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         assert app.runs[0].status is RunStatus.WAITING
         assert charts_grid(app).metrics == []
         empty = charts_grid(app).query_one("#chart-grid-empty")
@@ -271,8 +308,7 @@ async def test_recreated_directory_becomes_a_new_run(workdir: Path, clock: Clock
         write_run(run, steps=7, seed=3)
         freeze(run, clock.now - 1)
         clock.advance(2)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         chart = charts_grid(app).chart("train/loss")
         assert chart is not None and len(chart.series[0].steps) == 7
         assert "step 6" in header_text(app)
@@ -282,11 +318,11 @@ async def test_corrupt_summary_shows_a_warning_badge(workdir: Path, clock: Clock
     run = write_run(workdir / "dvclive", steps=8)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         (run / "metrics.json").write_text('{"train": {"loss": 0.1')
         for _ in range(3):
             clock.advance(5)
-            app.poll_now()
-        await pilot.pause()
+            await poll(pilot)
         assert "⚠ 1" in header_text(app)
         assert charts_grid(app).metrics == ["eval/loss", "train/acc", "train/loss"]
         await pilot.press("w")
@@ -301,13 +337,12 @@ async def test_nan_metric_raises_one_alert(workdir: Path, clock: Clock) -> None:
     write_run(workdir / "dvclive", steps=6)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert notifications(app) == []
         append_step(workdir / "dvclive", "train/loss", 6, float("nan"))
-        app.poll_now()
+        await poll(pilot)
         append_step(workdir / "dvclive", "train/loss", 7, float("nan"))
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         alerts = [note for note in notifications(app) if "NaN" in note]
         assert alerts == ["dvclive: train/loss became NaN at step 6"]
 
@@ -316,10 +351,10 @@ async def test_finished_run_raises_an_alert(workdir: Path, clock: Clock) -> None
     write_run(workdir / "dvclive", steps=6)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
         assert status_of(app) is RunStatus.RUNNING
         clock.advance(3600)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         assert status_of(app) is RunStatus.FINISHED
         assert "dvclive: finished at step 5" in notifications(app)
 
@@ -330,7 +365,7 @@ async def test_control_characters_are_shown_escaped(workdir: Path, clock: Clock)
     evil.write_text("step\tbad\x1b[31mname\n0\t1.5\n")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         tree = app.query_one("#charts-pane MetricTree", MetricTree)
         labels = [str(node.label) for node in map(tree.node_for, tree.metrics) if node]
         assert "bad\\x1b[31mname 1.5 ▁" in labels
@@ -343,7 +378,7 @@ async def test_empty_folder_shows_the_waiting_state(workdir: Path, clock: Clock)
     (workdir / "runs").mkdir()
     app = make_app(Path("runs"), clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert "waiting for a run in runs" in header_text(app)
         empty = charts_grid(app).query_one("#chart-grid-empty")
         assert "Waiting for a run in runs" in str(empty.render())
@@ -360,7 +395,7 @@ async def test_several_runs_overlay_in_one_chart(workdir: Path, clock: Clock) ->
     write_run(workdir / "b" / "dvclive", steps=8, seed=2)
     app = make_app(Path("."), clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         chart = charts_grid(app).chart("train/loss")
         assert chart is not None
         assert [s.label for s in chart.series] == ["a/dvclive", "b/dvclive"]
@@ -380,6 +415,7 @@ async def test_media_tabs_list_logged_items(workdir: Path, clock: Clock, tab: st
     write_run(workdir / "dvclive", steps=4, images=True, plots=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("4" if tab == "images" else "5")
         pane = app.query_one(f"#{tab}-pane")
         names = list(pane._items)  # type: ignore[attr-defined]
@@ -390,6 +426,7 @@ async def test_media_keys_work_while_the_list_has_the_focus(workdir: Path, clock
     write_run(workdir / "dvclive", steps=4, images=True, plots=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("4")
         await pilot.pause()
         assert isinstance(app.focused, OptionList)
@@ -430,6 +467,7 @@ async def test_image_scrubber_position_survives_new_frames(workdir: Path, clock:
     run = write_run(workdir / "dvclive", steps=4, images=True)
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("4")
         view = app.query_one(ImageView)
         view.focus()
@@ -437,14 +475,12 @@ async def test_image_scrubber_position_survives_new_frames(workdir: Path, clock:
         assert view.selected_step == 0
         Image.new("RGB", (8, 8)).save(run / "plots" / "images" / "samples" / "4.png")
         clock.advance(2)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         assert view.frame_label == "samples · step 0 (1/5)"
         await pilot.press("end")
         Image.new("RGB", (8, 8)).save(run / "plots" / "images" / "samples" / "5.png")
         clock.advance(2)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         assert view.selected_step == 5
 
 
@@ -452,8 +488,9 @@ async def test_report_key_shows_the_runs_markdown_report(workdir: Path, clock: C
     write_run(workdir / "dvclive")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("R")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReportScreen)
         viewer = app.screen.query_one(MarkdownViewer)
         assert viewer.document.source.startswith("# DVC Report")
@@ -467,8 +504,9 @@ async def test_dashboard_keys_do_nothing_under_the_report(workdir: Path, clock: 
     write_run(workdir / "dvclive")
     app = make_app(Path("dvclive"), clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("R")
-        await pilot.pause()
+        await settle(pilot)
         report = screen_of(app)
         assert isinstance(report, ReportScreen)
         assert "slash" not in report.active_bindings and "S" not in report.active_bindings
@@ -480,7 +518,7 @@ async def test_dashboard_keys_do_nothing_under_the_report(workdir: Path, clock: 
         await pilot.pause()
         help_screen = screen_of(app)
         assert isinstance(help_screen, HelpScreen)
-        assert help_screen._sections == [("Report", binding_rows(ReportScreen.BINDINGS))]
+        assert help_screen.sections == help_rows([("Report", ReportScreen.BINDINGS)])
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert not isinstance(screen_of(app), ReportScreen)
@@ -491,14 +529,14 @@ async def test_standalone_report_viewer_lists_its_keys(workdir: Path) -> None:
     write_run(workdir / "dvclive")
     app = ReportViewerApp(workdir / "dvclive")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         report = screen_of(app)
         assert isinstance(report, ReportScreen)
         await pilot.press("question_mark")
         await pilot.pause()
         help_screen = screen_of(app)
         assert isinstance(help_screen, HelpScreen)
-        keys = dict(help_screen._sections[0][1])
+        keys = dict(help_screen.sections[0][1])
         assert keys["r"] == "Reload" and keys["t"] == "Contents" and keys["?"] == "Help"
         await pilot.press("escape")
         await pilot.pause()
@@ -512,7 +550,7 @@ async def test_header_shortens_a_long_run_name_to_keep_its_figures(
     write_run(workdir / name, steps=4)
     app = make_app(Path(name), clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         line = app.query_one(RunHeader).render_line(0).text.rstrip()
         assert line.endswith("wrote 5s ago"), line
         assert "experiments/" in line and "/dvclive" in line and "…" in line

@@ -13,6 +13,7 @@ from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.commands.demo import start_trainer, stop_trainer
 from dvclive_tui.settings import Settings
+from tests.settle import settle
 from tests.tui.conftest import Clock
 
 
@@ -74,7 +75,7 @@ async def test_demo_trainer_feeds_the_dashboard(
     assert process.wait(60) == 0, (tmp_path / "trainer.log").read_text()
     app = WatchApp(Settings(paths=(Path("."),), watch=False, clock=Clock(time.time())))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         grid = app.query_one("#charts-pane", ChartsPane).grid
         assert grid.metrics == ["eval/acc", "eval/loss", "lr", "train/acc", "train/loss"]
         run = app.runs[0]

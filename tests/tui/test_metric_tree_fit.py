@@ -8,8 +8,9 @@ import pytest
 from textual.pilot import Pilot
 
 from dvclive_tui.app.watch.app import WatchApp
-from dvclive_tui.app.widgets.metric_tree import MetricTree, fit_leaf, shorten
+from dvclive_tui.app.watch.widgets.metric_tree import MetricTree, fit_leaf, shorten
 from dvclive_tui.settings import Settings
+from tests.settle import poll, settle
 from tests.tui.conftest import Clock
 from tests.tui.runs import append_step, write_run
 
@@ -41,6 +42,7 @@ async def test_long_names_keep_their_latest_value_visible_at_80x24(
     run = write_run(workdir / "dvclive", system=True, extra_metrics=[LONG])
     app = WatchApp(Settings(paths=(Path("dvclive"),), watch=False, clock=clock))
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         tree = await system_tree(app, pilot)
         assert tree.size.width < 30  # the narrow list beside the charts
         for metric in [LONG, "system/ram/usage (GB)", "system/cpu/usage (%)"]:
@@ -53,8 +55,7 @@ async def test_long_names_keep_their_latest_value_visible_at_80x24(
         # New data relabels the leaf, still fitted.
         append_step(run, LONG, 30, 12345.678)
         clock.advance(1)
-        app.poll_now()
-        await pilot.pause()
+        await poll(pilot)
         assert "1.235e+04" in leaf_line(tree, LONG)
 
         # Wider terminal: the whole name comes back; narrower again: shortened again.

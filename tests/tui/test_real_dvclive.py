@@ -9,8 +9,9 @@ import pytest
 
 from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.app.watch.panes.charts import ChartsPane
-from dvclive_tui.app.widgets.run_header import RunHeader
+from dvclive_tui.app.watch.widgets.run_header import RunHeader
 from dvclive_tui.settings import Settings
+from tests.settle import settle
 
 
 def write_with_dvclive(directory: Path, steps: int) -> None:
@@ -35,7 +36,7 @@ async def test_dashboard_reads_a_real_dvclive_run(
     write_with_dvclive(tmp_path / "dvclive", 5)
     app = WatchApp(Settings(paths=(Path("dvclive"),), watch=False))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         grid = app.query_one("#charts-pane", ChartsPane).grid
         assert grid.metrics == ["train/loss", "val/acc"]
         chart = grid.chart("train/loss")

@@ -1,4 +1,8 @@
-"""SVG snapshots of the watch dashboard: fixed size, theme, clock and data; no polling thread."""
+"""SVG snapshots of the watch dashboard: fixed size, theme, clock and data; no polling loop.
+
+The runs load in a worker: every snapshot waits for the workers (``snapshot_after``)
+before the screenshot, and presses its keys there, one by one.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,18 @@ import pytest
 
 from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.settings import Settings
+from tests.settle import poll, settle, snapshot_after
 from tests.tui.conftest import Clock
 from tests.tui.runs import FROZEN, freeze, write_run
 
 SMALL = (80, 24)
 LARGE = (120, 36)
 SnapCompare = Callable[..., bool]
+
+
+def after(*keys: str) -> Callable[[Any], Any]:
+    """``run_before`` that lets the dashboard load, then presses ``keys``."""
+    return lambda pilot: snapshot_after(pilot, *keys)
 
 
 @pytest.fixture
@@ -36,24 +46,24 @@ def app_for(*paths: str, clock: Callable[[], float] = lambda: FROZEN + 42) -> Wa
 
 def test_charts_80x24(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "dvclive", steps=40)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL)
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, run_before=after())
 
 
 def test_charts_120x36(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "dvclive", steps=60, extra_metrics=["lr"])
-    assert snap_compare(app_for("dvclive"), terminal_size=LARGE)
+    assert snap_compare(app_for("dvclive"), terminal_size=LARGE, run_before=after())
 
 
 def test_two_runs_overlaid(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "baseline" / "dvclive", steps=40, seed=1)
     write_run(here / "tuned" / "dvclive", steps=25, seed=2)
-    assert snap_compare(app_for("."), terminal_size=LARGE)
+    assert snap_compare(app_for("."), terminal_size=LARGE, run_before=after())
 
 
 def test_two_runs_tables(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "baseline" / "dvclive", steps=40, seed=1)
     write_run(here / "tuned" / "dvclive", steps=25, seed=2)
-    assert snap_compare(app_for("."), terminal_size=SMALL, press=["3"])
+    assert snap_compare(app_for("."), terminal_size=SMALL, run_before=after("3"))
 
 
 @pytest.mark.parametrize(
@@ -68,22 +78,24 @@ def test_two_runs_tables(snap_compare: SnapCompare, here: Path) -> None:
 )
 def test_tab(snap_compare: SnapCompare, here: Path, key: str, run_options: dict[str, Any]) -> None:
     write_run(here / "dvclive", **run_options)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=[key])
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, run_before=after(key))
 
 
 def test_filter(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "dvclive", steps=30)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["slash", *"train"])
+    assert snap_compare(
+        app_for("dvclive"), terminal_size=SMALL, run_before=after("slash", *"train")
+    )
 
 
 def test_help_overlay(snap_compare: SnapCompare, here: Path) -> None:
     write_run(here / "dvclive", steps=10)
-    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, press=["question_mark"])
+    assert snap_compare(app_for("dvclive"), terminal_size=SMALL, run_before=after("question_mark"))
 
 
 def test_waiting_for_a_run(snap_compare: SnapCompare, here: Path) -> None:
     (here / "runs").mkdir()
-    assert snap_compare(app_for("runs"), terminal_size=SMALL)
+    assert snap_compare(app_for("runs"), terminal_size=SMALL, run_before=after())
 
 
 def test_corrupt_file_badge(snap_compare: SnapCompare, here: Path) -> None:
@@ -91,14 +103,12 @@ def test_corrupt_file_badge(snap_compare: SnapCompare, here: Path) -> None:
     clock = Clock(FROZEN + 42)
 
     async def corrupt(pilot: Any) -> None:
+        await settle(pilot)
         (run / "params.yaml").write_text("model: [unclosed\n")
         freeze(run, FROZEN + 30)
-        app = pilot.app
-        assert isinstance(app, WatchApp)
         for _ in range(3):
             clock.advance(5)
-            app.poll_now()
-        await pilot.pause()
+            await poll(pilot)
 
     app = app_for("dvclive", clock=clock)
     assert snap_compare(app, terminal_size=SMALL, run_before=corrupt)

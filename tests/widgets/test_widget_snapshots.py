@@ -1,4 +1,4 @@
-"""Visual baselines of the rendering widgets (SVGs under ``snapshots/test_snapshots``).
+"""Visual baselines of the rendering widgets (SVGs under ``snapshots/test_widget_snapshots``).
 
 Every app is built from seeded data with a fixed size and the ``textual-dark`` theme.
 """
@@ -13,6 +13,7 @@ import pytest
 from dvclive_writer.read.model import PlotData
 from dvclive_writer.read.reader import load_run
 from tests.charts.sample_runs import write_run
+from tests.settle import snapshot_after
 from tests.widgets.chart_apps import ChartApp, loss_series
 from tests.widgets.host import image_app, plot_app
 from tests.widgets.image_apps import write_frames
@@ -56,4 +57,6 @@ def test_roc_curve(snap_compare: SnapCompare, plots: dict[str, PlotData]) -> Non
 
 def test_image_with_scrubber(snap_compare: SnapCompare, tmp_path: Path) -> None:
     app = image_app(write_frames(tmp_path / "steps", [0, 5, 10, 15]))
-    assert snap_compare(app, press=["left"], terminal_size=(40, 14))
+    assert snap_compare(
+        app, run_before=lambda pilot: snapshot_after(pilot, "left"), terminal_size=(40, 14)
+    )

@@ -1,17 +1,31 @@
-"""The ``dvclive-tui compare`` application: the table screen plus live refreshing."""
+"""The ``dvclive-tui compare`` application: the table screen plus live refreshing.
+
+The experiments shown first were read by the command before the app started; from then on
+a worker re-reads the repository (git objects, running workspaces) every few seconds and
+posts the rows back, so the table follows running experiments without blocking a key.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import Worker, WorkerState
+from textual.message import Message
 
+from dvclive_tui.app.compare.charts_screen import ChartsScreen
+from dvclive_tui.app.compare.diff_screen import DiffScreen
+from dvclive_tui.app.compare.media_screen import MediaScreen
 from dvclive_tui.app.compare.table_screen import CompareScreen
+from dvclive_tui.app.screens.help import FOCUS_KEYS, HelpScreen, HelpSection
+from dvclive_tui.app.widgets.chart import Chart
+from dvclive_tui.app.widgets.image_view import ImageView
+from dvclive_tui.app.widgets.plot_view import PlotView
 from dvclive_tui.experiments.model import ExperimentSet
 from dvclive_tui.experiments.refs import Selection
 from dvclive_tui.experiments.view import TableView
@@ -21,56 +35,38 @@ MIN_REFRESH_S = 2.0
 #: Least time between two read-cache writes caused only by workspace changes.
 CACHE_SAVE_S = 60.0
 
-HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
-    (
-        "Table",
-        [
-            ("↑ ↓ ← →", "Move between rows and columns"),
-            ("/", 'Filter rows: lr >= 0.001 and opt == "adam", name ~ "exp-*", exp-*'),
-            ("s (or click)", "Sort by the cursor's column; again for descending, then off"),
-            ("c", "Only columns whose values differ"),
-            ("h / H", "Hide the cursor's column / show every column"),
-            ("space", "Select / unselect the experiment (its chart colour and mark shown)"),
-            ("*", "Star: always shown, listed first"),
-            ("a", "Clear the selection"),
-            ("r", "Reload experiments now"),
-        ],
-    ),
-    (
-        "Views",
-        [
-            ("g / enter", "Overlay the selected experiments' metric curves"),
-            ("d", "Params and metrics diff of two selected experiments"),
-            ("i", "Images and plots of the selected experiments side by side"),
-            ("n / p", "Images and plots: next / previous item"),
-            ("← →", "Image: previous / next frame; plots: previous / next item"),
-            ("n", "Confusion matrix: normalize (→ goes to the next item)"),
-            ("c", "Diff: only the keys that differ"),
-            ("escape", "Back to the table"),
-        ],
-    ),
-    (
-        "Charts",
-        [
-            ("n / p", "Next / previous page of charts"),
-            ("1 2 4 6 9", "Charts per page"),
-            ("tab", "Focus the next chart"),
-            ("s l x", "Smoothing, log y, x axis (focused chart)"),
-            ("z Z [ ]", "Zoom and pan (focused chart)"),
-        ],
-    ),
-    ("App", [("?", "This help"), ("q", "Quit (or back)")]),
-]
+Loader = Callable[[], ExperimentSet]
+"""Reads every row of the comparison again."""
 
 
 class CompareApp(App[None]):
-    """Experiments side by side; rows refresh in the background while anything runs."""
+    """Experiments side by side; rows refresh in the background while anything runs.
 
+    Args:
+        experiments: The rows read by the command.
+        selection: Which revisions to read again (``-a``, ``-T``, ``--rev``...).
+        dirs: dvclive directories compared beside the repository's experiments.
+        view: The table as the command line set it up (``--filter``, ``--sort-by``).
+        loader: Reads the rows again (default: the repository and ``dirs``).
+        live: Re-read the rows every few seconds.
+        **kwargs: Textual's App keywords.
+    """
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["../styles/compare.tcss"]
     TITLE = "dvclive-tui compare"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False),
-        Binding("question_mark", "help", "Help", show=False, key_display="?"),
+        Binding("question_mark", "help", "Help", show=False, tooltip="List every key"),
     ]
+
+    @dataclass
+    class Reloaded(Message):
+        """A re-read finished (posted by the reload worker)."""
+
+        experiments: ExperimentSet | None
+        """The rows read, or ``None`` when reading failed (the next re-read retries)."""
+        took: float
+        """Seconds the re-read took."""
 
     def __init__(
         self,
@@ -79,82 +75,108 @@ class CompareApp(App[None]):
         selection: Selection | None = None,
         dirs: Sequence[Path] = (),
         view: TableView | None = None,
-        loader: Callable[[], ExperimentSet] | None = None,
+        loader: Loader | None = None,
         live: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.experiments = experiments
         self.exp_colors: dict[str, int] = {}
-        self._loader = loader or (self._default_loader(selection, dirs) if live else None)
+        """Chart colour of every experiment selected so far (kept while it stays selected)."""
+        self._loader = loader
+        self._make_loader: Callable[[], Loader] | None = (
+            None if loader is not None or not live else _default_loader(selection, dirs)
+        )
         self._view = view
         """The table as the command line set it up (filter, sort), else a plain one."""
         self._refresh_every = MIN_REFRESH_S
         self._loading = False
 
-    @staticmethod
-    def _default_loader(
-        selection: Selection | None, dirs: Sequence[Path]
-    ) -> Callable[[], ExperimentSet]:
-        from dvclive_tui.experiments.load import ExperimentLoader
-
-        return ExperimentLoader(Path.cwd(), dirs, selection, save_interval=CACHE_SAVE_S)
+    @property
+    def live(self) -> bool:
+        """Whether the rows are re-read in the background."""
+        return self._loader is not None or self._make_loader is not None
 
     def on_mount(self) -> None:
+        """Show the table (as ``--filter``/``--sort-by`` set it up), report read warnings,
+        start refreshing."""
         view = self._view or TableView.build(self.experiments.experiments)
-        screen = CompareScreen(view)
-        self.push_screen(screen)
+        self.push_screen(CompareScreen(view))
         for warning in self.experiments.warnings:
             self.notify(warning, severity="warning")
-        if self._loader is not None:
-            self.set_timer(self._refresh_every, self._schedule_reload)
+        if self.live:
+            self.set_timer(self._refresh_every, self.action_reload)
 
     @property
     def table_screen(self) -> CompareScreen | None:
+        """The table screen, wherever it is in the stack."""
         for screen in self.screen_stack:
             if isinstance(screen, CompareScreen):
                 return screen
         return None
 
-    def _schedule_reload(self) -> None:
-        self.action_reload()
-
     def action_reload(self) -> None:
-        """Re-read the repository in a worker thread; apply the rows when done."""
-        if self._loader is None or self._loading:
-            return
-        self._loading = True
-        loader = self._loader
+        """Re-read the repository in a worker thread; the rows are applied when it is done."""
+        if self.live and not self._loading:
+            self._loading = True
+            self._reload()
 
-        def work() -> tuple[ExperimentSet, float]:
-            started = time.perf_counter()
-            return loader(), time.perf_counter() - started
+    @work(thread=True, exclusive=True, group="reload", description="re-read experiments")
+    def _reload(self) -> None:
+        started = time.perf_counter()
+        try:
+            if self._loader is None and self._make_loader is not None:
+                self._loader = self._make_loader()
+            assert self._loader is not None
+            fresh: ExperimentSet | None = self._loader()
+        except Exception:  # a repository mid-rewrite: the next re-read retries
+            fresh = None
+        self.post_message(self.Reloaded(fresh, time.perf_counter() - started))
 
-        self.run_worker(work, thread=True, name="reload", exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "reload" or event.state not in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-            WorkerState.CANCELLED,
-        ):
-            return
+    @on(Reloaded)
+    def _reloaded(self, message: Reloaded) -> None:
+        if not self.is_running:
+            return  # a re-read that ended while the App shuts down
         self._loading = False
-        if event.state is WorkerState.SUCCESS and event.worker.result is not None:
-            fresh, took = event.worker.result
-            self._refresh_every = max(MIN_REFRESH_S, took * 10)
+        fresh = message.experiments
+        if fresh is not None:
+            self._refresh_every = max(MIN_REFRESH_S, message.took * 10)
             if _signature(fresh) != _signature(self.experiments):
                 self.experiments = fresh
                 screen = self.table_screen
                 if screen is not None:
                     screen.replace_experiments(fresh.experiments)
-        if self._loader is not None:
-            self.set_timer(self._refresh_every, self._schedule_reload)
+        self.set_timer(self._refresh_every, self.action_reload)
 
     def action_help(self) -> None:
-        from dvclive_tui.app.screens.help import HelpScreen
+        """List every key, by screen."""
+        self.push_screen(HelpScreen(self.help_sections()))
 
-        self.push_screen(HelpScreen(HELP_SECTIONS))
+    def help_sections(self) -> list[HelpSection]:
+        """The bindings listed by the help overlay, by where they apply."""
+        return [
+            ("Table", CompareScreen.BINDINGS),
+            ("Charts", ChartsScreen.BINDINGS),
+            ("Focused chart", Chart.BINDINGS),
+            ("Diff", DiffScreen.BINDINGS),
+            ("Images and plots", MediaScreen.BINDINGS),
+            ("Image", ImageView.BINDINGS),
+            ("Plot", PlotView.BINDINGS),
+            ("App", self.BINDINGS),
+            ("Moving around", FOCUS_KEYS),
+        ]
+
+
+def _default_loader(selection: Selection | None, dirs: Sequence[Path]) -> Callable[[], Loader]:
+    """Opens the repository of the current folder (in the reload worker, not on the loop)."""
+    cwd = Path.cwd()
+
+    def make() -> Loader:
+        from dvclive_tui.experiments.load import ExperimentLoader
+
+        return ExperimentLoader(cwd, dirs, selection, save_interval=CACHE_SAVE_S)
+
+    return make
 
 
 def _signature(exps: ExperimentSet) -> list[tuple[Any, ...]]:

@@ -32,14 +32,9 @@ def diff_rows(left: Experiment, right: Experiment) -> list[tuple[Column, str, st
 class DiffScreen(Screen[None]):
     """Two experiments' params and metrics in two columns; changed keys are highlighted."""
 
-    DEFAULT_CSS = """
-    DiffScreen > #diff-title { height: 1; padding: 0 1; background: $panel; }
-    DiffScreen > DataTable { height: 1fr; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("c", "toggle_changed", "Only changed"),
+        Binding("escape,q", "app.pop_screen", "Back", tooltip="Back to the table"),
+        Binding("c", "toggle_changed", "Only changed", tooltip="Only the keys that differ"),
     ]
 
     def __init__(self, left: Experiment, right: Experiment) -> None:
@@ -49,12 +44,14 @@ class DiffScreen(Screen[None]):
         self.only_changed = False
 
     def compose(self) -> ComposeResult:
+        """A title naming both experiments, the table and the key footer."""
         title = f"{sanitize(self.left.label)}  ⟷  {sanitize(self.right.label)}"
         yield Static(title, id="diff-title", markup=False)
         yield DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the table."""
         self._fill()
 
     def _fill(self) -> None:

@@ -1,9 +1,10 @@
 """Images and sklearn/custom plots of the chosen experiments, side by side.
 
 One item (an image name or a plot name) is shown at a time, in one column per experiment;
-``n``/``p`` step through the items every experiment has logged. Images of committed
-experiments are written once to a private temporary folder (removed at exit) so the shared
-image widget can read them like files on disk.
+``n``/``p`` step through the items every experiment has logged. A worker reads them (git
+objects or files) behind a loading indicator; images of committed experiments are written
+once to a private temporary folder (removed at exit) so the shared image widget can read
+them like files on disk.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import atexit
 import hashlib
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -75,34 +79,61 @@ def media_items(details: list[ExperimentDetails]) -> list[tuple[str, str]]:
     return [("image", name) for name in images] + [("plot", name) for name in plots]
 
 
-class MediaScreen(Screen[None]):
-    """One column per experiment showing the same image or plot."""
+@dataclass(frozen=True)
+class Media:
+    """What the screen shows, read by its worker."""
 
-    DEFAULT_CSS = """
-    MediaScreen > #media-title { height: 1; padding: 0 1; background: $panel; }
-    MediaScreen > Horizontal { height: 1fr; }
-    MediaScreen .media-column { width: 1fr; height: 1fr; border-left: vkey $panel; }
-    MediaScreen .media-label { height: 1; text-style: bold; }
-    MediaScreen .media-missing { color: $text-muted; }
+    details: list[ExperimentDetails]
+    """Images, plots and metrics of each experiment, in column order."""
+    images: list[dict[str, ImageSeries]]
+    """Each experiment's images grouped into series (files written to the private folder)."""
+    items: list[tuple[str, str]]
+    """``(kind, name)`` of every image series and plot of any experiment, images first."""
+
+
+def read_media(experiments: list[Experiment]) -> Media:
+    """Read the images and plots of ``experiments`` (git objects or files; blocking)."""
+    details = [load_details(exp) for exp in experiments]
+    return Media(details, [image_series(one) for one in details], media_items(details))
+
+
+class MediaScreen(Screen[None]):
+    """One column per experiment showing the same image or plot.
+
+    Args:
+        experiments: The experiments shown, one column each.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("n,right", "step(1)", "Next item"),
-        Binding("p,left", "step(-1)", "Prev item"),
+        Binding("escape,q", "app.pop_screen", "Back", tooltip="Back to the table"),
+        Binding("n,right", "step(1)", "Next item", tooltip="Next image or plot"),
+        Binding("p,left", "step(-1)", "Prev item", tooltip="Previous image or plot"),
     ]
+
+    @dataclass
+    class Loaded(Message):
+        """The worker read the media."""
+
+        media: Media
+        """What to show."""
 
     def __init__(self, experiments: list[Experiment]) -> None:
         super().__init__()
         self.experiments = experiments
-        self.details = [load_details(exp) for exp in experiments]
-        self.images = [image_series(details) for details in self.details]
-        self.items = media_items(self.details)
+        self.media = Media([], [], [])
+        """What is shown (empty until the worker read it)."""
         self.index = 0
+        """Position of the item shown in :attr:`Media.items`."""
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        """``(kind, name)`` of every item, in the order ``n`` steps through them."""
+        return self.media.items
 
     def compose(self) -> ComposeResult:
+        """A title, one column per experiment (label, image, plot, note), the footer."""
         yield Static("", id="media-title", markup=False)
-        with Horizontal():
+        with Horizontal(id="media-columns"):
             for position, exp in enumerate(self.experiments):
                 with Vertical(classes="media-column", id=f"media-col-{position}"):
                     yield Static(sanitize(exp.label), classes="media-label", markup=False)
@@ -112,6 +143,21 @@ class MediaScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Read the media behind a loading indicator."""
+        self.query_one("#media-columns").loading = True
+        self._load()
+
+    @work(thread=True, exclusive=True, group="media", description="read images and plots")
+    def _load(self) -> None:
+        self.post_message(self.Loaded(read_media(self.experiments)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if not self.is_attached:
+            return  # read for a screen that was closed meanwhile
+        self.media = message.media
+        self.index = 0
+        self.query_one("#media-columns").loading = False
         self._show()
 
     def _show(self) -> None:
@@ -121,7 +167,7 @@ class MediaScreen(Screen[None]):
         else:
             kind, name = self.items[self.index]
             title.update(sanitize(f"{kind} {self.index + 1}/{len(self.items)}: {name}"))
-        for position, details in enumerate(self.details):
+        for position, details in enumerate(self.media.details):
             image_view = self.query_one(f"#media-image-{position}", ImageView)
             plot_view = self.query_one(f"#media-plot-{position}", PlotView)
             missing = self.query_one(f"#media-missing-{position}", Static)
@@ -130,7 +176,7 @@ class MediaScreen(Screen[None]):
             if not self.items:
                 continue
             kind, name = self.items[self.index]
-            images = self.images[position]
+            images = self.media.images[position]
             if kind == "image" and name in images:
                 image_view.set_series(images[name])
                 image_view.display = True
@@ -147,6 +193,7 @@ class MediaScreen(Screen[None]):
                 missing.update("(not logged)")
 
     def action_step(self, delta: int) -> None:
+        """Show the next (``delta`` 1) or previous (-1) item."""
         if self.items:
             self.index = (self.index + delta) % len(self.items)
             self._show()

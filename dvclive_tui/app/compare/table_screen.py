@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Static
 
 from dvclive_tui.app.compare.cells import (
     experiment_text,
@@ -21,6 +21,7 @@ from dvclive_tui.app.compare.cells import (
     status_text,
     value_text,
 )
+from dvclive_tui.app.widgets.filter_bar import FilterBar
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.table import Column, cell
 from dvclive_tui.experiments.view import TableView, ViewError
@@ -43,29 +44,53 @@ def created_text(exp: Experiment) -> str:
 class CompareScreen(Screen[None]):
     """Sort, filter, hide columns, select and star experiments; open charts and diffs."""
 
-    DEFAULT_CSS = """
-    CompareScreen > #filter { display: none; height: 3; }
-    CompareScreen > #filter.visible { display: block; }
-    CompareScreen > DataTable { height: 1fr; }
-    CompareScreen > #status-line { height: 1; padding: 0 1; background: $panel; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("c", "only_changed", "Changed"),
-        Binding("h", "hide_column", "Hide col"),
-        Binding("H", "show_columns", "Show cols", show=False, key_display="H"),
-        Binding("space", "toggle_select", "Select"),
-        Binding("asterisk", "toggle_star", "Star", show=False, key_display="*"),
-        Binding("g,enter", "charts", "Charts"),
-        Binding("d", "diff", "Diff"),
-        Binding("i", "media", "Media", show=False),
-        Binding("a", "clear_selection", "Clear sel.", show=False),
-        Binding("r", "app.reload", "Reload", show=False),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip='Filter rows: lr >= 0.001 and opt == "adam", name ~ "exp-*", exp-*',
+        ),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            tooltip="Sort by the cursor's column (or click its header); again for descending, "
+            "then off",
+        ),
+        Binding("c", "only_changed", "Changed", tooltip="Only columns whose values differ"),
+        Binding("h", "hide_column", "Hide col", tooltip="Hide the cursor's column"),
+        Binding("H", "show_columns", "Show cols", show=False, tooltip="Show every column"),
+        Binding(
+            "space",
+            "toggle_select",
+            "Select",
+            tooltip="Select / unselect the experiment (its chart colour and mark shown)",
+        ),
+        Binding(
+            "asterisk",
+            "toggle_star",
+            "Star",
+            show=False,
+            tooltip="Star: always shown, listed first",
+        ),
+        Binding(
+            "g,enter", "charts", "Charts", tooltip="Overlay the selected experiments' metric curves"
+        ),
+        Binding("d", "diff", "Diff", tooltip="Params and metrics diff of two experiments"),
+        Binding(
+            "i",
+            "media",
+            "Media",
+            show=False,
+            tooltip="Images and plots of the selected experiments side by side",
+        ),
+        Binding("a", "clear_selection", "Clear sel.", show=False, tooltip="Clear the selection"),
+        Binding("r", "app.reload", "Reload", show=False, tooltip="Reload experiments now"),
+        Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
+    """Shown in the footer with their short descriptions; the help lists the tooltips."""
 
     def __init__(self, view: TableView) -> None:
         super().__init__()
@@ -80,7 +105,9 @@ class CompareScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder='filter: lr >= 0.001 and opt == "adam"  |  exp-*', id="filter")
+        yield FilterBar(
+            live=False, placeholder='filter: lr >= 0.001 and opt == "adam"  |  exp-*', id="filter"
+        )
         yield DataTable(
             id="exp-table", cursor_type="cell", zebra_stripes=True, fixed_columns=2, header_height=2
         )
@@ -207,28 +234,22 @@ class CompareScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        """Show the filter box (enter applies, escape cancels)."""
-        box = self.query_one("#filter", Input)
-        box.add_class("visible")
-        box.value = self.view.filter.text
-        box.focus()
+        """Show the filter bar (enter applies, escape cancels)."""
+        self.query_one(FilterBar).open(self.view.filter.text)
 
-    @on(Input.Submitted, "#filter")
-    def _apply_filter(self, event: Input.Submitted) -> None:
+    @on(FilterBar.Applied)
+    def _apply_filter(self, event: FilterBar.Applied) -> None:
         try:
             self.view.set_filter(event.value)
         except ViewError as exc:
             self.notify(str(exc), severity="error", timeout=6)
             return
-        event.input.remove_class("visible")
-        self.table.focus()
+        event.filter_bar.close()
         self.rebuild()
 
-    def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_class("visible"):
-            box.remove_class("visible")
-            self.table.focus()
+    @on(FilterBar.Closed)
+    def _filter_closed(self) -> None:
+        self.table.focus()
 
     def action_sort(self) -> None:
         """Sort by the cursor's column; again to reverse."""

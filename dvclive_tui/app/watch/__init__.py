@@ -1,1 +1,1 @@
-"""The watch dashboard: the app and its panes."""
+"""The watch dashboard: the app, its messages, tab panes, widgets and warnings overlay."""

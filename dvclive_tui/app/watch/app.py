@@ -1,42 +1,49 @@
 """The ``dvclive-tui watch`` dashboard: header, tabs (charts, system, tables, images, plots).
 
-Data flows one way: a :class:`~dvclive_tui.monitor.watcher.PollerThread` polls the data layer
-and posts :class:`~dvclive_tui.app.watch.messages.RunsChanged`; the App drains the merged
-changes, raises alerts and hands an :class:`~dvclive_tui.app.watch.panes.update.Update` to every
-pane, which redraws only what changed.
+Data flows one way: poll workers (threads) call :meth:`RunWatcher.poll
+<dvclive_tui.monitor.watcher.RunWatcher.poll>` and post
+:class:`~dvclive_tui.app.watch.messages.RunsChanged`; the App drains the merged changes on
+the event loop, raises alerts and hands an :class:`~dvclive_tui.app.watch.panes.update.Update`
+to every pane, which redraws only what changed. No file is read on the event loop.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import threading
+from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, TabbedContent, TabPane, Tabs
+from textual.reactive import reactive
+from textual.widgets import ContentSwitcher, Footer, TabbedContent, TabPane, Tabs
 
-from dvclive_tui.app.report_view import ReportScreen
-from dvclive_tui.app.screens.help import HelpScreen, binding_rows
-from dvclive_tui.app.screens.warnings import WarningsScreen
+from dvclive_tui.app.report_viewer.screen import ReportScreen
+from dvclive_tui.app.screens.help import FOCUS_KEYS, HelpScreen, HelpSection
 from dvclive_tui.app.watch.messages import PollFailed, RunsChanged
 from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.app.watch.panes.media import ImagesPane, PlotsPane
 from dvclive_tui.app.watch.panes.tables import TablesPane
 from dvclive_tui.app.watch.panes.update import Update
-from dvclive_tui.app.widgets.chart import DEFAULT_SMOOTHING, Chart
+from dvclive_tui.app.watch.warnings_screen import WarningsScreen
+from dvclive_tui.app.watch.widgets.metric_tree import MetricTree
+from dvclive_tui.app.watch.widgets.run_header import RunHeader
+from dvclive_tui.app.watch.widgets.runs_table import RunsTable
+from dvclive_tui.app.widgets.chart import DEFAULT_SMOOTHING, Chart, SharedChartOptions
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
 from dvclive_tui.app.widgets.filter_bar import FilterBar
-from dvclive_tui.app.widgets.metric_tree import MetricTree
-from dvclive_tui.app.widgets.run_header import RunHeader
-from dvclive_tui.app.widgets.runs_table import RunsTable
+from dvclive_tui.app.widgets.image_view import ImageView
+from dvclive_tui.app.widgets.plot_view import PlotView
+from dvclive_tui.app.workers import LOOP_GROUP, ticks
 from dvclive_tui.charts.view import X_AXES
 from dvclive_tui.monitor.alerts import AlertTracker
 from dvclive_tui.monitor.notify import TerminalNotifier, stdout_is_tty
 from dvclive_tui.monitor.rules import parse_rules
 from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts
-from dvclive_tui.monitor.watcher import PollerThread, RunWatcher
+from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import Changes, Run, RunStatus
@@ -63,34 +70,34 @@ class WatchApp(App[None]):
     """Live dashboard of one or more dvclive directories.
 
     Args:
-        settings: Paths, poll interval, theme, clock and whether to poll in the background.
+        settings: Paths, poll interval, theme, clock and whether to keep polling.
     """
 
-    CSS_PATH = "../styles/app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["../styles/watch.tcss", "../styles/report.tcss"]
     AUTO_FOCUS = "#charts-pane MetricTree"
     TITLE = "dvclive-tui"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("question_mark", "help", "Help"),
+        Binding("slash", "filter", "Filter"),
         Binding("1", "show_tab('charts')", "Charts", show=False),
         Binding("2", "show_tab('system')", "System", show=False),
         Binding("3", "show_tab('tables')", "Tables", show=False),
         Binding("4", "show_tab('images')", "Images", show=False),
         Binding("5", "show_tab('plots')", "Plots", show=False),
-        Binding("S", "smooth_all", "Smooth all", key_display="S"),
-        Binding("L", "log_all", "Log-y all", key_display="L"),
-        Binding("X", "x_axis_all", "X axis all", key_display="X"),
-        Binding("F", "follow_all", "Follow all", show=False, key_display="F"),
-        Binding("greater_than_sign", "grid_size(1)", "More charts", key_display=">"),
-        Binding("less_than_sign", "grid_size(-1)", "Fewer charts", show=False, key_display="<"),
+        Binding("S", "smooth_all", "Smooth all"),
+        Binding("L", "log_all", "Log-y all"),
+        Binding("X", "x_axis_all", "X axis all"),
+        Binding("F", "follow_all", "Follow all", show=False),
+        Binding("greater_than_sign", "grid_size(1)", "More charts"),
+        Binding("less_than_sign", "grid_size(-1)", "Fewer charts", show=False),
         Binding("n", "page(1)", "Next page", show=False),
         Binding("p", "page(-1)", "Previous page", show=False),
         Binding("m", "toggle_metric_list", "Metric list", show=False),
         Binding("w", "warnings", "Warnings", show=False),
         Binding("r", "reload", "Re-scan", show=False),
-        Binding("R", "report", "Report", show=False, key_display="R"),
+        Binding("R", "report", "Report", show=False),
     ]
     """
     | Key(s) | Description |
@@ -108,6 +115,11 @@ class WatchApp(App[None]):
     | R | Show the first run's report.md (rendered on the fly when it has none). |
     """
 
+    per_page: reactive[int] = reactive(4, init=False)
+    """Charts per page in both chart tabs (``>`` / ``<``)."""
+    chart_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
+    """Smoothing, log-y, x axis and follow of every chart (``S``, ``L``, ``X``, ``F``)."""
+
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
@@ -117,18 +129,14 @@ class WatchApp(App[None]):
         )
         self.query_text = ""
         """The ``/`` filter."""
+        self.set_reactive(WatchApp.per_page, settings.charts_per_page)
         self._alerts = AlertTracker(parse_rules(settings.rules))
         self._terminal = TerminalNotifier(
             settings.notify, self._write_to_terminal, is_tty=stdout_is_tty()
         )
         self._rates: dict[int, StepRate] = {}
-        self._poller: PollerThread | None = None
+        self._stop_polling = threading.Event()
         self._last_poll_error: str | None = None
-        self._per_page = settings.charts_per_page
-        self._smoothing = 0.0
-        self._log_y = False
-        self._x_axis = "step"
-        self._follow = True
         self._waiting_for = ", ".join(shown_path(path) for path in settings.paths)
 
     # -- layout -------------------------------------------------------------------------
@@ -136,23 +144,21 @@ class WatchApp(App[None]):
     def compose(self) -> ComposeResult:
         """Header, filter bar (hidden), tabs and footer."""
         yield RunHeader(self.settings.clock, waiting_for=self._waiting_for, id="header")
-        yield FilterBar(placeholder="filter (enter keeps, esc clears)", id="filter")
+        yield FilterBar(live=True, placeholder="filter (enter keeps, esc clears)", id="filter")
         with TabbedContent(initial="charts", id="tabs"):
             with TabPane("1 Charts", id="charts"):
                 yield ChartsPane(
-                    per_page=self._per_page,
                     empty_message=self._waiting_message(),
                     lock=self.watcher.lock,
                     id="charts-pane",
-                )
+                ).data_bind(WatchApp.per_page, WatchApp.chart_options)
             with TabPane("2 System", id="system"):
                 yield ChartsPane(
                     system=True,
-                    per_page=self._per_page,
                     empty_message="No system metrics (Live(monitor_system=True) logs them)",
                     lock=self.watcher.lock,
                     id="system-pane",
-                )
+                ).data_bind(WatchApp.per_page, WatchApp.chart_options)
             with TabPane("3 Tables", id="tables"):
                 yield TablesPane(self.settings.clock, id="tables-pane")
             with TabPane("4 Images", id="images"):
@@ -162,15 +168,10 @@ class WatchApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the runs (once, or in the background) and start the clocks."""
+        """Load the runs behind a loading indicator: once, or polling until the App ends."""
+        self._tab_contents.loading = True
         if self.settings.watch:
-            self._poller = PollerThread(
-                self.watcher,
-                self.settings.interval,
-                notify=self._post_runs_changed,
-                on_error=self._post_poll_failed,
-            )
-            self.call_after_refresh(self._start_polling)
+            self.call_after_refresh(self._poll_forever)
             self.set_interval(1.0, self._tick)
         else:
             self.poll_now()
@@ -179,20 +180,13 @@ class WatchApp(App[None]):
         if not self.is_headless and self._driver is not None:
             self._driver.write(text)
 
-    def _post_runs_changed(self) -> None:
-        self.post_message(RunsChanged())
-
-    def _post_poll_failed(self, error: BaseException) -> None:
-        self.post_message(PollFailed(_one_line(error)))
-
-    def _start_polling(self) -> None:
-        if self._poller is not None:
-            self._poller.start()
-
     def on_unmount(self) -> None:
-        """Stop the poller thread."""
-        if self._poller is not None:
-            self._poller.stop()
+        """Stop the polling worker."""
+        self._stop_polling.set()
+
+    @property
+    def _tab_contents(self) -> ContentSwitcher:
+        return self.query_one(TabbedContent).query_one(ContentSwitcher)
 
     # -- data ---------------------------------------------------------------------------
 
@@ -201,19 +195,48 @@ class WatchApp(App[None]):
         """The watched runs, in colour order."""
         return tuple(self.watcher.runs)
 
-    def poll_now(self) -> None:
-        """Poll the files once on the event loop and redraw (tests, ``r``)."""
-        self.watcher.poll()
-        self._apply(self.watcher.take_changes())
+    @work(thread=True, exclusive=True, group="poll", description="poll the runs once")
+    def poll_now(self, rediscover: bool = False) -> None:
+        """Poll the files once in a worker (first re-discovering runs if asked), then redraw.
+
+        Returns the worker when called, so tests can wait for it.
+        """
+        try:
+            with self.watcher.lock:
+                if rediscover:
+                    self.watcher.rediscover()
+                self.watcher.poll()
+        except Exception as error:  # shown as a notification; the dashboard stays
+            self.post_message(PollFailed(_one_line(error)))
+        else:
+            self.post_message(RunsChanged())
+
+    @work(thread=True, exclusive=True, group=f"{LOOP_GROUP}runs", description="poll the runs")
+    def _poll_forever(self) -> None:
+        """Poll every interval until the App ends; a failed poll is retried."""
+        first = True
+        for _ in ticks(self.settings.interval, self._stop_polling):
+            try:
+                changed = self.watcher.poll()
+            except Exception as error:  # the next tick retries; never kill the dashboard
+                self.post_message(PollFailed(_one_line(error)))
+            else:
+                if changed or first:
+                    self.post_message(RunsChanged())
+            first = False
 
     def on_runs_changed(self, _message: RunsChanged) -> None:
-        """The poller saw new data: redraw what changed."""
-        changes = self.watcher.take_changes()
-        if changes:
-            self._apply(changes)
+        """A poll finished: redraw what changed."""
+        if not self.is_running:
+            return  # a poll that ended while the App shuts down
+        self._tab_contents.loading = False
+        self._apply(self.watcher.take_changes())
 
     def on_poll_failed(self, message: PollFailed) -> None:
         """Report a failing poll once per distinct error (polling goes on)."""
+        if not self.is_running:
+            return
+        self._tab_contents.loading = False
         if message.error == self._last_poll_error:
             return
         self._last_poll_error = message.error
@@ -255,6 +278,8 @@ class WatchApp(App[None]):
         self.query_one(RunHeader).show(facts)
 
     def _tick(self) -> None:
+        if not self.is_running:
+            return  # a tick while the App shuts down (its widgets are going)
         self.query_one(RunHeader).refresh()
         with self.watcher.lock:
             self.query_one(RunsTable).show(self.runs)
@@ -291,27 +316,23 @@ class WatchApp(App[None]):
         """Show every key binding."""
         self.push_screen(HelpScreen(self.help_sections()))
 
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Binding tables for the help overlay, by where they apply."""
-        from dvclive_tui.app.widgets.image_view import ImageView
-        from dvclive_tui.app.widgets.plot_view import PlotView
-
-        sections = [
-            ("Everywhere", binding_rows(self.BINDINGS)),
-            ("Focused chart", binding_rows(Chart.BINDINGS)),
-            ("Metric list", [("enter", "Show and focus the metric's chart")]),
-            ("Images", binding_rows(ImageView.BINDINGS)),
-            ("Plots", binding_rows(PlotView.BINDINGS)),
-            ("Moving around", [("tab / shift+tab", "Next / previous widget"), ("esc", "Close")]),
+    def help_sections(self) -> list[HelpSection]:
+        """The bindings listed by the help overlay, by where they apply."""
+        return [
+            ("Everywhere", self.BINDINGS),
+            ("Focused chart", Chart.BINDINGS),
+            ("Metric list", MetricTree.BINDINGS),
+            ("Images", ImageView.BINDINGS),
+            ("Plots", PlotView.BINDINGS),
+            ("Moving around", FOCUS_KEYS),
         ]
-        return [(title, rows) for title, rows in sections if rows]
 
     def action_filter(self) -> None:
         """Open the filter bar."""
         self.query_one(FilterBar).open()
 
-    @on(FilterBar.Changed)
-    def _filter_changed(self, event: FilterBar.Changed) -> None:
+    @on(FilterBar.Applied)
+    def _filter_applied(self, event: FilterBar.Applied) -> None:
         self.query_text = event.value
         self._refresh_all()
 
@@ -329,44 +350,34 @@ class WatchApp(App[None]):
         # Nothing to focus in the pane (an empty state): keep focus out of hidden panes.
         self.query_one(TabbedContent).query_one(Tabs).focus()
 
-    def _grids(self) -> list[ChartGrid]:
-        return list(self.query(ChartGrid))
-
-    def _apply_chart_options(self, **options: object) -> None:
-        for grid in self._grids():
-            grid.apply_options(**options)
-
     def action_smooth_all(self) -> None:
         """Toggle smoothing on every chart."""
-        self._smoothing = 0.0 if self._smoothing > 0 else DEFAULT_SMOOTHING
-        self._apply_chart_options(smoothing=self._smoothing)
-        state = f"{self._smoothing:g}" if self._smoothing else "off"
+        options = self.chart_options
+        smoothing = 0.0 if options.smoothing > 0 else DEFAULT_SMOOTHING
+        self.chart_options = replace(options, smoothing=smoothing)
+        state = f"{smoothing:g}" if smoothing else "off"
         self.notify(f"Smoothing {state} on all charts", timeout=2)
 
     def action_log_all(self) -> None:
         """Toggle the log-scaled y axis on every chart."""
-        self._log_y = not self._log_y
-        self._apply_chart_options(log_y=self._log_y)
-        self.notify(f"Log-y {'on' if self._log_y else 'off'} on all charts", timeout=2)
+        log_y = not self.chart_options.log_y
+        self.chart_options = replace(self.chart_options, log_y=log_y)
+        self.notify(f"Log-y {'on' if log_y else 'off'} on all charts", timeout=2)
 
     def action_x_axis_all(self) -> None:
         """Cycle the x axis (step, wall, relative) on every chart."""
-        self._x_axis = X_AXES[(X_AXES.index(self._x_axis) + 1) % len(X_AXES)]
-        self._apply_chart_options(x_axis=self._x_axis)
-        self.notify(f"x axis: {self._x_axis} on all charts", timeout=2)
+        x_axis = X_AXES[(X_AXES.index(self.chart_options.x_axis) + 1) % len(X_AXES)]
+        self.chart_options = replace(self.chart_options, x_axis=x_axis)
+        self.notify(f"x axis: {x_axis} on all charts", timeout=2)
 
     def action_follow_all(self) -> None:
         """Toggle following the newest data on every chart."""
-        self._follow = not self._follow
-        self._apply_chart_options(follow=self._follow)
+        self.chart_options = replace(self.chart_options, follow=not self.chart_options.follow)
 
     def action_grid_size(self, delta: int) -> None:
         """Show more (``delta`` 1) or fewer (-1) charts per page."""
-        index = min(range(len(GRID_SIZES)), key=lambda i: abs(GRID_SIZES[i] - self._per_page))
-        index = max(0, min(len(GRID_SIZES) - 1, index + delta))
-        self._per_page = GRID_SIZES[index]
-        for grid in self._grids():
-            grid.per_page = self._per_page
+        index = min(range(len(GRID_SIZES)), key=lambda i: abs(GRID_SIZES[i] - self.per_page))
+        self.per_page = GRID_SIZES[max(0, min(len(GRID_SIZES) - 1, index + delta))]
 
     def action_page(self, delta: int) -> None:
         """Turn the page of charts on the active tab."""
@@ -400,10 +411,8 @@ class WatchApp(App[None]):
         self.push_screen(ReportScreen(runs[0].path))
 
     def action_reload(self) -> None:
-        """Poll and re-discover now."""
-        with self.watcher.lock:
-            self.watcher.rediscover()
-        self.poll_now()
+        """Re-discover runs and poll now (in a worker)."""
+        self.poll_now(rediscover=True)
 
     @property
     def active_tab(self) -> str:

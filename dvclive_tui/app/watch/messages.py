@@ -1,4 +1,4 @@
-"""App-wide messages: data events posted by the poller thread."""
+"""App-wide messages: data events posted by the poll workers (threads)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from textual.message import Message
 
 @dataclass
 class RunsChanged(Message):
-    """The poller saw new data; the App drains the watcher's merged changes.
+    """A poll finished (with new data, or the first one); the App drains the merged changes.
 
-    Posted from the poller thread (``post_message`` is thread-safe). The changes
+    Posted from a poll worker's thread (``post_message`` is thread-safe). The changes
     themselves stay in the watcher, so queued copies of this message carry nothing and
     a newer one safely replaces an older one.
     """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar, Unpack
 
 from textual import events
@@ -45,6 +46,24 @@ DEFAULT_SMOOTHING = 0.6
 """Strength ``toggle_smoothing`` switches on when no other was chosen."""
 
 
+@dataclass(frozen=True)
+class SharedChartOptions:
+    """View options set for every chart at once (the watch dashboard's ``S``, ``L``, ``X``, ``F``).
+
+    Its defaults are a new chart's own, so a chart given these options changes only where
+    they differ.
+    """
+
+    smoothing: float = 0.0
+    """EMA strength of every chart (0 is off)."""
+    log_y: bool = False
+    """Log-scaled y axes."""
+    x_axis: str = "step"
+    """What x measures on every chart: ``"step"``, ``"wall"`` or ``"relative"``."""
+    follow: bool = True
+    """Zoomed charts slide to keep the newest data in view."""
+
+
 class Chart(StripWidget, can_focus=True):
     """A braille line chart of one or more metric series, with a legend.
 
@@ -60,7 +79,9 @@ class Chart(StripWidget, can_focus=True):
         Binding("plus,equals_sign", "smoothing_up", "Smooth +", show=False),
         Binding("minus", "smoothing_down", "Smooth -", show=False),
         Binding("l", "toggle_log_y", "Log y", tooltip="Toggle a log-scaled y axis"),
-        Binding("x", "cycle_x_axis", "X axis", tooltip="Step, wall time, relative time"),
+        Binding(
+            "x", "cycle_x_axis", "X axis", tooltip="Cycle the x axis: step, wall, relative time"
+        ),
         Binding("z", "zoom_in", "Zoom in"),
         Binding("Z", "zoom_out", "Zoom out", key_display="Z"),
         Binding("left_square_bracket", "pan_left", "Pan left", show=False, key_display="["),
@@ -112,6 +133,9 @@ class Chart(StripWidget, can_focus=True):
     """Zoom window on x, in x-axis units; ``None`` shows all data."""
     cursor: reactive[float | None] = reactive(None)
     """Value cursor position on x; the legend shows every series' value there."""
+    shared_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
+    """Options set for all charts at once: a change sets the options that changed (and only
+    those), so a chart keeps its own choice of the others."""
 
     def __init__(self, title: str = "", **options: Unpack[WidgetOptions]) -> None:
         """Create a chart.
@@ -193,6 +217,17 @@ class Chart(StripWidget, can_focus=True):
             return 1.0
         plot_width = self._frame.plot_width if self._frame and self._frame.plot_width else 40
         return max((window[1] - window[0]) / plot_width, 1e-12)
+
+    def watch_shared_options(self, old: SharedChartOptions, new: SharedChartOptions) -> None:
+        """Take over the shared options that changed."""
+        if new.smoothing != old.smoothing:
+            self.smoothing = new.smoothing
+        if new.log_y != old.log_y:
+            self.log_y = new.log_y
+        if new.x_axis != old.x_axis:
+            self.x_axis = new.x_axis
+        if new.follow != old.follow:
+            self.follow = new.follow
 
     def validate_smoothing(self, smoothing: float) -> float:
         """Clamp the EMA strength to ``0 .. 0.99``."""

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from dvclive_tui.app.widgets.chart import Chart
+from dvclive_tui.app.widgets.chart import Chart, SharedChartOptions
 from dvclive_tui.charts.series import SeriesData
 from dvclive_tui.text import sanitize
 
@@ -31,8 +30,9 @@ class ChartGrid(Vertical):
     Every metric keeps its own :class:`Chart` (so zoom and cursor survive paging and
     filtering); only the current page's charts are displayed, and only they hold data:
     a hidden chart lets go of its series (the arrays the data layer hands out may be copies)
-    and gets fresh ones when it is shown again. Chart options set through
-    :meth:`apply_options` reach every chart, new ones included.
+    and gets fresh ones when it is shown again. :attr:`chart_options` reach every chart, new
+    ones included (charts are created as metrics appear, outside :meth:`compose`, so the grid
+    hands them on rather than binding them with ``data_bind``).
     """
 
     DEFAULT_CSS = """
@@ -60,6 +60,8 @@ class ChartGrid(Vertical):
     """Charts shown at once (1-9)."""
     page: reactive[int] = reactive(0, init=False)
     """Index of the page shown."""
+    chart_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
+    """Options set for every chart of the grid at once."""
 
     def __init__(
         self,
@@ -72,7 +74,6 @@ class ChartGrid(Vertical):
         self.set_reactive(ChartGrid.per_page, per_page)
         self._charts: dict[str, Chart] = {}
         self._order: list[str] = []
-        self._options: dict[str, Any] = {}
         self._empty_message = empty_message
         self._series_for: Callable[[str], list[SeriesData]] | None = None
         self._stale: set[str] = set()
@@ -85,8 +86,9 @@ class ChartGrid(Vertical):
         yield Static("", id="chart-grid-pager", markup=False)
 
     def on_mount(self) -> None:
-        """Lay out the first (empty) page."""
-        self._layout()
+        """Lay out the first (empty) page, once mounting is over (``is_mounted`` is set after
+        the Mount handlers)."""
+        self.call_later(self._layout)
 
     @property
     def metrics(self) -> list[str]:
@@ -129,8 +131,7 @@ class ChartGrid(Vertical):
             chart = self._charts.get(metric)
             if chart is None:
                 chart = Chart(sanitize(metric))
-                for option, value in self._options.items():
-                    setattr(chart, option, value)
+                chart.shared_options = self.chart_options
                 chart.display = False
                 # Keep the grid's child order sorted by metric name.
                 after = [known for known in self._charts if known > metric]
@@ -146,12 +147,10 @@ class ChartGrid(Vertical):
             self.page = self.page_count - 1
         self._layout()
 
-    def apply_options(self, **options: Any) -> None:
-        """Set chart reactives (``smoothing``, ``log_y``, ``x_axis``…) on every chart."""
-        self._options.update(options)
+    def watch_chart_options(self, options: SharedChartOptions) -> None:
+        """Hand the shared options to every chart."""
         for chart in self._charts.values():
-            for option, value in options.items():
-                setattr(chart, option, value)
+            chart.shared_options = options
 
     def focus_metric(self, metric: str) -> bool:
         """Show the page holding ``metric`` and focus its chart."""

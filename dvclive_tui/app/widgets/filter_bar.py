@@ -1,17 +1,31 @@
-"""The ``/`` filter bar: typing filters every tab; enter keeps it, escape clears it."""
+"""The ``/`` filter line of both apps: hidden until opened, one line, escape leaves it.
+
+The owner decides what a filter means. A *live* bar posts :class:`FilterBar.Applied` as the
+user types (the watch dashboard narrows every tab at once) and escape clears it; otherwise
+it posts :class:`FilterBar.Applied` on enter only (compare's filter expressions are
+checked then) and escape drops the edit. Enter keeps a live filter in view; the owner of a
+non-live bar calls :meth:`FilterBar.close` once it accepted the filter.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
 
 class FilterBar(Input):
-    """An input that hides itself; posts :class:`FilterBar.Closed` when left."""
+    """An input that shows itself on :meth:`open` and hides when left.
+
+    Args:
+        live: Apply the filter as it is typed (else on enter).
+        placeholder: Grey text shown while the bar is empty.
+        id: The ID of the widget in the DOM.
+    """
 
     DEFAULT_CSS = """
     FilterBar {
@@ -28,27 +42,69 @@ class FilterBar(Input):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "leave", "Leave the filter", show=False),
     ]
+    """Escape clears a live filter, or drops the edit of another one, and hides the bar."""
+
+    @dataclass
+    class Applied(Message):
+        """The filter to apply: as typed (live bar), or on enter."""
+
+        filter_bar: FilterBar
+        """The bar that posted it."""
+        value: str
+        """The filter text."""
+
+        @property
+        def control(self) -> FilterBar:
+            """The bar (for ``@on`` selectors)."""
+            return self.filter_bar
 
     @dataclass
     class Closed(Message):
-        """Focus should go back to the content."""
+        """The bar was left: focus should go back to the content."""
 
-    def open(self) -> None:
-        """Show the bar and focus it."""
+        filter_bar: FilterBar
+        """The bar that posted it."""
+
+        @property
+        def control(self) -> FilterBar:
+            """The bar (for ``@on`` selectors)."""
+            return self.filter_bar
+
+    def __init__(self, *, live: bool, placeholder: str = "", id: str | None = None) -> None:  # noqa: A002
+        super().__init__(placeholder=placeholder, id=id)
+        self.live = live
+        """Whether typing applies the filter."""
+
+    def open(self, value: str | None = None) -> None:
+        """Show the bar and focus it, starting from ``value`` when given."""
+        if value is not None:
+            self.value = value
         self.display = True
         self.focus()
 
-    def action_clear_filter(self) -> None:
-        """Clear the filter and hide the bar."""
-        self.value = ""
-        self.display = False
-        self.post_message(self.Closed())
+    def close(self) -> None:
+        """Hide the bar (a live one stays in view while it holds a filter)."""
+        self.display = self.live and bool(self.value)
+        self.post_message(self.Closed(self))
 
-    async def action_submit(self) -> None:
-        """Keep the filter; hide the bar when it is empty; go back to the content."""
-        await super().action_submit()
-        if not self.value:
-            self.display = False
-        self.post_message(self.Closed())
+    def action_leave(self) -> None:
+        """Clear a live filter, or drop the edit of another one; hide the bar."""
+        if self.live:
+            self.value = ""
+        self.close()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.live:
+            self.post_message(self.Applied(self, event.value))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.live:
+            self.close()
+        else:
+            self.post_message(self.Applied(self, event.value))

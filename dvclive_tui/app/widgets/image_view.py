@@ -2,18 +2,23 @@
 
 Per-step images (``images/steps/<step>.png``) get a frame label ``step 12 (5/40)`` and keys to
 move between frames; the selected step survives :meth:`ImageView.set_series` refreshes, and
-the view follows new frames only while it shows the newest one.
+the view follows new frames only while it shows the newest one. Frames are decoded in a
+worker thread; until one is ready (or while a half-written file cannot be decoded) the last
+good frame stays, labelled "(loading…)".
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Unpack
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -23,6 +28,9 @@ from dvclive_writer.read.model import ImageSeries
 
 RETRY_SECONDS = 0.5
 """Delay before retrying an image that could not be decoded (half-written file)."""
+
+DecodeKey = tuple[Path, int | None, int, int, tuple[int, int, int]]
+"""What a decoded frame depends on: file, series version, box (columns, rows), background."""
 
 
 class ImageView(StripWidget, can_focus=True):
@@ -79,6 +87,15 @@ class ImageView(StripWidget, can_focus=True):
     selected_step: reactive[int | None] = reactive(None)
     """Step of the frame shown (``None`` for a single image or before any frame)."""
 
+    @dataclass
+    class Decoded(Message):
+        """A frame was decoded (posted by the decoding worker to its view)."""
+
+        key: DecodeKey
+        """What was decoded."""
+        image: HalfBlockImage | None
+        """The frame, or ``None`` when the file could not be decoded (yet)."""
+
     def __init__(self, series: ImageSeries | None = None, **options: Unpack[WidgetOptions]) -> None:
         """Create an image view.
 
@@ -90,6 +107,10 @@ class ImageView(StripWidget, can_focus=True):
         self._series: ImageSeries | None = None
         self._frames: list[tuple[int | None, Path]] = []
         self._last_good: HalfBlockImage | None = None
+        self._wanted: DecodeKey | None = None
+        """The frame asked of the decoding worker last."""
+        self._decoded: tuple[DecodeKey, HalfBlockImage | None] | None = None
+        """The newest answer of the decoding worker."""
         if series is not None:
             self.set_series(series)
 
@@ -183,12 +204,13 @@ class ImageView(StripWidget, can_focus=True):
         else:
             scrubber = len(self._frames) > 1 and height >= 4
             image_rows = max(1, height - 1 - int(scrubber))
-            image = render_image(path, width, image_rows, background=_rgb(base))
+            version = self._series.version if self._series else None
+            key: DecodeKey = (path, version, width, image_rows, _rgb(base))
+            image = self._image_for(key)
             label = self.frame_label
             if image is None:
                 image = self._last_good
                 label += " (loading…)"
-                self.set_timer(RETRY_SECONDS, self._retry)
             else:
                 self._last_good = image
             strips.append(Strip([Segment(label[:width], label_style)]))
@@ -201,6 +223,32 @@ class ImageView(StripWidget, can_focus=True):
                 strips.extend(Strip.blank(width, base) for _ in range(1 + image_rows - len(strips)))
                 strips.append(self._scrubber(width, label_style + Style(underline=False)))
         return [strip.adjust_cell_length(width, base) for strip in strips[: max(0, height)]]
+
+    def _image_for(self, key: DecodeKey) -> HalfBlockImage | None:
+        """The decoded frame of ``key``; ``None`` (after asking the worker) until it is ready."""
+        if self._decoded is not None and self._decoded[0] == key:
+            return self._decoded[1]
+        if key != self._wanted:
+            self._wanted = key
+            self._decode(key)
+        return None
+
+    @work(thread=True, exclusive=True, group="decode-image", description="decode an image")
+    def _decode(self, key: DecodeKey) -> None:
+        path, _version, columns, rows, background = key
+        self.post_message(
+            self.Decoded(key, render_image(path, columns, rows, background=background))
+        )
+
+    @on(Decoded)
+    def _on_decoded(self, message: Decoded) -> None:
+        message.stop()
+        if message.key != self._wanted or not self.is_attached:
+            return  # a frame no longer wanted (the user moved on)
+        self._decoded = (message.key, message.image)
+        if message.image is None:
+            self.set_timer(RETRY_SECONDS, self._retry)
+        self.invalidate()
 
     def _scrubber(self, width: int, knob: Style) -> Strip:
         """A track with a knob at the shown frame's position: ``━━━━●━━━━━``."""
@@ -216,7 +264,10 @@ class ImageView(StripWidget, can_focus=True):
         )
 
     def _retry(self) -> None:
-        self.invalidate()
+        """Ask the worker again for a frame that could not be decoded."""
+        if self._decoded is not None and self._decoded[1] is None:
+            self._wanted = self._decoded = None
+            self.invalidate()
 
 
 def _rgb(style: Style) -> tuple[int, int, int]:

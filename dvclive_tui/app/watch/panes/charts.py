@@ -9,10 +9,12 @@ from contextlib import AbstractContextManager
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.reactive import reactive
 
 from dvclive_tui.app.watch.panes.update import Update
+from dvclive_tui.app.watch.widgets.metric_tree import MetricEntry, MetricTree
+from dvclive_tui.app.widgets.chart import SharedChartOptions
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
-from dvclive_tui.app.widgets.metric_tree import MetricEntry, MetricTree
 from dvclive_tui.charts.series import SeriesData
 from dvclive_tui.text import format_value, matches, sparkline
 from dvclive_writer.read.model import Run
@@ -31,9 +33,8 @@ class ChartsPane(Horizontal):
 
     Args:
         system: Show only ``system/…`` metrics (else everything but them).
-        per_page: Charts per page.
         empty_message: Line shown while there is no metric.
-        lock: Held while reading runs (the poller thread mutates them under it); charts
+        lock: Held while reading runs (the poll workers mutate them under it); charts
             read their data again when a page is turned, outside the App's refresh.
     """
 
@@ -41,11 +42,15 @@ class ChartsPane(Horizontal):
     ChartsPane { height: 1fr; }
     """
 
+    per_page: reactive[int] = reactive(4, init=False)
+    """Charts per page of the grid."""
+    chart_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
+    """Options set for every chart of the grid at once."""
+
     def __init__(
         self,
         *,
         system: bool = False,
-        per_page: int = 4,
         empty_message: str = "No metrics yet",
         lock: AbstractContextManager[object] | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own keyword
@@ -53,7 +58,6 @@ class ChartsPane(Horizontal):
         super().__init__(id=id)
         self._lock = lock if lock is not None else threading.RLock()
         self._system = system
-        self._per_page = per_page
         self._empty_message = empty_message
         self._runs: tuple[Run, ...] = ()
 
@@ -70,7 +74,9 @@ class ChartsPane(Horizontal):
     def compose(self) -> ComposeResult:
         """The list on the left, the charts on the right."""
         yield MetricTree("system" if self._system else "metrics")
-        yield ChartGrid(per_page=self._per_page, empty_message=self._empty_message)
+        yield ChartGrid(empty_message=self._empty_message).data_bind(
+            ChartsPane.per_page, ChartsPane.chart_options
+        )
 
     def owns(self, metric: str) -> bool:
         """Whether ``metric`` belongs to this pane."""

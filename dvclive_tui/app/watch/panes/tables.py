@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from dvclive_tui.app.watch.panes.update import Update
-from dvclive_tui.app.widgets.kv_table import KeyValueTable
-from dvclive_tui.app.widgets.runs_table import RunsTable
+from dvclive_tui.app.watch.widgets.kv_table import KeyValueTable
+from dvclive_tui.app.watch.widgets.runs_table import RunsTable
 from dvclive_tui.text import sanitize
 
 

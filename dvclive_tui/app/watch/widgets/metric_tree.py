@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -79,6 +80,17 @@ def fit_leaf(name: str, latest: str, spark: str, width: int) -> tuple[str, str, 
 
 class MetricTree(Tree[str]):
     """Metrics grouped by ``/``; choosing a leaf posts :class:`MetricTree.MetricChosen`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Show chart",
+            show=False,
+            tooltip="Show and focus the metric's chart",
+        ),
+    ]
+    """Tree's own ``enter``, described for the help overlay (a folder still folds)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *Tree.COMPONENT_CLASSES,

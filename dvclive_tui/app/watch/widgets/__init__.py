@@ -1,0 +1,1 @@
+"""Widgets of the watch dashboard only: metric list, run header, runs and key/value tables."""
