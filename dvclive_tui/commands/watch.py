@@ -29,6 +29,7 @@ from dvclive_tui.settings import (
     NOTIFY_MODES,
     Settings,
 )
+from dvclive_writer.read.discovery import discover_runs, legacy_layout
 
 
 def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
@@ -39,6 +40,9 @@ def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
             raise InputError(f"no such directory: {path}")
         if not path.is_dir():
             raise InputError(f"not a directory: {path}")
+        legacy = legacy_layout(path)
+        if legacy is not None and not discover_runs(path):
+            raise InputError(legacy)
     return chosen
 
 

@@ -36,12 +36,20 @@ STANDALONE_FOLDER = "standalone"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+#: Folders of a run that hold its own files, never nested runs.
+RUN_OWN_FOLDERS = frozenset({"plots", "artifacts"})
+
+
 class RunPathError(ValueError):
     """A PATH argument that is missing or not a directory (one readable line)."""
 
 
 class NoRunsFound(RunPathError):
     """A directory that holds no dvclive directory."""
+
+
+class LegacyLayout(RunPathError):
+    """A directory in the DVCLive 0.x layout, which is not read (one readable line)."""
 
 
 def resolve_runs(path: str) -> list[Path]:
@@ -59,8 +67,32 @@ def resolve_runs(path: str) -> list[Path]:
         raise RunPathError(f"path '{shown}' is not a directory")
     run_dirs = discover_runs(root)
     if not run_dirs:
+        legacy = legacy_layout(root)
+        if legacy is not None:
+            raise LegacyLayout(legacy)
         raise NoRunsFound(f"no dvclive directory found under '{shown}'")
     return run_dirs
+
+
+def legacy_layout(path: str | os.PathLike[str]) -> str | None:
+    """A one-line refusal when ``path`` (or a folder directly in it) holds the DVCLive 0.x
+    layout: metric ``*.tsv`` files at the top of the folder and the summary beside it
+    (``dvclive/`` + ``dvclive.json``); ``None`` otherwise."""
+    start = Path(path)
+    for folder in (start, *(Path(entry.path) for entry in _subfolders(start))):
+        summary = folder.parent / f"{folder.name}.json"
+        try:
+            has_tsv = any(name.endswith(".tsv") for name in os.listdir(folder))
+        except OSError:
+            continue
+        if has_tsv and summary.is_file() and not is_dvclive_dir(folder):
+            shown = _CONTROL.sub("", str(folder))
+            return (
+                f"'{shown}' is in the DVCLive 0.x layout ({folder.name}/*.tsv + "
+                f"{folder.name}.json), which is not read; dvclive 1.0 and later write "
+                "plots/metrics/*.tsv and metrics.json"
+            )
+    return None
 
 
 def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:
@@ -86,17 +118,23 @@ def discover_runs(root: str | os.PathLike[str]) -> list[Path]:
     """dvclive directories under ``root`` (``root`` itself if it is one), sorted.
 
     Workspace runs come first, then runs in DVC's temporary workspaces under
-    ``.dvc/tmp/exps``. A found run directory is not searched further.
+    ``.dvc/tmp/exps``. Runs may nest (``Live("dvclive")`` for a cross-validation's summary,
+    ``Live("dvclive/fold_0")``... for its folds): a run's folders other than its own
+    (:data:`RUN_OWN_FOLDERS`) are searched too.
     """
     start = Path(root)
-    if is_dvclive_dir(start):
-        return [start]
     found: list[Path] = []
+    if is_dvclive_dir(start):
+        found.append(start)
+        _walk(start, 0, found, in_dvc=False, in_run=True)
+        return sorted(found, key=lambda path: (path != start, str(path)))
     _walk(start, 0, found, in_dvc=False)
     return sorted(found, key=lambda path: (".dvc" in path.relative_to(start).parts, str(path)))
 
 
-def _walk(folder: Path, depth: int, found: list[Path], *, in_dvc: bool) -> None:
+def _walk(
+    folder: Path, depth: int, found: list[Path], *, in_dvc: bool, in_run: bool = False
+) -> None:
     if depth > MAX_DEPTH:
         return
     for entry in _subfolders(folder):
@@ -109,10 +147,12 @@ def _walk(folder: Path, depth: int, found: list[Path], *, in_dvc: bool) -> None:
             continue
         if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
             continue
-        if is_dvclive_dir(child):
-            found.append(child)
+        if in_run and name in RUN_OWN_FOLDERS:
             continue
-        _walk(child, depth + 1, found, in_dvc=in_dvc)
+        run = is_dvclive_dir(child)
+        if run:
+            found.append(child)
+        _walk(child, depth + 1, found, in_dvc=in_dvc, in_run=run)
 
 
 def _walk_temp_workspaces(exps: Path, depth: int, found: list[Path]) -> None:
@@ -123,10 +163,10 @@ def _walk_temp_workspaces(exps: Path, depth: int, found: list[Path]) -> None:
             _walk_temp_workspaces(Path(entry.path), depth, found)
         elif entry.name.startswith("tmp"):
             workspace = Path(entry.path)
-            if is_dvclive_dir(workspace):
+            run = is_dvclive_dir(workspace)
+            if run:
                 found.append(workspace)
-            else:
-                _walk(workspace, depth + 1, found, in_dvc=True)
+            _walk(workspace, depth + 1, found, in_dvc=True, in_run=run)
 
 
 def _subfolders(folder: Path) -> list[os.DirEntry[str]]:
