@@ -27,7 +27,7 @@ import click
 from dvclive_tui.commands.errors import InputError, WorkError, require_directory, shown
 from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.revisions import RevisionError, load_run_at, open_repository
-from dvclive_writer.read.discovery import is_dvclive_dir
+from dvclive_writer.read.discovery import is_dvclive_dir, legacy_layout
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.report.builder import WORKSPACE, Mode, write_report
 from dvclive_writer.report.content import DEFAULT_MAX_POINTS, Experiment
@@ -118,6 +118,9 @@ def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> 
     experiments = []
     for run_dir in run_dirs:
         if not is_dvclive_dir(run_dir):
+            legacy = legacy_layout(run_dir)
+            if legacy is not None:
+                raise InputError(legacy)
             click.echo(f"Warning: {shown(run_dir)} holds no dvclive files", err=True)
         label = _label(run_dir, run_dirs, revs)
         experiments.append(Experiment(label, load_run(run_dir, name=label)))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import require_directory
+from dvclive_tui.commands.errors import InputError, require_directory
 from dvclive_tui.monitor.rules import Rule, RuleError, parse_rules
 from dvclive_tui.monitor.session import SessionState, SessionStore
 from dvclive_tui.settings import (
@@ -29,6 +29,7 @@ from dvclive_tui.settings import (
     NOTIFY_MODES,
     Settings,
 )
+from dvclive_writer.read.discovery import discover_runs, legacy_layout
 
 
 def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
@@ -36,6 +37,9 @@ def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
     chosen = tuple(paths) or (Path("."),)
     for path in chosen:
         require_directory(path)
+        legacy = legacy_layout(path)
+        if legacy is not None and not discover_runs(path):
+            raise InputError(legacy)
     return chosen
 
 

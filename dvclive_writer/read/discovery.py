@@ -40,12 +40,20 @@ STANDALONE_FOLDER = "standalone"
 """``.dvc/tmp/exps/standalone``: where ``dvc exp run --temp`` makes its workspaces."""
 
 
+#: Folders of a run that hold its own files, never nested runs.
+RUN_OWN_FOLDERS = frozenset({"plots", "artifacts"})
+
+
 class RunPathError(ValueError):
     """A PATH argument that is missing or not a directory (one readable line)."""
 
 
 class NoRunsFound(RunPathError):
     """A directory that holds no dvclive directory."""
+
+
+class LegacyLayout(RunPathError):
+    """A directory in the DVCLive 0.x layout, which is not read (one readable line)."""
 
 
 def resolve_runs(path: str, problems: list[str] | None = None) -> list[Path]:
@@ -68,6 +76,9 @@ def resolve_runs(path: str, problems: list[str] | None = None) -> list[Path]:
         if not run_dirs and problem.startswith(own):  # PATH itself cannot be listed
             raise RunPathError(f"path '{shown}': {problem[len(own) :]}")
     if not run_dirs:
+        legacy = legacy_layout(root)
+        if legacy is not None:
+            raise LegacyLayout(legacy)
         raise NoRunsFound(f"no dvclive directory found under '{shown}'")
     return run_dirs
 
@@ -83,6 +94,27 @@ def check_directory(path: Path) -> None:
         raise RunPathError(f"path '{shown}' does not exist")
     if found.kind != "dir":
         raise RunPathError(f"path '{shown}' is not a directory")
+
+
+def legacy_layout(path: str | os.PathLike[str]) -> str | None:
+    """A one-line refusal when ``path`` (or a folder directly in it) holds the DVCLive 0.x
+    layout: metric ``*.tsv`` files at the top of the folder and the summary beside it
+    (``dvclive/`` + ``dvclive.json``); ``None`` otherwise."""
+    start = Path(path)
+    for folder in (start, *(Path(entry.path) for entry in subfolders(start)[0])):
+        summary = folder.parent / f"{folder.name}.json"
+        try:
+            has_tsv = any(name.endswith(".tsv") for name in os.listdir(folder))
+        except OSError:
+            continue
+        if has_tsv and _kind(summary) == "file" and not is_dvclive_dir(folder):
+            shown = terminal_text(str(folder))
+            return (
+                f"'{shown}' is in the DVCLive 0.x layout ({folder.name}/*.tsv + "
+                f"{folder.name}.json), which is not read; dvclive 1.0 and later write "
+                "plots/metrics/*.tsv and metrics.json"
+            )
+    return None
 
 
 def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:
@@ -108,14 +140,19 @@ def discover_runs(root: str | os.PathLike[str], problems: list[str] | None = Non
     """dvclive directories under ``root`` (``root`` itself if it is one), sorted.
 
     Workspace runs come first, then runs in DVC's temporary workspaces under
-    ``.dvc/tmp/exps``. A found run directory is not searched further. A folder that cannot
-    be listed adds ``"<folder>: <why>"`` to ``problems`` (when given) and is skipped.
+    ``.dvc/tmp/exps``. Runs may nest (``Live("dvclive")`` for a cross-validation's summary,
+    ``Live("dvclive/fold_0")``... for its folds): a run's folders other than its own
+    (:data:`RUN_OWN_FOLDERS`) are searched too. A folder that cannot be listed adds
+    ``"<folder>: <why>"`` to ``problems`` (when given) and is skipped.
     """
     start = Path(root)
-    if is_dvclive_dir(start):
-        return [start]
     found: list[Path] = []
-    _Search(found, problems if problems is not None else []).walk(start, 0, in_dvc=False)
+    search = _Search(found, problems if problems is not None else [])
+    if is_dvclive_dir(start):
+        found.append(start)
+        search.walk(start, 0, in_dvc=False, in_run=True)
+        return sorted(found, key=lambda path: (path != start, str(path)))
+    search.walk(start, 0, in_dvc=False)
     return sorted(found, key=lambda path: (".dvc" in path.relative_to(start).parts, str(path)))
 
 
@@ -126,7 +163,7 @@ class _Search:
         self.found = found
         self.problems = problems
 
-    def walk(self, folder: Path, depth: int, *, in_dvc: bool) -> None:
+    def walk(self, folder: Path, depth: int, *, in_dvc: bool, in_run: bool = False) -> None:
         if depth > MAX_DEPTH:
             return
         for entry in self._subfolders(folder):
@@ -139,10 +176,12 @@ class _Search:
                 continue
             if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
                 continue
-            if is_dvclive_dir(child):
-                self.found.append(child)
+            if in_run and name in RUN_OWN_FOLDERS:
                 continue
-            self.walk(child, depth + 1, in_dvc=in_dvc)
+            run = is_dvclive_dir(child)
+            if run:
+                self.found.append(child)
+            self.walk(child, depth + 1, in_dvc=in_dvc, in_run=run)
 
     def walk_temp_workspaces(self, exps: Path, depth: int) -> None:
         """Queued runs execute in ``exps/tmpXXXX`` and ``--temp`` runs in
@@ -152,10 +191,10 @@ class _Search:
                 self.walk_temp_workspaces(Path(entry.path), depth)
             elif entry.name.startswith("tmp"):
                 workspace = Path(entry.path)
-                if is_dvclive_dir(workspace):
+                run = is_dvclive_dir(workspace)
+                if run:
                     self.found.append(workspace)
-                else:
-                    self.walk(workspace, depth + 1, in_dvc=True)
+                self.walk(workspace, depth + 1, in_dvc=True, in_run=run)
 
     def _subfolders(self, folder: Path) -> list[os.DirEntry[str]]:
         entries, problem = subfolders(folder)
