@@ -63,8 +63,15 @@ def terminal_text(value: object, *, limit: int | None = None) -> str:
 
 
 def terminal_lines(text: str) -> str:
-    """:func:`terminal_text` for a multi-line block: line feeds stay, all else is escaped."""
-    return "\n".join(terminal_text(line) for line in text.split("\n"))
+    """:func:`terminal_text` for a multi-line block: line ends (``\\n``, ``\\r\\n``) stay,
+    everything else is escaped (a lone ``\\r`` too)."""
+    return "\n".join(_line(line) for line in text.split("\n"))
+
+
+def _line(line: str) -> str:
+    if line.endswith("\r"):
+        return terminal_text(line[:-1]) + "\r"
+    return terminal_text(line)
 
 
 def is_terminal_safe(text: str) -> bool:

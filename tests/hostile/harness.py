@@ -127,8 +127,10 @@ def _read_text(path: Path) -> str:
 
 
 def raw_controls(text: str) -> list[str]:
-    """The characters of ``text`` the escaping function would have escaped (not ``\\n``)."""
-    return sorted({c for c in _UNSAFE.findall(text) if c not in _ALLOWED_CONTROLS})
+    """The characters of ``text`` the escaping function would have escaped (not line ends:
+    ``\\n``, ``\\r\\n`` as CSV writes them, nor tabs)."""
+    found = _UNSAFE.findall(text.replace("\r\n", "\n"))
+    return sorted({c for c in found if c not in _ALLOWED_CONTROLS})
 
 
 # -- file-system state ---------------------------------------------------------------------

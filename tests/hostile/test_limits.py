@@ -66,8 +66,9 @@ def test_limit_clips_before_escaping() -> None:
     assert terminal_text("short", limit=5) == "short"
 
 
-def test_lines_keep_line_feeds_only() -> None:
-    assert terminal_lines("a,b\r\nc\x1b[2J,d\n") == "a,b\\x0d\nc\\x1b[2J,d\n"
+def test_lines_keep_line_ends_only() -> None:
+    assert terminal_lines("a,b\r\nc\x1b[2J,d\n") == "a,b\r\nc\\x1b[2J,d\n"
+    assert terminal_lines("a\rX,b\n") == "a\\x0dX,b\n"
 
 
 def test_every_view_uses_the_one_function() -> None:
