@@ -6,13 +6,14 @@ Without an output flag it opens the interactive compare screen; ``--json`` print
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.refs import Selection
+from dvclive_writer.text_safety import terminal_lines
 
 
 @click.command(name="compare")
@@ -106,10 +107,11 @@ def compare(
     if as_json:
         from dvclive_tui.experiments.exp_show import dumps, exp_show_data
 
-        sys.stdout.write(dumps(exp_show_data(exps, view.rows)) + "\n")
+        write_stdout(dumps(exp_show_data(exps, view.rows)) + "\n")
         return
     if as_csv or as_md:
-        sys.stdout.write(view.to_csv() if as_csv else view.to_markdown())
+        text = view.to_csv() if as_csv else view.to_markdown()
+        write_stdout(terminal_lines(text))  # names and values from files: escaped
         return
     from dvclive_tui.app.compare.app import CompareApp
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.errors import InputError, require_directory
 from dvclive_tui.monitor.rules import Rule, RuleError, parse_rules
 from dvclive_tui.monitor.session import SessionState, SessionStore
 from dvclive_tui.settings import (
@@ -36,10 +36,7 @@ def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
     """The paths to watch (the current folder by default); raise :class:`InputError`."""
     chosen = tuple(paths) or (Path("."),)
     for path in chosen:
-        if not path.exists():
-            raise InputError(f"no such directory: {path}")
-        if not path.is_dir():
-            raise InputError(f"not a directory: {path}")
+        require_directory(path)
         legacy = legacy_layout(path)
         if legacy is not None and not discover_runs(path):
             raise InputError(legacy)

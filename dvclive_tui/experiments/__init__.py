@@ -12,7 +12,7 @@ git library).
 - :mod:`~dvclive_tui.experiments.readers` — params/metrics of one revision as
   ``dvc exp show`` collects them (``dvc.yaml`` in :mod:`~dvclive_tui.experiments.dvcyaml`,
   deps/outs in :mod:`~dvclive_tui.experiments.pipeline`, YAML in
-  :mod:`~dvclive_tui.experiments.simple_yaml` and :mod:`~dvclive_tui.experiments.yaml12`),
+  :mod:`~dvclive_tui.experiments.simple_yaml` and :mod:`~dvclive_writer.read.yaml12`),
   over :mod:`~dvclive_tui.experiments.sources` (disk) and
   :mod:`~dvclive_tui.experiments.git_tree` (commits), with DVC-tracked outputs from DVC's
   cache (:mod:`~dvclive_tui.experiments.tracked`, :mod:`~dvclive_tui.experiments.dvc_cache`).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from dvclive_tui.experiments.model import ExperimentSet
 from dvclive_tui.experiments.readers import ParseCache
 from dvclive_tui.experiments.refs import Selection
 from dvclive_tui.experiments.running import directory_row
+from dvclive_writer.read.naming import shown_path
 
 
 class CannotLoad(Exception):
@@ -19,13 +19,6 @@ class CannotLoad(Exception):
 
 class NothingToCompare(CannotLoad):
     """Not in a git repository and no directory given (the message says what is missing)."""
-
-
-def _label(path: Path, cwd: Path) -> str:
-    try:
-        return os.path.relpath(path, cwd).replace(os.sep, "/")
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 class ExperimentLoader:
@@ -96,7 +89,9 @@ class ExperimentLoader:
             result = ExperimentSet()
         for path in self.dirs:
             for run_dir in expand_run_dirs(path.resolve()):
-                row = directory_row(run_dir, self._cache, _label(run_dir, self.cwd))
+                row = directory_row(
+                    run_dir, self._cache, shown_path(run_dir, self.cwd, outside="relative")
+                )
                 result.experiments.append(row)
         return result
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
 
 from dvclive_tui.experiments.queue import Executor
 from dvclive_tui.experiments.readers import FileResult, RevisionData
@@ -118,17 +117,3 @@ def dvc_order(rows: list[Experiment]) -> list[Experiment]:
         key=lambda exp: (exp.timestamp, exp.rev) if exp.timestamp else (0.0, ""),
         reverse=True,
     )
-
-
-def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Flatten nested mappings into dotted keys (lists stay values)."""
-    if not isinstance(data, dict):
-        return {prefix: data} if prefix else {}
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, name))
-        else:
-            flat[name] = value
-    return flat

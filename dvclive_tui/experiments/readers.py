@@ -10,7 +10,6 @@ file parse it once.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
@@ -23,6 +22,7 @@ from dvclive_tui.experiments.dvcyaml import (
 )
 from dvclive_tui.experiments.pipeline import deps_and_outs
 from dvclive_tui.experiments.sources import FileSource
+from dvclive_writer.read.document_limits import check_nesting, load_json
 
 
 class FileError(NamedTuple):
@@ -181,19 +181,23 @@ def decode(raw: bytes, path: str, kind: str) -> Any:
     """Decode a params/metrics file like DVC's ``load_path`` (errors as :class:`FileError`)."""
     try:
         if kind == "json":
-            return json.loads(raw) or {}
+            return load_json(raw) or {}
         if kind == "toml":
             import tomllib
 
-            return tomllib.loads(raw.decode("utf-8")) or {}
+            document = tomllib.loads(raw.decode("utf-8"))
+            check_nesting(document)
+            return document or {}
         if kind == "py":
             return FileError("ParseError", f"unable to read: '{path}', Python params unsupported")
         from dvclive_tui.experiments.simple_yaml import Unsupported, load_simple
 
         try:
-            return load_simple(raw) or {}
+            simple = load_simple(raw)
+            check_nesting(simple)
+            return simple or {}
         except Unsupported:
-            from dvclive_tui.experiments.yaml12 import load_yaml12  # the full loader
+            from dvclive_writer.read.yaml12 import load_yaml12  # the full loader
 
             return load_yaml12(raw) or {}
     except Exception:

@@ -8,7 +8,6 @@ workspace row is running (and named) while that pid is alive. Runs of DVC's queu
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from dvclive_tui.experiments.model import Experiment, ExpKind, ExpStatus
 from dvclive_tui.experiments.readers import ParseCache, read_revision
 from dvclive_tui.experiments.sources import DirSource, FileSource
+from dvclive_writer.read.document_limits import load_json
 
 RUN_DIR = Path(".dvc") / "tmp" / "exps" / "run"
 DVCLIVE_ONLY = RUN_DIR / "DVCLIVE_ONLY"
@@ -27,7 +27,7 @@ DIRECTORY_PREFIX = "dvclive"
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        return load_json(path.read_bytes())
     except (OSError, ValueError, RecursionError):  # missing, mid-write or corrupt
         return None
 

@@ -6,7 +6,7 @@ loader costs more than compare spends on everything else for a thousand such fil
 this reader handles exactly that subset and gives up (:class:`Unsupported`) on anything
 else — anchors, tags, block scalars, flow mappings, escapes, multi-line scalars,
 duplicate keys, dates, merge keys, tabs — for the full loader
-(:mod:`~dvclive_tui.experiments.yaml12`) to read. Plain scalars resolve by the YAML 1.2
+(:mod:`~dvclive_writer.read.yaml12`) to read. Plain scalars resolve by the YAML 1.2
 core schema exactly as that loader resolves them (``1e-05`` a float, ``yes`` a string,
 ``010`` the integer 10), keys included.
 """

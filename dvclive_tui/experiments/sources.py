@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from dvclive_writer.read.files import cap_for, probe, read_file
+
 #: Directories never searched for ``dvc.yaml`` files (DVC's own state, VCS, environments).
 SKIPPED_DIRS = frozenset({".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"})
 DVC_YAML = "dvc.yaml"
@@ -71,16 +73,17 @@ class DirSource:
         return self.root if path in ("", ".") else self.root / path
 
     def read(self, path: str) -> bytes | None:
-        try:
-            return self._path(path).read_bytes()
-        except OSError:
-            return None
+        """The file's bytes when it is a regular file inside the root, within the read cap
+        of its kind (:func:`~dvclive_writer.read.files.cap_for`); else ``None``."""
+        return read_file(self._path(path), cap_for(path), root=str(self.root)).data
 
     def is_dir(self, path: str) -> bool:
-        return self._path(path).is_dir()
+        found = probe(self._path(path), root=str(self.root))
+        return found is not None and found.kind == "dir"
 
     def exists(self, path: str) -> bool:
-        return self._path(path).is_file()
+        found = probe(self._path(path), root=str(self.root))
+        return found is not None and found.kind == "file"
 
     def files_under(self, path: str) -> list[str]:
         base = self._path(path)

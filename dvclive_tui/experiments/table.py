@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from dvclive_tui.experiments.model import Experiment, ExpKind, flatten
+from dvclive_tui.experiments.model import Experiment, ExpKind
+from dvclive_writer.read.naming import flatten
 
 MISSING: Any = object()
 """Sentinel for a cell with no value (the key is absent in that row)."""

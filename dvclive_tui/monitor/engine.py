@@ -36,8 +36,8 @@ from dvclive_tui.experiments.table import MISSING
 from dvclive_tui.monitor.events import Event, EventKind, Severity, describe
 from dvclive_tui.monitor.rules import NonFiniteRule, PlateauRule, Rule, ThresholdRule
 from dvclive_tui.monitor.run_stats import current_step
-from dvclive_tui.text import flatten
 from dvclive_writer.read.model import Changes, MetricSeries, Run, RunStatus
+from dvclive_writer.read.naming import flatten
 
 _RESERVED = ("step", "name", "path", "status")
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dvclive_tui.experiments.simple_yaml import Unsupported, load_simple
-from dvclive_tui.experiments.yaml12 import load_yaml12
+from dvclive_writer.read.yaml12 import load_yaml12
 
 
 def same(a: Any, b: Any) -> bool:

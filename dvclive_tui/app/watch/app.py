@@ -9,7 +9,6 @@ to every pane, which redraws only what changed. No file is read on the event loo
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import replace
 from pathlib import Path, PurePath
@@ -47,6 +46,7 @@ from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import Changes, Run, RunStatus
+from dvclive_writer.read.naming import shown_path
 
 #: Tab pane ids in tab order (keys 1-5).
 TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
@@ -54,16 +54,6 @@ TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots")
 _EVERYWHERE = frozenset({"quit", "help"})
 #: Charts-per-page values that ``>`` / ``<`` step through.
 GRID_SIZES: tuple[int, ...] = (1, 2, 3, 4, 6, 9)
-
-
-def shown_path(path: Path) -> str:
-    """A watched path as the user would type it: relative to the current folder if inside."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        relative = absolute.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return absolute.name or str(absolute)
-    return relative.as_posix() if str(relative) != "." else "."
 
 
 class WatchApp(App[None]):
@@ -137,7 +127,7 @@ class WatchApp(App[None]):
         self._rates: dict[int, StepRate] = {}
         self._stop_polling = threading.Event()
         self._last_poll_error: str | None = None
-        self._waiting_for = ", ".join(shown_path(path) for path in settings.paths)
+        self._waiting_for = ", ".join(shown_path(path, outside="name") for path in settings.paths)
 
     # -- layout -------------------------------------------------------------------------
 
