@@ -2,35 +2,25 @@
 
 Everything a view shows that came from a file goes through :func:`sanitize` first, so a
 metric name or value holding control or escape characters cannot move the cursor, change
-colours or inject Rich markup.
+colours, reorder or hide text; views show it as plain ``Text``, never as Rich markup.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+from dvclive_writer.text_safety import terminal_text
+
 _SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def sanitize(text: object) -> str:
-    """Return ``text`` as a printable string: control and bidi characters become escapes.
-
-    Args:
-        text: Anything; non-strings are converted with ``str()``.
-    """
-    return _CONTROL.sub(_escape, str(text))
+sanitize = terminal_text
+"""``str(text)`` as a printable string: control, bidi and invisible characters become escapes
+(the one escaping function, :func:`dvclive_writer.text_safety.terminal_text`)."""
 
 
 def format_value(value: object) -> str:
@@ -89,20 +79,6 @@ def sparkline(values: npt.NDArray[np.float64], width: int = 8) -> str:
         return _SPARK_BLOCKS[0] * cells
     scaled = (means - low) / (high - low) * (len(_SPARK_BLOCKS) - 1)
     return "".join(_SPARK_BLOCKS[round(level)] for level in scaled)
-
-
-def flatten(mapping: Mapping[str, Any], separator: str = ".") -> dict[str, Any]:
-    """Flatten nested mappings: ``{"a": {"b": 1}}`` becomes ``{"a.b": 1}``."""
-    return dict(_flatten(mapping, "", separator))
-
-
-def _flatten(mapping: Mapping[str, Any], prefix: str, separator: str) -> Iterator[tuple[str, Any]]:
-    for key, value in mapping.items():
-        name = f"{prefix}{separator}{key}" if prefix else str(key)
-        if isinstance(value, Mapping) and value:
-            yield from _flatten(value, name, separator)
-        else:
-            yield name, value
 
 
 def matches(text: str, query: str) -> bool:

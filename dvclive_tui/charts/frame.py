@@ -2,7 +2,9 @@
 
 :func:`render_chart` turns curves into a :class:`ChartFrame` (rows of ``(text, role)`` runs)
 that the Textual widget turns into strips and the one-shot printer into rich text; neither
-repeats any chart logic.
+repeats any chart logic. It works in two passes: :func:`_lay_out` decides where the title,
+plot, axes and legend go (the x window, y scale and viewport), then the drawing functions
+fill the cell grid.
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ from __future__ import annotations
 import enum
 import itertools
 import math
-import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -29,16 +30,9 @@ from dvclive_tui.charts.raster import (
     series_pixels,
 )
 from dvclive_writer.plotting import ticks as tk
+from dvclive_writer.text_safety import terminal_text
 
 FloatArray = npt.NDArray[np.float64]
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without C0/C1 control characters (ESC included), safe to draw in a cell."""
-    return _CONTROL.sub("", text)
 
 
 class Role(enum.IntEnum):
@@ -134,7 +128,7 @@ class _Canvas:
     def put(self, row: int, col: int, text: str, role: int) -> None:
         if not 0 <= row < self.height:
             return
-        text = strip_controls(text)
+        text = terminal_text(text)
         start = max(col, 0)
         stop = min(col + len(text), self.width)
         if stop <= start:
@@ -180,7 +174,7 @@ def render_chart(
     decimate: bool = True,
     integer_x: bool = False,
 ) -> ChartFrame:
-    """Lay out a chart of ``curves`` in ``width`` x ``height`` cells.
+    """Lay out a chart of ``curves`` in ``width`` x ``height`` cells, then draw it.
 
     Args:
         curves: Series to draw, bottom first.
@@ -199,12 +193,77 @@ def render_chart(
     """
     width = max(0, width)
     height = max(0, height)
-    title = strip_controls(title)
-    status = strip_controls(status)
+    title = terminal_text(title)
+    status = terminal_text(status)
     canvas = _Canvas(width, height)
     if width == 0 or height == 0:
         return ChartFrame(width, height, canvas.runs())
+    layout = _lay_out(
+        curves,
+        width,
+        height,
+        has_title=bool(title or status or cursor is not None),
+        x_range=x_range,
+        y_range=y_range,
+        log_y=log_y,
+        x_format=x_format,
+        cursor=cursor,
+        show_legend=show_legend,
+    )
+    if layout.title_rows:
+        _draw_title(canvas, title, status, cursor, x_format)
+    if layout.viewport is None:
+        if layout.plot_width >= 1:  # no data (a chart too narrow for its labels stays blank)
+            _draw_no_data(canvas, layout)
+        return ChartFrame(width, height, canvas.runs())
+    return _draw(canvas, layout, curves, cursor, log_y, x_format, decimate, integer_x)
 
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each part of a chart goes, decided before anything is drawn."""
+
+    prepared: list[_Prepared]
+    x_lo: float
+    x_hi: float
+    title_rows: int
+    axis_rows: int
+    legend_lines: list[LegendLine]
+    plot_top: int
+    plot_rows: int
+    y_ticks: list[float] = field(default_factory=list)
+    y_labels: list[str] = field(default_factory=list)
+    label_width: int = 0
+    plot_left: int = 0
+    plot_width: int = 1
+    viewport: Viewport | None = None
+    """The data rectangle of the plot area; ``None`` when nothing can be plotted."""
+
+    @property
+    def axis_col(self) -> int:
+        """Cell column of the y axis line (``-1``: no y axis)."""
+        return self.label_width if self.label_width else -1
+
+    @property
+    def axis_top(self) -> int:
+        """First row below the plot area (the x axis)."""
+        return self.plot_top + self.plot_rows
+
+
+def _lay_out(
+    curves: Sequence[Curve],
+    width: int,
+    height: int,
+    *,
+    has_title: bool,
+    x_range: tuple[float, float] | None,
+    y_range: tuple[float, float] | None,
+    log_y: bool,
+    x_format: XFormat,
+    cursor: float | None,
+    show_legend: bool,
+) -> _Layout:
+    """Rows for the title, plot, x axis and legend; the x window, y scale and viewport."""
     prepared = [_prepare(curve, log_y) for curve in curves]
     x_extents = [extent for item in prepared if (extent := item.x_extent()) is not None]
     if x_range is None:
@@ -219,13 +278,7 @@ def render_chart(
     y_extents = [
         extent for item in prepared if (extent := item.y_extent(x_lo, x_hi, whole)) is not None
     ]
-
-    row = 0
-    title_rows = 1 if height >= 4 and (title or status or cursor is not None) else 0
-    if title_rows:
-        _draw_title(canvas, title, status, cursor, x_format)
-        row = 1
-
+    title_rows = 1 if height >= 4 and has_title else 0
     legend_entries = (
         [
             (curve, legend)
@@ -239,15 +292,9 @@ def render_chart(
     room_for_legend = height - title_rows - axis_rows - 3
     legend_lines = _pack_legend(legend_entries, width, max(0, min(3, room_for_legend)))
     plot_rows = height - title_rows - axis_rows - len(legend_lines)
-    plot_top = row
-
+    rows = _Layout(prepared, x_lo, x_hi, title_rows, axis_rows, legend_lines, title_rows, plot_rows)
     if not y_extents or plot_rows < 1:
-        _draw_legend(canvas, legend_lines, plot_top + max(plot_rows, 0) + axis_rows)
-        message = "no data"
-        middle = plot_top + max(0, plot_rows + axis_rows - 1) // 2
-        canvas.put(middle, max(0, (width - len(message)) // 2), _fit(message, width), Role.LABEL)
-        return ChartFrame(width, height, canvas.runs())
-
+        return rows
     y_lo, y_hi, y_ticks = _y_scale(y_extents, y_range, plot_rows, log_y)
     y_labels = [
         tk.format_log_tick(value) if log_y else tk.format_number(value, _tick_step(y_ticks))
@@ -257,52 +304,85 @@ def render_chart(
     if width - label_width - 1 < 4:
         label_width = 0
         y_labels = []
-    axis_col = label_width if label_width else -1
     plot_left = label_width + 1 if label_width else 0
     plot_width = width - plot_left
     if plot_width < 1:
-        return ChartFrame(width, height, canvas.runs())
-
+        return replace(rows, plot_width=plot_width)
     viewport = Viewport(x_lo, x_hi, y_lo, y_hi, plot_width * DOTS_X, plot_rows * DOTS_Y)
-    _draw_plot(canvas, prepared, viewport, plot_top, plot_left, x_lo, x_hi, decimate)
-    cursor_values = _cursor_values(curves, cursor, log_y)
-    if cursor is not None and x_lo <= cursor <= x_hi:
+    return replace(
+        rows,
+        y_ticks=y_ticks,
+        y_labels=y_labels,
+        label_width=label_width,
+        plot_left=plot_left,
+        plot_width=plot_width,
+        viewport=viewport,
+    )
+
+
+def _draw_no_data(canvas: _Canvas, layout: _Layout) -> None:
+    plot_rows = layout.plot_rows
+    _draw_legend(
+        canvas, layout.legend_lines, layout.plot_top + max(plot_rows, 0) + layout.axis_rows
+    )
+    message = "no data"
+    middle = layout.plot_top + max(0, plot_rows + layout.axis_rows - 1) // 2
+    width = canvas.width
+    canvas.put(middle, max(0, (width - len(message)) // 2), _fit(message, width), Role.LABEL)
+
+
+def _draw(
+    canvas: _Canvas,
+    layout: _Layout,
+    curves: Sequence[Curve],
+    cursor: float | None,
+    log_y: bool,
+    x_format: XFormat,
+    decimate: bool,
+    integer_x: bool,
+) -> ChartFrame:
+    """Draw the plot, cursor, axes and legend where ``layout`` put them."""
+    viewport = layout.viewport
+    assert viewport is not None
+    plot_top, plot_left, plot_rows = layout.plot_top, layout.plot_left, layout.plot_rows
+    _draw_plot(
+        canvas, layout.prepared, viewport, plot_top, plot_left, layout.x_lo, layout.x_hi, decimate
+    )
+    if cursor is not None and layout.x_lo <= cursor <= layout.x_hi:
         column = plot_left + round(float(viewport.x_to_px(np.array([cursor]))[0])) // DOTS_X
         for offset in range(plot_rows):
             if canvas.roles[plot_top + offset, column] == Role.BLANK:
                 canvas.put(plot_top + offset, column, "│", Role.CURSOR)
-
-    if y_labels:
+    axis_col = layout.axis_col
+    if layout.y_labels:
         for offset in range(plot_rows):
             canvas.put(plot_top + offset, axis_col, "│", Role.AXIS)
-        for value, label in zip(y_ticks, y_labels, strict=True):
+        for value, label in zip(layout.y_ticks, layout.y_labels, strict=True):
             cell = round(float(viewport.y_to_px(np.array([value]))[0])) // DOTS_Y
             if 0 <= cell < plot_rows:
-                canvas.put(plot_top + cell, 0, label.rjust(label_width), Role.LABEL)
+                canvas.put(plot_top + cell, 0, label.rjust(layout.label_width), Role.LABEL)
                 canvas.put(plot_top + cell, axis_col, "┤", Role.AXIS)
-
-    axis_top = plot_top + plot_rows
-    if axis_rows:
+    if layout.axis_rows:
         _draw_x_axis(
             canvas,
             viewport,
-            axis_top,
-            axis_rows,
+            layout.axis_top,
+            layout.axis_rows,
             axis_col,
             plot_left,
-            plot_width,
+            layout.plot_width,
             x_format,
             integer_x,
         )
-    _draw_legend(canvas, legend_lines, axis_top + axis_rows)
+    _draw_legend(canvas, layout.legend_lines, layout.axis_top + layout.axis_rows)
     return ChartFrame(
-        width,
-        height,
+        canvas.width,
+        canvas.height,
         canvas.runs(),
         viewport=viewport,
         plot_left=plot_left,
-        plot_width=plot_width,
-        cursor_values=cursor_values,
+        plot_width=layout.plot_width,
+        cursor_values=_cursor_values(curves, cursor, log_y),
     )
 
 
@@ -459,8 +539,8 @@ def _pack_legend(entries: list[tuple[Curve, str]], width: int, max_rows: int) ->
     lines: list[LegendLine] = [[]]
     used = 0
     for index, (curve, legend) in enumerate(entries):
-        label = strip_controls(curve.label)
-        value = strip_controls(legend)
+        label = terminal_text(curve.label)
+        value = terminal_text(legend)
         text_len = 2 + len(label) + (1 + len(value) if value else 0)
         gap = 2 if used else 0
         if used and used + gap + text_len > width:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,10 +25,11 @@ from dvclive_tui.charts.frame import (
     Role,
     render_chart,
     series_role,
-    strip_controls,
 )
+from dvclive_writer.plotting.confusion import Confusion, confusion_counts
 from dvclive_writer.plotting.ticks import format_value
 from dvclive_writer.read.model import PlotData
+from dvclive_writer.text_safety import terminal_text
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -53,45 +53,6 @@ def heat_role(level: int) -> int:
 def is_confusion(plot: PlotData) -> bool:
     """Whether ``plot`` is drawn as a confusion grid."""
     return plot.config.template in CONFUSION_TEMPLATES
-
-
-@dataclass(frozen=True)
-class Confusion:
-    """Aggregated confusion counts: ``counts[row][column]``, rows = y labels, columns = x."""
-
-    x_labels: tuple[str, ...]
-    y_labels: tuple[str, ...]
-    counts: npt.NDArray[np.int64]
-
-    def normalized(self) -> FloatArray:
-        """Each row (one y value) divided by its total, as dvc's ``confusion_normalized``
-        template does (``percent_of_y``)."""
-        totals = self.counts.sum(axis=1, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rates: FloatArray = np.where(totals > 0, self.counts / np.maximum(totals, 1), 0.0)
-        return rates
-
-
-def _label_key(label: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(label), label)
-    except ValueError:
-        return (1, 0.0, label)
-
-
-def confusion_counts(rows: Sequence[Any], x: str = "actual", y: str = "predicted") -> Confusion:
-    """Count (x, y) pairs of the bare datapoint list dvclive writes; bad rows are skipped."""
-    pairs = [
-        (str(row[x]), str(row[y]))
-        for row in rows
-        if isinstance(row, dict) and x in row and y in row
-    ]
-    labels = sorted({label for pair in pairs for label in pair}, key=_label_key)
-    index = {label: position for position, label in enumerate(labels)}
-    counts = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for actual, predicted in pairs:
-        counts[index[predicted], index[actual]] += 1
-    return Confusion(tuple(labels), tuple(labels), counts)
 
 
 def roc_auc(fpr: FloatArray, tpr: FloatArray) -> float:
@@ -259,7 +220,7 @@ class _Grid:
         self.used = [0] * height
 
     def add(self, row: int, text: str, role: int) -> None:
-        text = strip_controls(text)
+        text = terminal_text(text)
         if not 0 <= row < self.height or not text:
             return
         room = self.width - self.used[row]

@@ -6,13 +6,14 @@ Without an output flag it opens the interactive compare screen; ``--json`` print
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.refs import Selection
+from dvclive_writer.text_safety import terminal_lines
 
 
 @click.command(name="compare")
@@ -73,9 +74,9 @@ def compare(
              name ~ "exp-*"   (glob)     exp-*   (bare glob on names)
              `batch-size` in [16, 32]    (backquotes for other keys)
     """
-    from dvclive_tui.experiments.load import NothingToCompare, load_experiments
+    from dvclive_tui.experiments.load import CannotLoad, load_experiments
     from dvclive_tui.experiments.refs import UnknownRevision
-    from dvclive_tui.experiments.remote_refs import RemoteExperimentsError
+    from dvclive_tui.experiments.view import TableView, ViewError
 
     if sum((as_json, as_csv, as_md)) > 1:
         raise click.UsageError("choose one of --json, --csv and --md")
@@ -89,32 +90,29 @@ def compare(
         remote=remote,
     )
     try:
-        one_shot = as_json or as_csv or as_md
-        exps = load_experiments(Path.cwd(), dirs, selection, cached=one_shot)
-    except (NothingToCompare, RemoteExperimentsError) as exc:
+        exps = load_experiments(Path.cwd(), dirs, selection)
+    except CannotLoad as exc:
         raise InputError(str(exc)) from None
     except UnknownRevision as exc:
         raise click.BadParameter(str(exc), param_hint="--rev") from None
+    try:
+        view = TableView.build(exps.experiments, filter_text=filter_text, only_changed=only_changed)
+    except ViewError as exc:
+        raise click.BadParameter(str(exc), param_hint="--filter") from None
+    if sort_by:
+        try:
+            view.set_sort(sort_by, descending=sort_order == "desc")
+        except ViewError as exc:
+            raise click.BadParameter(str(exc), param_hint="--sort-by") from None
     if as_json:
         from dvclive_tui.experiments.exp_show import dumps, exp_show_data
 
-        sys.stdout.write(dumps(exp_show_data(exps)) + "\n")
+        write_stdout(dumps(exp_show_data(exps, view.rows)) + "\n")
         return
     if as_csv or as_md:
-        from dvclive_tui.experiments.view import TableView, ViewError
-
-        try:
-            view = TableView.build(
-                exps.experiments,
-                filter_text=filter_text,
-                sort_by=sort_by,
-                descending=sort_order == "desc",
-                only_changed=only_changed,
-            )
-        except ViewError as exc:
-            raise click.BadParameter(str(exc)) from None
-        sys.stdout.write(view.to_csv() if as_csv else view.to_markdown())
+        text = view.to_csv() if as_csv else view.to_markdown()
+        write_stdout(terminal_lines(text))  # names and values from files: escaped
         return
     from dvclive_tui.app.compare.app import CompareApp
 
-    CompareApp(exps, selection=selection, dirs=list(dirs), filter_text=filter_text).run()
+    CompareApp(exps, selection=selection, dirs=list(dirs), view=view).run()

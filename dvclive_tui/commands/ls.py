@@ -32,15 +32,19 @@ from typing import TYPE_CHECKING, Any
 import click
 import numpy as np
 
-from dvclive_tui.commands.errors import InputError
-from dvclive_writer.read.discovery import NoRunsFound, RunPathError, resolve_runs
+from dvclive_tui.commands.errors import runs_at
+from dvclive_tui.commands.output import write_stdout
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
+from dvclive_writer.read.naming import flatten
 from dvclive_writer.read.reader import load_run
+from dvclive_writer.text_safety import terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+VALUE_LIMIT = 1000
+"""Characters of a name or value shown in the human listing (``--json`` has them whole)."""
 LS_VERSION = 1
 """Schema version of ``ls --json`` (bumped only when a field is removed or changes meaning)."""
 
@@ -62,16 +66,11 @@ def ls(path: str, as_json: bool) -> None:
     to the current directory.
     """
     root = Path(path)
-    try:
-        run_dirs = resolve_runs(path)
-    except NoRunsFound as error:
-        raise click.ClickException(str(error)) from None
-    except RunPathError as error:
-        raise InputError(str(error)) from None
+    run_dirs = runs_at(path)
     runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
     if as_json:
         payload = {"version": LS_VERSION, "runs": [run_to_dict(run) for run in runs]}
-        click.echo(json.dumps(payload, indent=2, default=str, allow_nan=False))
+        write_stdout(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")
     else:
         _print_human(runs)
 
@@ -175,23 +174,19 @@ def _when(seconds: float | None) -> str:
     return dt.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _flatten(mapping: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    for key, value in mapping.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            rows.extend(_flatten(value, f"{name}."))
-        else:
-            rows.append((name, _number(value) if isinstance(value, float) else str(value)))
-    return rows
+def _flat_rows(mapping: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (name, _number(value) if isinstance(value, float) else str(value))
+        for name, value in flatten(mapping).items()
+    ]
 
 
 def _print_human(runs: list[Run]) -> None:
-    from rich.console import Console
+    from dvclive_tui.commands.console import CommandConsole
 
-    console = Console(highlight=False)
+    console = CommandConsole(highlight=False)
     if not sys.stdout.isatty():  # plain text, wide enough not to fold a pipe's lines
-        console = Console(highlight=False, color_system=None, width=max(console.width, 120))
+        console = CommandConsole(highlight=False, color_system=None, width=max(console.width, 120))
     print_runs(console, runs)
 
 
@@ -208,7 +203,7 @@ def print_runs(console: Console, runs: list[Run]) -> None:
             console.print()
         style = _STATUS_STYLES[run.status]
         console.print(
-            f"[bold]{escape(run.name)}[/]  [{style}]{run.status.value}[/]  "
+            f"[bold]{escape(terminal_text(run.name))}[/]  [{style}]{run.status.value}[/]  "
             f"started {_when(run.started)}  last write {_when(run.last_write)}"
         )
         if run.metrics:
@@ -226,7 +221,7 @@ def print_runs(console: Console, runs: list[Run]) -> None:
             console.print(_table(("metric", "count", "last step", "last", "min", "max"), rows))
         for title, mapping in (("param", run.params), ("summary", run.summary)):
             if mapping:
-                console.print(_table((title, "value"), [list(row) for row in _flatten(mapping)]))
+                console.print(_table((title, "value"), [list(row) for row in _flat_rows(mapping)]))
         if run.images:
             rows = []
             for image in run.images.values():
@@ -241,7 +236,8 @@ def print_runs(console: Console, runs: list[Run]) -> None:
             ]
             console.print(_table(("plot", "kind", "template", "rows"), rows))
         for warning in sorted(run.warnings.values(), key=lambda item: item.path):
-            console.print(f"[bold]warning[/]  {escape(warning.path)}: {escape(warning.message)}")
+            shown = terminal_text(f"{warning.path}: {warning.message}", limit=VALUE_LIMIT)
+            console.print(f"[bold]warning[/]  {escape(shown)}")
         if not (run.metrics or run.params or run.summary or run.images or run.plots):
             console.print("(no data yet)")
 
@@ -262,5 +258,5 @@ def _table(headers: tuple[str, ...], rows: list[list[str]]) -> Table:
             overflow="fold",
         )
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(terminal_text(cell, limit=VALUE_LIMIT)) for cell in row))
     return table

@@ -8,6 +8,11 @@ overlaid series per experiment; it goes to ``-o`` or ``./report.<ext>``. With ``
 PATHs (default ``dvclive``) name the run directory inside each revision, and their current
 contents on disk are included as ``workspace``.
 
+``-o -`` prints the report on stdout (a Markdown report then embeds its charts as base64
+PNGs). An output path holding a FIFO, device, socket, directory or symbolic link is refused
+(exit 2); a report is written to a temporary file in the target's folder and renamed over
+the target, so a reader never sees half a report.
+
 ``--view`` shows the Markdown report in a terminal viewer. Without it, Textual is never
 imported.
 """
@@ -19,12 +24,15 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.errors import InputError, WorkError, require_directory, shown
+from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.revisions import RevisionError, load_run_at, open_repository
-from dvclive_writer.read.discovery import is_dvclive_dir
+from dvclive_writer.read.discovery import is_dvclive_dir, legacy_layout
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.report.builder import WORKSPACE, Mode, write_report
 from dvclive_writer.report.content import DEFAULT_MAX_POINTS, Experiment
+from dvclive_writer.report.files import output_problem
+from dvclive_writer.text_safety import terminal_text
 
 DEFAULT_DIR = "dvclive"
 
@@ -38,8 +46,9 @@ DEFAULT_DIR = "dvclive"
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Report file (default: PATH/report.<ext>, or ./report.<ext> for several runs).",
+    metavar="FILE",
+    help="Report file, - for stdout (default: PATH/report.<ext>, or ./report.<ext> for "
+    "several runs).",
 )
 @click.option(
     "--rev",
@@ -61,7 +70,7 @@ DEFAULT_DIR = "dvclive"
 def report(
     paths: tuple[str, ...],
     mode: str,
-    output: Path | None,
+    output: str | None,
     revs: tuple[str, ...],
     max_points: int,
     view: bool,
@@ -69,25 +78,32 @@ def report(
     """Regenerate report.html / report.md from a run's files."""
     if view:
         mode = "md"
+        if output == "-":
+            raise click.BadParameter("--view shows a report file; - is stdout", param_hint="-o")
     run_dirs = [Path(p) for p in paths] or [Path(DEFAULT_DIR)]
     for run_dir in run_dirs:
-        if not run_dir.exists():
-            raise InputError(f"no such directory: {run_dir}")
-        if not run_dir.is_dir():
-            raise InputError(f"not a directory: {run_dir}")  # as watch says
+        require_directory(run_dir)
+    to_stdout = output == "-"
+    target = None if to_stdout else _target(output, run_dirs, revs, mode)
     with tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch:
         experiments = _experiments(run_dirs, revs, Path(scratch))
-        target = output or _default_output(run_dirs, len(experiments), mode)
-        # Runs read from git live in the scratch folder: embed their images in a md report.
-        write_report(
-            experiments,
-            _mode(mode),
-            target,
-            max_points=max_points,
-            inline_images=bool(revs),
-            snapshot=True,
-        )
-    click.echo(f"Wrote {target}", err=True)
+        try:
+            # Runs read from git live in the scratch folder: embed their images in a md report.
+            text = write_report(
+                experiments,
+                _mode(mode),
+                target,
+                max_points=max_points,
+                inline_images=bool(revs),
+                snapshot=True,
+            )
+        except OSError as error:
+            where = shown(error.filename if error.filename else target)
+            raise WorkError(f"cannot write {where}: {error.strerror or error}") from None
+    if target is None:
+        write_stdout(text)
+        return
+    click.echo(f"Wrote {terminal_text(target)}", err=True)
     if view:
         from dvclive_tui.app.report_viewer.app import run_report_viewer
 
@@ -102,7 +118,10 @@ def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> 
     experiments = []
     for run_dir in run_dirs:
         if not is_dvclive_dir(run_dir):
-            click.echo(f"Warning: {run_dir} holds no dvclive files", err=True)
+            legacy = legacy_layout(run_dir)
+            if legacy is not None:
+                raise InputError(legacy)
+            click.echo(f"Warning: {shown(run_dir)} holds no dvclive files", err=True)
         label = _label(run_dir, run_dirs, revs)
         experiments.append(Experiment(label, load_run(run_dir, name=label)))
     if revs:
@@ -126,7 +145,16 @@ def _label(run_dir: Path, run_dirs: list[Path], revs: tuple[str, ...]) -> str:
     return f"{WORKSPACE}:{name}" if revs else name
 
 
-def _default_output(run_dirs: list[Path], count: int, mode: str) -> Path:
-    if count == 1:
-        return run_dirs[0] / f"report.{_mode(mode)}"
-    return Path(f"report.{_mode(mode)}")
+def _target(output: str | None, run_dirs: list[Path], revs: tuple[str, ...], mode: str) -> Path:
+    """The report file, checked before any work: never a FIFO, device, socket, folder or link."""
+    count = len(run_dirs) * (1 + len(revs))
+    if output is not None:
+        target = Path(output)
+    elif count == 1:
+        target = run_dirs[0] / f"report.{_mode(mode)}"
+    else:
+        target = Path(f"report.{_mode(mode)}")
+    problem = output_problem(target, allow_symlink=False)
+    if problem is not None:
+        raise InputError(f"output {shown(target)} {problem}")
+    return target

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -20,17 +20,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dvclive_tui.charts.frame import strip_controls
 from dvclive_tui.charts.plots import confusion_of, is_confusion, render_plot
 from dvclive_tui.charts.rich_render import frame_lines
 from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.console import CommandConsole
+from dvclive_tui.commands.errors import InputError, runs_at
 from dvclive_tui.monitor.rules import Rule
 from dvclive_writer.plotting.ticks import format_duration, format_value
-from dvclive_writer.read.discovery import RunPathError, resolve_runs
 from dvclive_writer.read.model import Run, RunStatus
+from dvclive_writer.read.naming import flatten
 from dvclive_writer.read.reader import load_run
+from dvclive_writer.text_safety import terminal_text
 
 DEFAULT_WIDTH = 100
 """Width used when stdout is not a terminal and ``--width`` is not given."""
@@ -42,6 +43,10 @@ PLOT_HEIGHT = 16
 """Rows per sklearn / custom curve plot."""
 GAP = 2
 """Spaces between charts side by side."""
+MAX_CHARTS = 200
+"""Charts drawn per section (a run may log thousands of metrics)."""
+VALUE_LIMIT = 1000
+"""Characters of a param or summary key or value shown (``ls --json`` has them whole)."""
 
 _STATUS_MARK = {
     RunStatus.RUNNING: "● running",
@@ -80,15 +85,12 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
     from dvclive_tui.commands.watch import check_rules
 
     rules = check_rules(checks)
-    try:
-        run_dirs = resolve_runs(path)
-    except RunPathError as error:
-        raise InputError(str(error)) from None
+    run_dirs = runs_at(path)
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if is_tty else DEFAULT_WIDTH
-    console = Console(
+    console = CommandConsole(
         file=stream,
         width=width,
         force_terminal=is_tty,
@@ -104,8 +106,8 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
         from dvclive_tui.monitor.engine import unknown_names
 
         for rule, names in unknown_names(rules, runs):
-            shown = ", ".join(repr(strip_controls(name)) for name in names)
-            raise InputError(f"rule {strip_controls(rule.text)!r}: no run has {shown}")
+            shown = ", ".join(f"'{terminal_text(name)}'" for name in names)
+            raise InputError(f"rule '{terminal_text(rule.text)}': no run has {shown}")
     for index, run in enumerate(runs):
         if index:
             console.print()
@@ -153,7 +155,7 @@ def print_run(console: Console, run: Run, width: int, *, now: float | None = Non
 
 
 def _line(text: str, width: int, style: str = "") -> Text:
-    line = Text(strip_controls(text), style=style, no_wrap=True, overflow="ellipsis")
+    line = Text(terminal_text(text), style=style, no_wrap=True, overflow="ellipsis")
     line.truncate(width, overflow="ellipsis")
     return line
 
@@ -181,7 +183,7 @@ def _header(run: Run, width: int, now: float) -> Text:
         parts.append(f"elapsed {_seconds(end - run.started)}")
     if run.last_write is not None:
         parts.append(f"wrote {_seconds(now - run.last_write)} ago")  # as in watch's header
-    name = strip_controls(run.name)
+    name = terminal_text(run.name)
     facts = "  " + "  ·  ".join(parts)
     if len(name) + len(facts) > width:
         facts = " " + " · ".join(parts)  # narrow terminal: tighter separators keep the facts
@@ -212,11 +214,12 @@ def _print_metrics(console: Console, run: Run, width: int) -> None:
             continue
         _section(console, title, width)
         charts = []
-        for series in sorted(group, key=lambda item: item.name):
-            name = strip_controls(series.name)
+        ordered = sorted(group, key=lambda item: item.name)
+        for series in ordered[:MAX_CHARTS]:
+            name = terminal_text(series.name)
             data = SeriesData(
                 key=f"{run.name}::{series.name}",
-                label=strip_controls(run.name),
+                label=terminal_text(run.name),
                 steps=series.steps,
                 values=series.values,
                 timestamps=series.timestamps,
@@ -234,6 +237,9 @@ def _print_metrics(console: Console, run: Run, width: int) -> None:
                 for name, data in row
             ]
             _print_side_by_side(console, [frame_lines(frame) for frame in frames])
+        if len(ordered) > MAX_CHARTS:
+            more = len(ordered) - MAX_CHARTS
+            console.print(_line(f"… {more} more (dvclive-tui ls lists them all)", width, "dim"))
 
 
 def _print_side_by_side(console: Console, blocks: list[list[Text]]) -> None:
@@ -248,24 +254,15 @@ def _print_side_by_side(console: Console, blocks: list[list[Text]]) -> None:
         console.print(line)
 
 
-def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as dotted keys (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``)."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, name + "."))
-        else:
-            flat[name] = value
-    return flat
-
-
 def _show(value: Any) -> str:
     if isinstance(value, float):
         return format_value(value)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show(item) for item in value) + "]"
-    return strip_controls(str(value))
+        items = [_show(item) for item in value[: VALUE_LIMIT // 2]]
+        more = ", …" if len(value) > len(items) else ""
+        text = "[" + ", ".join(items) + more + "]"
+        return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
+    return terminal_text(value, limit=VALUE_LIMIT)
 
 
 def _table(title: str, rows: Iterable[tuple[str, Any]], width: int) -> Table:
@@ -273,7 +270,7 @@ def _table(title: str, rows: Iterable[tuple[str, Any]], width: int) -> Table:
     table.add_column(title, overflow="fold", max_width=max(10, width // 2))
     table.add_column("value", overflow="fold")
     for key, value in rows:
-        table.add_row(strip_controls(key), _show(value))
+        table.add_row(terminal_text(key, limit=VALUE_LIMIT), _show(value))
     return table
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.errors import InputError, require_directory
 from dvclive_tui.monitor.rules import Rule, RuleError, parse_rules
 from dvclive_tui.monitor.session import SessionStart, SessionStore
 from dvclive_tui.settings import (
@@ -28,16 +28,17 @@ from dvclive_tui.settings import (
     NOTIFY_MODES,
     Settings,
 )
+from dvclive_writer.read.discovery import discover_runs, legacy_layout
 
 
 def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
     """The paths to watch (the current folder by default); raise :class:`InputError`."""
     chosen = tuple(paths) or (Path("."),)
     for path in chosen:
-        if not path.exists():
-            raise InputError(f"no such directory: {path}")
-        if not path.is_dir():
-            raise InputError(f"not a directory: {path}")
+        require_directory(path)
+        legacy = legacy_layout(path)
+        if legacy is not None and not discover_runs(path):
+            raise InputError(legacy)
     return chosen
 
 

@@ -1,101 +1,78 @@
 """Collect the experiments of a git repository from git objects, as ``dvc exp show`` does.
 
 Baselines are chosen like DVC's ``iter_revs`` (HEAD by default, ``-n``, ``-a``, ``-T``,
-``-A``), named like DVC's ``describe`` (current branch, then tags, then branches), and each
-baseline's experiments are the refs ``refs/exps/<sha[:2]>/<sha[2:]>/<name>``, newest first.
-Everything is read in-process with pygit2; DVC is never imported.
+``-A``) and named like DVC's ``describe`` (current branch, then tags, then branches).
+Under each baseline come, in DVC's order: runs executing now, committed experiments
+(``refs/exps/<sha[:2]>/<sha[2:]>/<name>``), queued runs, failed runs — each group newest
+first. Everything is read in-process from plain files (:mod:`gitrepo`); DVC is never
+imported, and what was read from a commit is kept in the read cache.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import dataclasses
+import heapq
 from pathlib import Path
 
-import pygit2
-from pygit2.enums import SortMode
-
+from dvclive_tui.experiments.dvc_cache import DvcStorage
+from dvclive_tui.experiments.exp_cache import dvc_exp_cache_data, has_storage_error
 from dvclive_tui.experiments.git_tree import GitTreeSource, TreeCache
+from dvclive_tui.experiments.gitfiles import simple_ignore
+from dvclive_tui.experiments.gitobjects import GitObjectError
+from dvclive_tui.experiments.gitrepo import GitRepo, NotAGitRepository
 from dvclive_tui.experiments.model import (
     Experiment,
     ExperimentSet,
     ExpKind,
     ExpStatus,
-    newest_first,
+    dvc_order,
 )
+from dvclive_tui.experiments.queue import ActiveRun, Executor, QueueEntry, read_queue
 from dvclive_tui.experiments.read_cache import ReadCache
 from dvclive_tui.experiments.readers import ParseCache, RevisionData, read_revision
 from dvclive_tui.experiments.refs import (
-    CELERY_STASH,
     EXPS_PREFIX,
     Selection,
     UnknownRevision,
     group_experiment_refs,
-    parse_stash_log,
 )
-from dvclive_tui.experiments.running import collect_running, workspace_row
+from dvclive_tui.experiments.running import workspace_row
+from dvclive_tui.experiments.sources import DirSource
+from dvclive_tui.experiments.tracked import TrackedSource
 
-_FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
+__all__ = ["NotAGitRepository", "RepoReader", "collect_repo"]
+
+#: Most older commits listed for one multi-commit experiment.
+MAX_HISTORY = 1000
+FAILED_RUN = "Experiment run failed"
 
 
-class NotAGitRepository(Exception):
-    """Raised when the path is not inside a git repository."""
-
-
-@dataclass
 class RepoReader:
     """An open repository plus the caches shared by every revision read from it."""
 
-    repo: pygit2.Repository
-    root: Path
-    trees: TreeCache = field(init=False)
-    parsed: ParseCache = field(default_factory=ParseCache)
-    commits: ReadCache = field(init=False)
-    save_interval: float = 0.0
-    """Least seconds between two cache writes that only refresh workspace files."""
-
-    def __post_init__(self) -> None:
-        self.trees = TreeCache(self.repo)
-        self.commits = ReadCache(Path(self.repo.path) / "dvclive-tui" / "commits.json")
+    def __init__(self, git: GitRepo, parsed: ParseCache | None = None) -> None:
+        self.git = git
+        self.root = git.root
+        self.trees = TreeCache(git.objects)
+        self.commits = ReadCache(git.common_dir / "dvclive-tui" / "commits.json")
+        self.parsed = parsed or ParseCache()
         self.parsed.store = self.commits
-
-    def commit_data(
-        self, commit: pygit2.Commit, source: GitTreeSource | None = None
-    ) -> RevisionData:
-        """What ``dvc exp show`` reports for ``commit`` (from the cache when known);
-        ``source`` is the commit's tree when the caller has it already."""
-        sha = str(commit.id)
-        cached = self.commits.get(sha)
-        if cached is not None:
-            return cached
-        data = read_revision(source or self.read_commit(commit), self.parsed)
-        parents = [str(parent) for parent in commit.parent_ids]
-        self.commits.put(sha, data, float(commit.commit_time), parents)
-        return data
+        self.storage = DvcStorage.for_repo(git.root)
+        self.save_interval = 0.0
+        """Least seconds between two cache writes that only refresh workspace files."""
+        self.parallel = False
+        """Read many new commits on two cores (:mod:`prefill`): one-shot runs only."""
 
     @classmethod
     def open(cls, path: Path) -> RepoReader:
-        """Open the repository containing ``path`` (raises :class:`NotAGitRepository`)."""
-        found = pygit2.discover_repository(str(path))
-        if found is None:
-            raise NotAGitRepository(f"{path} is not inside a git repository")
-        repo = pygit2.Repository(found)
-        if repo.workdir is None:
-            raise NotAGitRepository(f"{found} is a bare git repository")
-        return cls(repo=repo, root=Path(repo.workdir).resolve())
+        """The repository containing ``path`` (raises :class:`NotAGitRepository`)."""
+        return cls(GitRepo.discover(path))
 
-    def commit(self, rev: str) -> pygit2.Commit | None:
-        """Resolve a revision (SHA, branch, tag, ``HEAD~2``) to a commit, or ``None``."""
-        try:
-            # A full SHA is a plain lookup (revparse costs ~60 us more per experiment).
-            found = self.repo.get(rev) if _FULL_SHA.match(rev) else None
-            obj = found if found is not None else self.repo.revparse_single(rev)
-            peeled = obj.peel(pygit2.Commit)
-        except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
-            return None
-        return peeled if isinstance(peeled, pygit2.Commit) else None
+    def commit(self, rev: str) -> str | None:
+        """The commit a git revision (SHA, branch, tag, ``HEAD~2``) names, or ``None``."""
+        return self.git.resolve(rev)
 
-    def resolve(self, rev: str) -> pygit2.Commit | None:
+    def resolve(self, rev: str) -> str | None:
         """A commit from a git revision or, failing that, a DVC experiment name.
 
         Experiment names are unique per baseline only: HEAD's experiments win, then the
@@ -104,56 +81,115 @@ class RepoReader:
         commit = self.commit(rev)
         if commit is not None or "/" in rev:
             return commit
-        refs = experiment_refs(self.repo)
-        head = None if self.repo.head_is_unborn else str(self.repo.head.target)
-        order = sorted(refs, key=lambda baseline: (baseline != head, baseline))
-        for baseline in order:
+        refs = group_experiment_refs(self.git.refs.items())
+        head = self.git.head
+        for baseline in sorted(refs, key=lambda sha: (sha != head, sha)):
             for name, sha in refs[baseline]:
                 if name == rev:
-                    return self.commit(sha)
+                    return sha
         return None
 
-    def read_commit(self, commit: pygit2.Commit) -> GitTreeSource:
-        """The files of ``commit``'s tree (parsed trees shared through this reader)."""
-        return GitTreeSource(self.trees, commit.tree)
+    def meta(self, sha: str) -> tuple[float, list[str]]:
+        """``(commit time, parents)`` of a commit (raises ``GitObjectError``)."""
+        known = self.commits.meta(sha)
+        if known is not None:
+            return known
+        info = self.git.objects.commit(sha)
+        return float(info.time), list(info.parents)
+
+    def read_commit(self, sha: str) -> TrackedSource:
+        """The files of a commit, DVC-tracked outputs included (read lazily)."""
+        return TrackedSource(GitTreeSource(self.trees, sha), self.storage, self.parsed)
+
+    def commit_data(self, sha: str, source: TrackedSource | None = None) -> RevisionData:
+        """What ``dvc exp show`` reports for a commit (from the read cache when known).
+
+        Data that misses DVC-cached objects is not kept (they may be pulled later);
+        where DVC's own experiment cache remembers that commit, its data is used, as
+        ``dvc exp show`` does.
+        """
+        cached = self.commits.get(sha)
+        if cached is not None:
+            return cached
+        data = read_revision(source or self.read_commit(sha), self.parsed)
+        if has_storage_error(data):
+            return dvc_exp_cache_data(self.root, sha, data)
+        when, parents = self.meta(sha)
+        self.commits.put(sha, data, when, parents)
+        return data
+
+    def workspace_source(self, root: Path) -> TrackedSource:
+        """A working tree on disk (the workspace, or a run's checkout) with its outputs."""
+        ignored = simple_ignore(root, self.git.git_dir) if root == self.root else None
+        storage = self.storage if root == self.root else DvcStorage.for_repo(root)
+        return TrackedSource(DirSource(root, ignored=ignored), storage, self.parsed)
 
 
-def _n_commits(reader: RepoReader, revs: list[str], num: int) -> list[str]:
-    result: list[str] = []
-    for rev in revs:
-        if num == 0:
-            continue
-        commit = reader.commit(rev)
-        if commit is None:
-            continue
-        result.append(str(commit.id))
-        for _ in range(num - 1):
-            if not commit.parent_ids:
-                break
-            commit = commit.parents[0]
-            result.append(str(commit.id))
-    return result
+def _first_parents(reader: RepoReader, sha: str, num: int) -> list[str]:
+    """``sha`` and up to ``num - 1`` first-parent ancestors."""
+    chain = [sha]
+    while len(chain) < num:
+        parents = reader.meta(chain[-1])[1]
+        if not parents:
+            break
+        chain.append(parents[0])
+    return chain
 
 
-def _ref_names(repo: pygit2.Repository, base: str) -> list[str]:
-    return sorted(ref[len(base) :] for ref in repo.references if ref.startswith(base))
-
-
-def _all_commits(reader: RepoReader) -> list[str]:
-    repo = reader.repo
-    starts: list[pygit2.Oid] = []
-    if not repo.head_is_unborn:
-        starts.append(repo.head.peel(pygit2.Commit).id)
-    for ref in repo.references:
+def _starting_points(reader: RepoReader) -> list[str]:
+    git = reader.git
+    starts = [git.head] if git.head else []
+    for ref in sorted(git.refs):
         if ref.startswith(("refs/heads/", "refs/remotes/", "refs/tags/")):
-            commit = reader.commit(ref)
-            if commit is not None:
-                starts.append(commit.id)
-    if not starts:
-        return []
-    walker = repo.walk(starts[0], SortMode.TIME)
-    for oid in starts[1:]:
-        walker.push(oid)
+            sha = git.peel_ref(ref)
+            if sha is not None:
+                starts.append(sha)
+    return starts
+
+
+def all_commits_by_date(reader: RepoReader) -> list[str]:
+    """Every commit reachable from HEAD, branches, remotes and tags, newest first; equal
+    times in ascending id order among those found so far (dulwich's walk, which DVC
+    uses)."""
+    heap: list[tuple[float, str]] = []
+    queued: set[str] = set()
+    for sha in _starting_points(reader):
+        if sha not in queued:
+            queued.add(sha)
+            heapq.heappush(heap, (-reader.meta(sha)[0], sha))
+    done: list[str] = []
+    seen: set[str] = set()
+    while heap:
+        _time, sha = heapq.heappop(heap)
+        queued.discard(sha)
+        if sha in seen:
+            continue
+        seen.add(sha)
+        done.append(sha)
+        for parent in reader.meta(sha)[1]:
+            if parent not in seen and parent not in queued:
+                queued.add(parent)
+                heapq.heappush(heap, (-reader.meta(parent)[0], parent))
+    return done
+
+
+def all_commits_libgit2(reader: RepoReader) -> list[str]:
+    """Every commit in libgit2's time order (what DVC uses once pygit2 answered a
+    ``rev~N`` lookup: ``--rev X -n 2 -A``)."""
+    import pygit2
+    from pygit2.enums import SortMode
+
+    repo = pygit2.Repository(str(reader.git.git_dir))
+    walker = repo.walk(None)
+    if not repo.head_is_unborn:
+        walker.push(repo.head.target)
+    for ref in repo.references:
+        if ref.startswith(("refs/heads/", "refs/remotes/")):
+            walker.push(repo.revparse_single(ref).id)
+        elif ref.startswith("refs/tags/"):
+            tag = repo.revparse_single(ref)
+            walker.push(tag.target if isinstance(tag, pygit2.Tag) else tag.id)
+    walker.sort(SortMode.TIME)
     return [str(commit.id) for commit in walker]
 
 
@@ -162,145 +198,191 @@ def baseline_revs(reader: RepoReader, selection: Selection) -> list[str]:
     revs = list(selection.revs)
     if not (revs or selection.all_branches or selection.all_tags or selection.all_commits):
         revs = ["HEAD"]
+    resolved: list[str] = []
     for rev in revs:
-        if reader.commit(rev) is None:
+        sha = reader.commit(rev)
+        if sha is None:
             raise UnknownRevision(f"unknown git revision {rev!r}")
-    results = _n_commits(reader, revs, selection.num)
+        resolved.append(sha)
+    results: list[str] = []
+    walked_parents = False
+    for sha in resolved:
+        if selection.num > 0:
+            chain = _first_parents(reader, sha, selection.num)
+            walked_parents = walked_parents or len(chain) > 1
+            results.extend(chain)
+    git = reader.git
     if selection.all_commits:
-        results.extend(_all_commits(reader))
+        by_libgit2 = walked_parents
+        results.extend(all_commits_libgit2(reader) if by_libgit2 else all_commits_by_date(reader))
     else:
-        if selection.all_branches:
-            branches = _ref_names(reader.repo, "refs/heads/")
-            results.extend(_n_commits(reader, branches, selection.num))
+        if selection.all_branches and selection.num > 0:
+            for ref in sorted(name for name in git.refs if name.startswith("refs/heads/")):
+                results.extend(_first_parents(reader, git.refs[ref], selection.num))
         if selection.all_tags:
-            for tag in _ref_names(reader.repo, "refs/tags/"):
-                commit = reader.commit(f"refs/tags/{tag}")
-                if commit is not None:
-                    results.append(str(commit.id))
+            for ref in sorted(name for name in git.refs if name.startswith("refs/tags/")):
+                sha = git.peel_ref(ref)
+                if sha is not None:
+                    results.append(sha)
     return list(dict.fromkeys(results))
 
 
 def describe(reader: RepoReader, revs: list[str]) -> dict[str, str | None]:
-    """Name baselines: the current branch, else a tag, else a branch (DVC's ``describe``)."""
-    repo = reader.repo
-    head_branch: str | None = None
-    head_rev: str | None = None
-    if not repo.head_is_unborn:
-        head_rev = str(repo.head.peel(pygit2.Commit).id)
-        head_ref = repo.references.get("HEAD")
-        if head_ref is not None and isinstance(head_ref.target, str):
-            target = head_ref.target
-            if target.startswith("refs/heads/"):
-                head_branch = target[len("refs/heads/") :]
+    """Name baselines: the current branch, else a tag, else a branch (DVC's ``describe``;
+    where several tags or branches fit, the first by name)."""
+    git = reader.git
+    head_branch = git.head_ref[len("refs/heads/") :] if git.head_ref else None
     tags: dict[str, str] = {}
     branches: dict[str, str] = {}
-    for ref in repo.references:
-        for base, names in (("refs/tags/", tags), ("refs/heads/", branches)):
-            if ref.startswith(base):
-                commit = reader.commit(ref)
-                if commit is not None:
-                    names.setdefault(str(commit.id), ref[len(base) :])
+    for ref in sorted(git.refs):
+        if ref.startswith("refs/tags/"):
+            sha = git.peel_ref(ref)
+            if sha is not None:
+                tags.setdefault(sha, ref[len("refs/tags/") :])
+        elif ref.startswith("refs/heads/"):
+            branches.setdefault(git.refs[ref], ref[len("refs/heads/") :])
     return {
-        rev: head_branch if rev == head_rev and head_branch else tags.get(rev) or branches.get(rev)
+        rev: head_branch if rev == git.head and head_branch else tags.get(rev) or branches.get(rev)
         for rev in revs
     }
 
 
-def experiment_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str, str]]]:
-    """``baseline SHA -> [(name, commit SHA)]`` for every named experiment ref."""
-    pairs = (
-        (ref.name, str(ref.target))
-        for ref in repo.references.iterator()
-        if ref.name.startswith(EXPS_PREFIX) and isinstance(ref.target, pygit2.Oid)
-    )
-    return group_experiment_refs(pairs)
-
-
-def queued_refs(repo: pygit2.Repository) -> dict[str, list[tuple[str | None, str]]]:
-    """``baseline SHA -> [(name, stash commit SHA)]`` of experiments in DVC's queue.
-
-    ``dvc exp run --queue`` stashes each run as a commit on ``refs/exps/celery/stash``.
-    """
-    ref = repo.references.get(CELERY_STASH)
-    if ref is None:
-        return {}
-    try:
-        entries = [(entry.message or "", str(entry.oid_new)) for entry in ref.log()]
-    except (pygit2.GitError, KeyError, ValueError):
-        return {}
-    return parse_stash_log(entries)
-
-
-def _row(
+def _commit_row(
     reader: RepoReader,
-    commit: pygit2.Commit,
+    sha: str,
     kind: ExpKind,
     name: str | None,
     baseline: str | None = None,
-    status: ExpStatus = ExpStatus.DONE,
 ) -> Experiment:
     """The row of one commit (its data from the read cache when known)."""
-    sha = str(commit.id)
-    source = reader.read_commit(commit)
+    source = reader.read_commit(sha)
     return Experiment(
         key=sha,
         kind=kind,
         rev=sha,
         name=name,
-        data=reader.commit_data(commit, source),
-        timestamp=float(commit.commit_time),
+        data=reader.commit_data(sha, source),
+        timestamp=reader.meta(sha)[0],
         baseline=baseline,
-        status=status,
         source=source,
     )
 
 
-def _history(reader: RepoReader, head: pygit2.Commit, baseline: str) -> list[Experiment]:
+def _history(reader: RepoReader, head: str, baseline: str) -> list[Experiment]:
     """Older commits of an experiment branch, down to (not including) its baseline."""
     older: list[Experiment] = []
-    commit = head
-    while commit.parent_ids and str(commit.parent_ids[0]) != baseline and len(older) < 1000:
-        commit = commit.parents[0]
-        older.append(_row(reader, commit, ExpKind.EXPERIMENT, None, baseline))
+    parents = reader.meta(head)[1]
+    while parents and parents[0] != baseline and len(older) < MAX_HISTORY:
+        older.append(_commit_row(reader, parents[0], ExpKind.EXPERIMENT, None, baseline))
+        parents = reader.meta(parents[0])[1]
     return older
 
 
+def _stash_row(
+    reader: RepoReader, entry: QueueEntry, executor: Executor, status: ExpStatus
+) -> Experiment:
+    """A queued or failed run: the commit DVC stashed when it was queued. A queued run
+    has no metrics yet (DVC shows none); a failed one keeps the stale ones, as DVC."""
+    row = _commit_row(reader, entry.stash_rev, ExpKind.EXPERIMENT, entry.name, entry.baseline_rev)
+    row.status = status
+    row.executor = executor
+    if status is ExpStatus.QUEUED:
+        row.data = dataclasses.replace(row.data, metrics={})
+        row.source = None  # nothing ran: no curves, images or plots
+    else:
+        row.error = FAILED_RUN
+    return row
+
+
+def _active_row(reader: RepoReader, run: ActiveRun, workspace: Experiment | None) -> Experiment:
+    """A run executing now: read from its checkout (or the workspace) on disk."""
+    if run.rev == "workspace" and workspace is not None:
+        data, source = workspace.data, workspace.source
+    else:
+        tracked = reader.workspace_source(run.root)
+        data, source = read_revision(tracked, reader.parsed), tracked
+    return Experiment(
+        key=f"run:{run.rev}",
+        kind=ExpKind.TEMP,
+        rev=run.rev,
+        name=run.entry.name,
+        data=data,
+        baseline=run.entry.baseline_rev,
+        status=ExpStatus.RUNNING,
+        source=source,
+        executor=run.executor,
+    )
+
+
+def _runs(
+    reader: RepoReader,
+    baselines: list[str],
+    workspace: Experiment | None,
+    warnings: list[str],
+) -> dict[str, list[list[Experiment]]]:
+    """Per baseline, DVC's four groups: running, committed, queued, failed."""
+    git = reader.git
+    queue = read_queue(reader.root)
+    groups: dict[str, list[list[Experiment]]] = {sha: [[], [], [], []] for sha in baselines}
+    for run in queue.active:
+        if run.entry.baseline_rev in groups:
+            groups[run.entry.baseline_rev][0].append(_active_row(reader, run, workspace))
+    exps = group_experiment_refs(git.refs.items())
+    for baseline in baselines:
+        for name, sha in exps.get(baseline, []):
+            try:
+                row = _commit_row(reader, sha, ExpKind.EXPERIMENT, name, baseline)
+                row.history = _history(reader, sha, baseline)
+            except GitObjectError as error:
+                warnings.append(f"experiment {name}: {error}")
+                continue
+            row.executor = queue.success.get(f"{EXPS_PREFIX}{baseline[:2]}/{baseline[2:]}/{name}")
+            groups[baseline][1].append(row)
+    stashed = ((2, queue.queued, ExpStatus.QUEUED), (3, queue.failed, ExpStatus.FAILED))
+    for index, entries, status in stashed:
+        for entry, executor in entries:
+            if entry.baseline_rev not in groups:
+                continue
+            try:
+                row = _stash_row(reader, entry, executor, status)
+            except GitObjectError as error:
+                warnings.append(f"queued run {entry.name or entry.stash_rev[:7]}: {error}")
+                continue
+            groups[entry.baseline_rev][index].append(row)
+    return groups
+
+
 def collect_repo(reader: RepoReader, selection: Selection) -> ExperimentSet:
-    """Every row of ``dvc exp show`` for ``selection``, plus running temp workspaces."""
-    result = ExperimentSet(repo_root=str(reader.root))
+    """Every row of ``dvc exp show`` for ``selection``, in its order (refs as last read:
+    call ``reader.git.reload()`` first to see new ones)."""
+    git = reader.git
     reader.commits.begin()
-    repo = reader.repo
-    head_rev = None if repo.head_is_unborn else str(repo.head.peel(pygit2.Commit).id)
+    result = ExperimentSet(repo_root=str(reader.root))
+    source = reader.workspace_source(reader.root)
+    workspace = workspace_row(reader.root, source, reader.parsed, git.head)
     if selection.include_workspace:
-        git_dir = Path(repo.path)
-        result.experiments.append(workspace_row(reader.root, git_dir, reader.parsed, head_rev))
-    if head_rev is None:
+        result.experiments.append(workspace)
+    if git.head is None:
         result.warnings.append("the git repository has no commits yet")
         result.no_commits = True
         return result
     baselines = baseline_revs(reader, selection)
     names = describe(reader, baselines)
-    refs = experiment_refs(repo)
-    queued = queued_refs(repo)
+    if reader.parallel:
+        from dvclive_tui.experiments.prefill import prefill
+
+        wanted = set(baselines)
+        heads = group_experiment_refs(git.refs.items())
+        prefill(reader, [*baselines, *(sha for b in wanted for _n, sha in heads.get(b, []))])
+    groups = _runs(reader, baselines, workspace, result.warnings)
     for baseline in baselines:
-        commit = reader.commit(baseline)
-        if commit is None:
+        try:
+            row = _commit_row(reader, baseline, ExpKind.BASELINE, names.get(baseline))
+        except GitObjectError as error:
+            result.warnings.append(f"baseline {baseline[:7]}: {error}")
             continue
-        result.experiments.append(_row(reader, commit, ExpKind.BASELINE, names.get(baseline)))
-        children: list[Experiment] = []
-        for exp_name, sha in refs.get(baseline, []):
-            exp_commit = reader.commit(sha)
-            if exp_commit is not None:
-                row = _row(reader, exp_commit, ExpKind.EXPERIMENT, exp_name, baseline)
-                row.history = _history(reader, exp_commit, baseline)
-                children.append(row)
-        result.experiments.extend(newest_first(children))
-        waiting = [
-            _row(reader, queued_commit, ExpKind.EXPERIMENT, name, baseline, ExpStatus.QUEUED)
-            for name, sha in queued.get(baseline, [])
-            if (queued_commit := reader.commit(sha)) is not None
-        ]
-        result.experiments.extend(newest_first(waiting))
-    result.experiments.extend(collect_running(reader.root, reader.parsed, head_rev))
+        result.experiments.append(row)
+        for group in groups[baseline]:
+            result.experiments.extend(dvc_order(group))
     reader.commits.save(reader.save_interval)
     return result

@@ -24,6 +24,9 @@ class StageSpec:
     """Dependency paths as written (relative to :attr:`wdir`)."""
     outs: list[tuple[str, bool]] = field(default_factory=list)
     """``(path as written, use_cache)`` of each ``outs`` entry."""
+    data_outs: list[tuple[str, bool, str | None]] = field(default_factory=list)
+    """``(path as written, use_cache, remote)`` of every output: ``outs``, ``metrics``
+    and ``plots`` entries (what DVC may keep in its cache)."""
 
 
 @dataclass
@@ -115,6 +118,16 @@ def _add_stage(spec: DvcYamlSpec, base: str, name: str, stage: dict[str, Any]) -
         spec.stage_metrics.append(_join(wdir, entry))
     for entry, props in _entry_paths(stage.get("plots")):
         spec.plots.append((_join(wdir, entry), props))
+    for kind in ("outs", "metrics", "plots"):
+        for entry, props in _entry_paths(stage.get(kind)):
+            remote = props.get("remote")
+            stage_spec.data_outs.append(
+                (
+                    entry,
+                    props.get("cache", True) is not False,
+                    remote if isinstance(remote, str) else None,
+                )
+            )
 
 
 def merge_params(entries: list[dict[str, list[str]]]) -> dict[str, list[str]]:

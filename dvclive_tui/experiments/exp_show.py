@@ -9,17 +9,12 @@ entries whose ``rev`` is the directory.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind, ExpStatus
+from dvclive_tui.experiments.model import Experiment, ExperimentSet, ExpKind
 from dvclive_tui.experiments.readers import FileResult
-
-_EXECUTOR_STATE = {
-    ExpStatus.RUNNING: "running",
-    ExpStatus.QUEUED: "queued",
-    ExpStatus.FAILED: "failed",
-}
 
 
 def _file_results(results: dict[str, FileResult]) -> dict[str, Any]:
@@ -40,7 +35,6 @@ def _timestamp(exp: Experiment) -> str | None:
 
 def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
     """One ``ExpState`` (rev, name, data, error, experiments)."""
-    metrics = {} if exp.status is ExpStatus.QUEUED else _file_results(exp.metrics)
     return {
         "rev": exp.rev,
         "name": name,
@@ -48,7 +42,7 @@ def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
             "rev": "workspace" if exp.kind is ExpKind.TEMP else exp.rev,
             "timestamp": _timestamp(exp),
             "params": _file_results(exp.params),
-            "metrics": metrics,
+            "metrics": _file_results(exp.metrics),
             "deps": exp.data.deps,
             "outs": exp.data.outs,
             "meta": {},
@@ -58,54 +52,29 @@ def exp_state(exp: Experiment, name: str | None) -> dict[str, Any]:
     }
 
 
-def _executor(exp: Experiment) -> dict[str, Any] | None:
-    state = _EXECUTOR_STATE.get(exp.status)
-    if exp.status is ExpStatus.QUEUED and exp.kind is ExpKind.EXPERIMENT:
-        local = {"root": None, "log": None, "pid": None, "returncode": None, "task_id": exp.rev}
-        return {"state": "queued", "name": "dvc-task", "local": local}
-    if state is None or exp.kind is not ExpKind.TEMP:
-        return None
-    return {"state": state, "name": exp.executor, "local": None}
-
-
-def _bucket(exp: Experiment) -> int:
-    """DVC lists a baseline's runs as active, successful, queued, then failed."""
-    if exp.status is ExpStatus.RUNNING:
-        return 0
-    if exp.status is ExpStatus.QUEUED:
-        return 2
-    if exp.status is ExpStatus.FAILED:
-        return 3
-    return 1
-
-
-def exp_show_data(exps: ExperimentSet) -> list[dict[str, Any]]:
-    """The ``dvc exp show --json`` document for ``exps``."""
+def exp_show_data(
+    exps: ExperimentSet, rows: Sequence[Experiment] | None = None
+) -> list[dict[str, Any]]:
+    """The ``dvc exp show --json`` document for ``exps``: all its rows in the collector's
+    order (each baseline's runs follow it as DVC orders them), or only ``rows`` in their
+    order (the compare table's visible rows: filtered and sorted as shown)."""
     result: list[dict[str, Any]] = []
     baselines: dict[str, dict[str, Any]] = {}
-    for exp in exps.experiments:
+    for exp in exps.experiments if rows is None else rows:
         if exps.no_commits and exp.kind is ExpKind.WORKSPACE:
             continue  # dvc prints nothing for a repository without commits
-        if exp.kind is ExpKind.WORKSPACE:
-            result.append(exp_state(exp, None))
+        if exp.kind in (ExpKind.WORKSPACE, ExpKind.DIRECTORY):
+            result.append(exp_state(exp, exp.name if exp.kind is ExpKind.DIRECTORY else None))
         elif exp.kind is ExpKind.BASELINE:
             baselines[exp.rev] = exp_state(exp, exp.name)
             result.append(baselines[exp.rev])
-        elif exp.kind is ExpKind.DIRECTORY:
-            result.append(exp_state(exp, exp.name))
-    runs = [
-        exp
-        for exp in exps.experiments
-        if exp.kind in (ExpKind.EXPERIMENT, ExpKind.TEMP) and exp.baseline in baselines
-    ]
-    # A stable sort keeps each bucket's newest-first order from the collector.
-    for exp in sorted(runs, key=_bucket):
-        assert exp.baseline is not None
-        entry = baselines[exp.baseline]
-        ranges = entry["experiments"] or []
-        revs = [exp_state(exp, exp.name)] + [exp_state(old, None) for old in exp.history]
-        ranges.append({"revs": revs, "executor": _executor(exp), "name": exp.name})
-        entry["experiments"] = ranges
+        elif exp.baseline in baselines:
+            entry = baselines[exp.baseline]
+            revs = [exp_state(exp, exp.name)] + [exp_state(old, None) for old in exp.history]
+            executor = None if exp.executor is None else exp.executor.as_json()
+            if entry["experiments"] is None:
+                entry["experiments"] = []
+            entry["experiments"].append({"revs": revs, "executor": executor, "name": exp.name})
     return result
 
 

@@ -1,111 +1,148 @@
-"""A git commit's tree as a :class:`~dvclive_tui.experiments.sources.FileSource` (pygit2).
+"""A git commit's tree as a :class:`~dvclive_tui.experiments.sources.FileSource`.
 
 Experiments of one baseline share almost every subtree, so the ``dvc.yaml`` search is
-memoised per tree id and each blob is fetched once.
+memoised per tree id and each blob is fetched once. The commit is only opened when a file
+is first asked for (a warm read cache never needs it).
 """
 
 from __future__ import annotations
 
-import pygit2
+import re
 
+from dvclive_tui.experiments.gitobjects import GitObjectError, ObjectStore, TreeEntry
 from dvclive_tui.experiments.sources import SKIPPED_DIRS, is_dvc_file, is_dvc_yaml
 
 _UNSET = object()
+#: A tree with none of these bytes has no sub-tree and no ``dvc.yaml``/``*.dvc`` entry
+#: (a match may be a false alarm inside an object id: the tree is then parsed).
+_MAY_HOLD_DVC_FILES = re.compile(rb"40000 |\.dvc\x00|dvc\.yaml\x00")
 
 
 class TreeCache:
-    """Memo shared by every :class:`GitTreeSource` of one repository.
+    """Memo shared by every :class:`GitTreeSource` of one repository: the ``dvc.yaml``
+    search per tree id."""
 
-    Experiments of one baseline share almost every subtree, so the ``dvc.yaml`` search is
-    memoised per tree id and each blob is fetched once.
-    """
-
-    def __init__(self, repo: pygit2.Repository) -> None:
-        self.repo = repo
-        self.dvc_yaml_by_tree: dict[pygit2.Oid, tuple[str, ...]] = {}
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
+        self.dvc_files_by_tree: dict[str, tuple[str, ...]] = {}
 
 
 class GitTreeSource:
     """The files of one git commit, read straight from the object database."""
 
-    def __init__(self, cache: TreeCache, tree: pygit2.Tree) -> None:
-        self._cache = cache
-        self._repo = cache.repo
-        self._tree = tree
-        self._entries: dict[str, pygit2.Object | None] = {}
+    keep_parsed = False
+    """Parsed files are not kept in the read cache: the commit's data is."""
 
-    def _entry(self, path: str) -> pygit2.Object | None:
+    def __init__(self, cache: TreeCache, commit: str) -> None:
+        self._cache = cache
+        self._objects = cache.objects
+        self.commit = commit
+        self._root: str | None = None
+        self._entries: dict[str, TreeEntry | None] = {}
+
+    @property
+    def root_tree(self) -> str:
+        """The id of the commit's root tree."""
+        if self._root is None:
+            self._root = self._objects.commit(self.commit).tree
+        return self._root
+
+    def _entry(self, path: str) -> TreeEntry | None:
         known = self._entries.get(path, _UNSET)
         if known is not _UNSET:
             return known  # type: ignore[return-value]
         key = path.strip("/")
-        entry: pygit2.Object | None
+        entry: TreeEntry | None
         if not key or key == ".":
-            entry = self._tree
+            entry = TreeEntry("", "tree", self.root_tree)
         else:
-            try:
-                entry = self._tree[key]
-            except (KeyError, ValueError):
-                entry = None
+            parent, _, name = key.rpartition("/")
+            folder = self._entry(parent) if parent else TreeEntry("", "tree", self.root_tree)
+            entry = None
+            if folder is not None and folder.kind == "tree":
+                try:
+                    entries = self._objects.tree(folder.sha)
+                except GitObjectError:
+                    entries = ()
+                entry = next((item for item in entries if item.name == name), None)
         self._entries[path] = entry
         return entry
 
     def exists(self, path: str) -> bool:
         """Whether ``path`` is a file (no blob is read)."""
         entry = self._entry(path)
-        return entry is not None and entry.type == pygit2.GIT_OBJECT_BLOB
+        return entry is not None and entry.kind == "blob"
 
     def read(self, path: str) -> bytes | None:
         entry = self._entry(path)
-        if not isinstance(entry, pygit2.Blob):
+        if entry is None or entry.kind != "blob":
             return None
-        return entry.data
+        try:
+            return self._objects.blob(entry.sha)
+        except GitObjectError:
+            return None
 
     def is_dir(self, path: str) -> bool:
         entry = self._entry(path)
-        return entry is not None and entry.type == pygit2.GIT_OBJECT_TREE
+        return entry is not None and entry.kind == "tree"
 
     def files_under(self, path: str) -> list[str]:
-        tree = self._entry(path)
-        if not isinstance(tree, pygit2.Tree):
+        entry = self._entry(path)
+        if entry is None or entry.kind != "tree":
             return []
         prefix = path.strip("/")
         found: list[str] = []
-        self._walk(tree, prefix + "/" if prefix and prefix != "." else "", found)
+        self._walk(entry.sha, prefix + "/" if prefix and prefix != "." else "", found)
         return sorted(found)
 
-    def _walk(self, tree: pygit2.Tree, prefix: str, found: list[str]) -> None:
-        for item in tree:
-            if isinstance(item, pygit2.Tree):
-                self._walk(item, f"{prefix}{item.name}/", found)
-            elif isinstance(item, pygit2.Blob):
+    def _walk(self, tree: str, prefix: str, found: list[str]) -> None:
+        try:
+            entries = self._objects.tree(tree)
+        except GitObjectError:
+            return
+        for item in entries:
+            if item.kind == "tree":
+                self._walk(item.sha, f"{prefix}{item.name}/", found)
+            elif item.kind == "blob":
                 found.append(f"{prefix}{item.name}")
 
     def dvc_yaml_files(self) -> list[str]:
-        return [path for path in self._find_dvc_yaml(self._tree) if is_dvc_yaml(path)]
+        return [path for path in self.dvc_walk() if is_dvc_yaml(path)]
 
     def dvc_files(self) -> list[str]:
-        return [path for path in self._find_dvc_yaml(self._tree) if not is_dvc_yaml(path)]
+        return [path for path in self.dvc_walk() if not is_dvc_yaml(path)]
 
-    def _find_dvc_yaml(self, tree: pygit2.Tree) -> tuple[str, ...]:
-        memo = self._cache.dvc_yaml_by_tree
-        known = memo.get(tree.id)
+    def dvc_walk(self) -> tuple[str, ...]:
+        """``dvc.yaml`` and ``.dvc`` files in DVC's walk order (git tree order: a
+        folder's files, then its sub-folders, depth first)."""
+        return self._find(self.root_tree)
+
+    def _find(self, tree: str) -> tuple[str, ...]:
+        memo = self._cache.dvc_files_by_tree
+        known = memo.get(tree)
         if known is not None:
             return known
+        try:
+            raw = self._objects.tree_bytes(tree)
+        except GitObjectError:
+            raw = b""
+        if not _MAY_HOLD_DVC_FILES.search(raw):
+            memo[tree] = ()  # only plain files (metric TSVs...): nothing to parse
+            return ()
+        entries = self._objects.tree(tree)
         here: list[str] = []
         below: list[str] = []
-        for item in tree:
-            name = item.name or ""
-            if isinstance(item, pygit2.Tree):
-                if name not in SKIPPED_DIRS:
-                    below.extend(f"{name}/{path}" for path in self._find_dvc_yaml(item))
-            elif is_dvc_file(name):
-                here.append(name)
+        for item in entries:
+            if item.kind == "tree":
+                if item.name not in SKIPPED_DIRS:
+                    below.extend(f"{item.name}/{path}" for path in self._find(item.sha))
+            elif item.kind == "blob" and is_dvc_file(item.name):
+                here.append(item.name)
         result = tuple(here + below)
-        memo[tree.id] = result
+        memo[tree] = result
         return result
 
     def identity(self, path: str) -> str | None:
         """``path@blob id``: the path too, since a parse error message names the file."""
         entry = self._entry(path)
-        return None if entry is None else f"{path}@{entry.id}"
+        return None if entry is None else f"{path}@{entry.sha}"

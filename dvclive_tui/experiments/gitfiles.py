@@ -1,8 +1,8 @@
 """Plain-file access to a git directory: refs, HEAD, reflogs, simple ignore rules.
 
-Used where opening the repository with pygit2 (about 60 ms of imports) would cost more
-than the work itself: the warm path of ``compare --json``. Anything unusual (worktrees,
-reftable, symbolic refs) returns ``None`` so callers fall back to pygit2.
+Git libraries cost more to import than compare spends reading a repository, so refs are
+read as git writes them: loose files under ``refs/``, ``packed-refs``, ``HEAD`` and the
+reflogs under ``logs/``. A reftable repository returns ``None``.
 """
 
 from __future__ import annotations
@@ -16,23 +16,42 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def find_git_dir(start: Path) -> tuple[Path, Path] | None:
-    """``(working tree root, .git directory)`` above ``start``; ``None`` when there is none
-    or it is not a plain ``.git`` folder (worktrees and submodules use a ``.git`` file)."""
+    """``(working tree root, git directory)`` above ``start``, or ``None`` outside git.
+
+    A ``.git`` file (a linked worktree or a submodule) names its git directory with
+    ``gitdir: <path>``; its refs and objects are in :func:`common_dir`.
+    """
     for folder in (start, *start.parents):
         candidate = folder / ".git"
         if candidate.is_dir():
             return folder, candidate
-        if candidate.exists():
-            return None
+        if candidate.is_file():
+            try:
+                content = candidate.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            if not content.startswith("gitdir: "):
+                return None
+            git_dir = (folder / content[len("gitdir: ") :]).resolve()
+            return (folder, git_dir) if git_dir.is_dir() else None
     return None
 
 
-def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] | None:
-    """``(ref -> sha, tag ref -> peeled commit sha, refs whose peeling is known)`` from
-    loose refs and ``packed-refs`` (a ``peeled`` packed-refs lists every annotated tag's
-    target, so its other refs point at commits).
+def common_dir(git_dir: Path) -> Path:
+    """Where a worktree's shared refs and objects live (``commondir``), else ``git_dir``."""
+    try:
+        content = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except OSError:
+        return git_dir
+    return (git_dir / content).resolve() if content else git_dir
 
-    ``None`` for a reftable repository or an unreadable ref.
+
+def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str]] | None:
+    """``(ref -> sha, tag ref -> peeled commit sha)`` from loose refs and ``packed-refs``
+    (its ``^`` lines give an annotated tag's commit).
+
+    Broken loose refs are skipped as git skips them; ``None`` for a reftable repository
+    or an unreadable ``packed-refs``.
     """
     if (git_dir / "reftable").exists():
         return None
@@ -45,13 +64,8 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
     except OSError:
         return None
     last: str | None = None
-    certain: set[str] = set()
-    fully_peeled = False
     for line in packed.splitlines():
-        if line.startswith("#"):
-            fully_peeled = fully_peeled or " peeled" in line
-            continue
-        if not line:
+        if not line or line.startswith("#"):
             continue
         if line.startswith("^"):
             if last is not None and _SHA.match(line[1:]):
@@ -62,27 +76,43 @@ def read_refs(git_dir: Path) -> tuple[dict[str, str], dict[str, str], set[str]] 
             return None
         refs[name] = sha
         last = name
-        if fully_peeled:
-            certain.add(name)
-    refs_dir = os.path.join(git_dir, "refs")
-    cut = len(os.path.dirname(refs_dir)) + 1
-    for dirpath, _dirnames, filenames in os.walk(refs_dir):
-        prefix = dirpath[cut:].replace(os.sep, "/") + "/"
-        for filename in filenames:
-            name = prefix + filename
+    for name, content in _loose_refs(os.path.join(git_dir, "refs"), "refs/"):
+        if content.startswith("ref: "):
+            continue  # symbolic (refs/remotes/origin/HEAD): never a baseline or exp
+        if not _SHA.match(content):
+            continue  # a broken ref: git ignores it with a warning
+        refs[name] = content
+        peeled.pop(name, None)
+    return refs, peeled
+
+
+def _loose_refs(folder: str, prefix: str) -> list[tuple[str, str]]:
+    """``(ref name, stripped content)`` of every loose ref below ``folder``."""
+    found: list[tuple[str, str]] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            found.extend(_loose_refs(entry.path, f"{prefix}{entry.name}/"))
+        elif not entry.name.endswith(".lock"):  # a ref being written: git ignores it
             try:
-                with open(os.path.join(dirpath, filename), "rb") as handle:
-                    content = handle.read().decode("utf-8", "replace").strip()
+                handle = os.open(entry.path, os.O_RDONLY)
             except OSError:
-                return None
-            if content.startswith("ref: "):
-                continue  # symbolic (refs/remotes/origin/HEAD): never a baseline or exp
-            if not _SHA.match(content):
-                return None
-            refs[name] = content
-            peeled.pop(name, None)
-            certain.discard(name)
-    return refs, peeled, certain
+                continue
+            try:
+                content = os.read(handle, 128)
+            except OSError:
+                continue
+            finally:
+                os.close(handle)
+            found.append((prefix + entry.name, content.decode("utf-8", "replace").strip()))
+    return found
 
 
 def read_head(git_dir: Path) -> tuple[str | None, str | None] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,17 +10,15 @@ from dvclive_tui.experiments.model import ExperimentSet
 from dvclive_tui.experiments.readers import ParseCache
 from dvclive_tui.experiments.refs import Selection
 from dvclive_tui.experiments.running import directory_row
+from dvclive_writer.read.naming import shown_path
 
 
-class NothingToCompare(Exception):
+class CannotLoad(Exception):
+    """Input the comparison cannot use: the message says why in one line."""
+
+
+class NothingToCompare(CannotLoad):
     """Not in a git repository and no directory given (the message says what is missing)."""
-
-
-def _label(path: Path, cwd: Path) -> str:
-    try:
-        return os.path.relpath(path, cwd).replace(os.sep, "/")
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 class ExperimentLoader:
@@ -41,32 +38,48 @@ class ExperimentLoader:
         self.cwd = cwd
         self.dirs = list(dirs)
         self.selection = selection or Selection()
+        why = f"{cwd} is not in a git repository"
         try:
             self._reader: Any = RepoReader.open(cwd)
-        except NotAGitRepository:
+        except NotAGitRepository as error:
             self._reader = None
+            why = why if "not inside a git repository" in str(error) else str(error)
         if self._reader is not None:
             self._reader.save_interval = save_interval
         if self.selection.remote and self._reader is None:
             raise NothingToCompare(f"--remote needs a git repository; {cwd} is not in one")
         if self._reader is None and not self.dirs:
-            raise NothingToCompare(
-                f"{cwd} is not in a git repository; run inside one or pass dvclive directories"
-            )
+            raise NothingToCompare(f"{why}; run inside one or pass dvclive directories")
         self._cache = self._reader.parsed if self._reader is not None else ParseCache()
+        self._calls = 0
         self._remote = None
         if self.selection.remote and self._reader is not None:
-            from dvclive_tui.experiments.remote_refs import fetch_remote_experiments
-
-            self._remote = fetch_remote_experiments(
-                Path(self._reader.repo.path), self.selection.remote
+            from dvclive_tui.experiments.remote_refs import (
+                RemoteExperimentsError,
+                fetch_remote_experiments,
             )
+
+            try:
+                self._remote = fetch_remote_experiments(
+                    self._reader.git.git_dir, self.selection.remote
+                )
+            except RemoteExperimentsError as error:
+                raise CannotLoad(str(error)) from None
+
+    def one_shot(self) -> None:
+        """Allow reading many new commits in a child process (a single-threaded process
+        that collects once: the command line's outputs)."""
+        if self._reader is not None:
+            self._reader.parallel = True
 
     def __call__(self) -> ExperimentSet:
         """Every row, read now."""
         from dvclive_tui.experiments.collect import collect_repo
 
         if self._reader is not None:
+            if self._calls:
+                self._reader.git.reload()  # refs come and go between refreshes
+            self._calls += 1
             result = collect_repo(self._reader, self.selection)
             if self._remote is not None:
                 from dvclive_tui.experiments.remote_refs import add_remote_rows
@@ -76,7 +89,9 @@ class ExperimentLoader:
             result = ExperimentSet()
         for path in self.dirs:
             for run_dir in expand_run_dirs(path.resolve()):
-                row = directory_row(run_dir, self._cache, _label(run_dir, self.cwd))
+                row = directory_row(
+                    run_dir, self._cache, shown_path(run_dir, self.cwd, outside="relative")
+                )
                 result.experiments.append(row)
         return result
 
@@ -85,34 +100,29 @@ def load_experiments(
     cwd: Path,
     dirs: Sequence[Path] = (),
     selection: Selection | None = None,
-    *,
-    cached: bool = False,
 ) -> ExperimentSet:
     """Experiments of the git repository around ``cwd`` (if any) and rows for ``dirs``
     (each a dvclive directory or a folder of them).
 
-    ``cached`` first tries the read cache alone (no pygit2, no YAML): the rows then carry
-    no ``source`` for lazy loading, which one-shot outputs do not need.
-    Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty.
+    Raises :class:`NothingToCompare` when ``cwd`` is outside git and ``dirs`` is empty,
+    :class:`CannotLoad` for other input it cannot use (a remote, a DVCLive 0.x folder).
     """
-    if cached and not (selection and selection.remote):
-        from dvclive_tui.experiments.cached import collect_cached
-
-        result = collect_cached(cwd, selection or Selection())
-        if result is not None:
-            cache = ParseCache()
-            for path in dirs:
-                for run_dir in expand_run_dirs(path.resolve()):
-                    result.experiments.append(directory_row(run_dir, cache, _label(run_dir, cwd)))
-            return result
-    return ExperimentLoader(cwd, dirs, selection)()
+    loader = ExperimentLoader(cwd, dirs, selection)
+    loader.one_shot()
+    return loader()
 
 
 def expand_run_dirs(path: Path) -> list[Path]:
-    """``path`` itself when it is a dvclive directory, else the runs found below it
-    (the data layer's discovery); ``path`` alone when nothing is found (an empty row)."""
-    from dvclive_writer.read.discovery import discover_runs, is_dvclive_dir  # only for DIRS
+    """The runs ``path`` holds (itself, runs nested in it, or runs found below it: the
+    data layer's discovery); ``path`` alone when nothing is found (an empty row).
 
-    if is_dvclive_dir(path):
-        return [path]
-    return discover_runs(path) or [path]
+    Raises :class:`CannotLoad` (one line) for a folder in the DVCLive 0.x layout.
+    """
+    from dvclive_writer.read.discovery import discover_runs, legacy_layout  # only for DIRS
+
+    found = discover_runs(path)
+    if not found:
+        legacy = legacy_layout(path)
+        if legacy is not None:
+            raise CannotLoad(legacy)
+    return found or [path]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
 
+from dvclive_tui.experiments.queue import Executor
 from dvclive_tui.experiments.readers import FileResult, RevisionData
 from dvclive_tui.experiments.sources import FileSource
 
@@ -22,7 +22,7 @@ class ExpKind(enum.Enum):
     EXPERIMENT = "experiment"
     """A committed experiment under ``refs/exps``."""
     TEMP = "temp"
-    """A queued or ``--temp`` run executing in ``.dvc/tmp/exps/tmp*``."""
+    """A run executing now in its own checkout (queue, ``--temp``) or the workspace."""
     DIRECTORY = "directory"
     """A plain dvclive directory given on the command line."""
 
@@ -60,8 +60,10 @@ class Experiment:
     pid: int | None = None
     """Writer process of a running row, when known."""
     error: str | None = None
-    executor: str | None = None
-    """DVC executor location of a temp/queued run (``tempdir``, ``workspace``...)."""
+    """Why the whole row failed (``Experiment run failed`` for a failed queue run)."""
+    executor: Executor | None = None
+    """How DVC ran it, for queue, ``--temp`` and workspace runs (``dvc exp show``'s
+    ``executor``)."""
 
     @property
     def label(self) -> str:
@@ -75,9 +77,8 @@ class Experiment:
     @property
     def short_rev(self) -> str:
         """Seven-character SHA for commits, the path or ``workspace`` otherwise."""
-        if self.kind in (ExpKind.BASELINE, ExpKind.EXPERIMENT, ExpKind.TEMP):
-            return self.rev[:7]
-        return self.rev
+        commit = self.kind in (ExpKind.BASELINE, ExpKind.EXPERIMENT, ExpKind.TEMP)
+        return self.rev[:7] if commit and self.rev != "workspace" else self.rev
 
     @property
     def params(self) -> dict[str, FileResult]:
@@ -107,20 +108,12 @@ class ExperimentSet:
         return {exp.key: exp for exp in self.experiments}
 
 
-def newest_first(rows: list[Experiment]) -> list[Experiment]:
-    """``rows`` by creation time, newest first (ties by revision), as ``dvc exp show``."""
-    return sorted(rows, key=lambda exp: (exp.timestamp or 0.0, exp.rev), reverse=True)
-
-
-def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Flatten nested mappings into dotted keys (lists stay values)."""
-    if not isinstance(data, dict):
-        return {prefix: data} if prefix else {}
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, name))
-        else:
-            flat[name] = value
-    return flat
+def dvc_order(rows: list[Experiment]) -> list[Experiment]:
+    """``rows`` newest first as ``dvc exp show`` orders a group: by ``(time, rev)``,
+    descending; rows without a time (running ones) count as the epoch and keep their
+    order."""
+    return sorted(
+        rows,
+        key=lambda exp: (exp.timestamp, exp.rev) if exp.timestamp else (0.0, ""),
+        reverse=True,
+    )

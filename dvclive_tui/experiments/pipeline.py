@@ -11,7 +11,7 @@ import posixpath
 from typing import Any
 
 from dvclive_tui.experiments.dvcyaml import DvcYamlSpec, join
-from dvclive_tui.experiments.sources import FileSource
+from dvclive_tui.experiments.sources import FileSource, is_dvc_yaml
 
 
 def _hash_fields(entry: Any) -> dict[str, Any]:
@@ -36,39 +36,55 @@ def deps_and_outs(
     specs: list[DvcYamlSpec],
     load: Any,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(deps, outs)`` dictionaries in ``dvc exp show``'s shape.
+    """``(deps, outs)`` dictionaries in ``dvc exp show``'s shape and order: DVC files in
+    walk order, stages in file order, entries in ``dvc.yaml`` order (a path listed twice
+    keeps its first position and its last value, as a dict built in that order).
 
     ``load(path)`` returns a parsed YAML document or an error object (not a dict).
     """
     deps: dict[str, Any] = {}
     outs: dict[str, Any] = {}
-    for spec in specs:
-        if not spec.stages:
-            continue
-        base = posixpath.dirname(spec.path)
-        lock = load(posixpath.join(base, "dvc.lock") if base else "dvc.lock")
-        for stage in spec.stages:
-            lock_deps = _lock_entries(lock, stage.name, "deps")
-            for path in stage.deps:
-                deps[join(stage.wdir, path)] = _hash_fields(lock_deps.get(path))
-            lock_outs = _lock_entries(lock, stage.name, "outs")
-            for path, use_cache in stage.outs:
-                fields = _hash_fields(lock_outs.get(path))
-                outs[join(stage.wdir, path)] = {
-                    **fields,
-                    "use_cache": use_cache,
-                    "is_data_source": False,
-                }
-    for path in source.dvc_files():
-        document = load(path)
-        if not isinstance(document, dict) or not isinstance(document.get("outs"), list):
-            continue
-        base = posixpath.dirname(path)
-        for out in document["outs"]:
-            if isinstance(out, dict) and isinstance(out.get("path"), str):
-                outs[join(base, out["path"])] = {
-                    **_hash_fields(out),
-                    "use_cache": out.get("cache", True) is not False,
-                    "is_data_source": True,
-                }
+    by_path = {spec.path: spec for spec in specs}
+    for path in source.dvc_walk():
+        spec = by_path.get(path)
+        if spec is not None:
+            _stage_entries(spec, load, deps, outs)
+        elif not is_dvc_yaml(path):
+            _data_source(path, load, outs)
     return deps, outs
+
+
+def _stage_entries(
+    spec: DvcYamlSpec, load: Any, deps: dict[str, Any], outs: dict[str, Any]
+) -> None:
+    if not spec.stages:
+        return
+    base = posixpath.dirname(spec.path)
+    lock = load(posixpath.join(base, "dvc.lock") if base else "dvc.lock")
+    for stage in spec.stages:
+        lock_deps = _lock_entries(lock, stage.name, "deps")
+        for path in stage.deps:
+            deps[join(stage.wdir, path)] = _hash_fields(lock_deps.get(path))
+        lock_outs = _lock_entries(lock, stage.name, "outs")
+        for path, use_cache in stage.outs:
+            fields = _hash_fields(lock_outs.get(path))
+            outs[join(stage.wdir, path)] = {
+                **fields,
+                "use_cache": use_cache,
+                "is_data_source": False,
+            }
+
+
+def _data_source(path: str, load: Any, outs: dict[str, Any]) -> None:
+    """The outputs of a ``.dvc`` file (``dvc add``/``import``)."""
+    document = load(path)
+    if not isinstance(document, dict) or not isinstance(document.get("outs"), list):
+        return
+    base = posixpath.dirname(path)
+    for out in document["outs"]:
+        if isinstance(out, dict) and isinstance(out.get("path"), str):
+            outs[join(base, out["path"])] = {
+                **_hash_fields(out),
+                "use_cache": out.get("cache", True) is not False,
+                "is_data_source": True,
+            }

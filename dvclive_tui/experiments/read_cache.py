@@ -21,27 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData
+from dvclive_tui.experiments.readers import FileError, FileResult, RevisionData, survives_json
 
 #: Bump when what is read from a commit (or how) changes.
-FORMAT = 4
+FORMAT = 5
 
 _MISSING = object()
-
-
-def _survives_json(value: Any) -> bool:
-    """Whether ``value`` comes back from a JSON round trip exactly, types included: only
-    plain dicts with string keys, lists, strings, ints, floats (NaN and infinities too),
-    booleans and ``None`` do (tuples, integer keys, dates do not)."""
-    kind = type(value)
-    if kind is dict:
-        return all(type(key) is str and _survives_json(item) for key, item in value.items())
-    if kind is list:
-        return all(_survives_json(item) for item in value)
-    return kind in _SCALARS or value is None
-
-
-_SCALARS = (str, int, float, bool)
 
 
 def _results_to_json(results: dict[str, FileResult]) -> dict[str, Any]:
@@ -140,10 +125,21 @@ class ReadCache:
         item = encode(data)
         item["time"] = when
         item["parents"] = parents
-        if _survives_json(item):
+        if data.json_safe or survives_json(item):
             self._items[sha] = item
             self._dirty = True
             self._new_commits = True
+
+    def has(self, sha: str) -> bool:
+        """Whether commit ``sha`` is known (nothing is decoded)."""
+        return sha in self._items
+
+    def put_item(self, sha: str, item: dict[str, Any]) -> None:
+        """Remember an already encoded commit (:func:`encode` plus ``time``/``parents``,
+        known to survive JSON: it came through JSON)."""
+        self._items[sha] = item
+        self._dirty = True
+        self._new_commits = True
 
     def begin(self) -> None:
         """Start a new collection: only files it uses will be kept by :meth:`save`."""
@@ -168,7 +164,7 @@ class ReadCache:
         item = (
             {"error": [value.type, value.msg]} if isinstance(value, FileError) else {"data": value}
         )
-        if _survives_json(item):
+        if survives_json(item):
             self._files[key] = item
             self._used.add(key)
             self._dirty = True

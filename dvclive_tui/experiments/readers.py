@@ -10,10 +10,9 @@ file parse it once.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from dvclive_tui.experiments.dvcyaml import (
     DEFAULT_PARAMS_FILE,
@@ -23,10 +22,10 @@ from dvclive_tui.experiments.dvcyaml import (
 )
 from dvclive_tui.experiments.pipeline import deps_and_outs
 from dvclive_tui.experiments.sources import FileSource
+from dvclive_writer.read.document_limits import check_nesting, load_json
 
 
-@dataclass(frozen=True)
-class FileError:
+class FileError(NamedTuple):
     """Why one file could not be read: DVC's error type name and a readable message."""
 
     type: str
@@ -54,6 +53,9 @@ class RevisionData:
     outs: dict[str, Any] = field(default_factory=dict)
     """Stage outputs and ``.dvc`` data: ``path -> {hash, size, nfiles, use_cache, ...}``."""
     dvc_yaml_errors: dict[str, str] = field(default_factory=dict)
+    json_safe: bool = False
+    """Known to come back from a JSON round trip exactly (every file it was read from
+    does): the read cache can keep it without checking."""
 
 
 class FileStore(Protocol):
@@ -75,7 +77,23 @@ class ParseCache:
 
     def __init__(self, store: FileStore | None = None) -> None:
         self._items: dict[tuple[str, str], Any] = {}
+        self._unsafe: set[tuple[str, str]] = set()
+        self.unsafe_loads = 0
+        """Loads so far whose data might not survive a JSON round trip (YAML with
+        integer keys, dates...): :func:`read_revision` tells its data apart by it."""
+        self._specs: dict[tuple[str, int], tuple[Any, DvcYamlSpec]] = {}
         self.store = store
+
+    def spec(self, path: str, loaded: Any) -> DvcYamlSpec:
+        """The spec of a loaded ``dvc.yaml`` (built once per loaded document; revisions
+        sharing the file share its spec, which nobody changes)."""
+        key = (path, id(loaded))
+        known = self._specs.get(key)
+        if known is not None and known[0] is loaded:
+            return known[1]
+        spec = parse_dvc_yaml(path, loaded)
+        self._specs[key] = (loaded, spec)
+        return spec
 
     def load(self, source: FileSource, path: str) -> Any:
         """Load ``path`` by its suffix; returns the data or a :class:`FileError`."""
@@ -83,26 +101,65 @@ class ParseCache:
         identity = source.identity(path)
         key = (identity, kind) if identity is not None else None
         store_key = f"{kind}:{identity}"
+        # Files of commits are not kept on disk: their revision's data is (read_cache).
+        store = self.store if getattr(source, "keep_parsed", True) else None
         if key is not None and key in self._items:
-            if self.store is not None:
-                self.store.keep(store_key)
+            if store is not None:
+                store.keep(store_key)
+            self.unsafe_loads += key in self._unsafe
             return self._items[key]
-        if key is not None and self.store is not None:
-            stored = self.store.get_file(store_key)
+        if key is not None and store is not None:
+            stored = store.get_file(store_key)
             if isinstance(stored, FileError) or _is_data(stored):
-                self._items[key] = stored
+                self._items[key] = stored  # it came from JSON: safe
                 return stored
         raw = source.read(path)
-        result: Any
-        if raw is None:
-            result = FileError("FileNotFoundError", f"[Errno 2] No such file: '{path}'")
-        else:
-            result = decode(raw, path, kind)
+        if raw is None:  # never cached: a missing object may be fetched later
+            return missing_error(source, path)
+        result = decode(raw, path, kind)
+        safe = kind == "json" or isinstance(result, FileError) or survives_json(result)
+        self.unsafe_loads += not safe
         if key is not None:
             self._items[key] = result
-            if self.store is not None:
-                self.store.put_file(store_key, result)
+            if not safe:
+                self._unsafe.add(key)
+            if store is not None and safe:
+                store.put_file(store_key, result)
         return result
+
+
+def missing_error(source: FileSource, path: str) -> FileError:
+    """Why ``path`` could not be read, as DVC says it: the source's own reason when it
+    has one (a DVC-tracked file whose object is missing), else "no such file"."""
+    why = getattr(source, "why_missing", None)
+    found = why(path) if why is not None else None
+    if found is not None:
+        return FileError(*found)
+    return FileError("FileNotFoundError", f"[Errno 2] No such file or directory: '{path}'")
+
+
+def survives_json(value: Any) -> bool:
+    """Whether ``value`` comes back from a JSON round trip exactly, types included: only
+    plain dicts with string keys, lists, strings, ints, floats (NaN and infinities too),
+    booleans and ``None`` do (tuples, integer keys, dates do not)."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind not in _LEAVES:
+            return False
+    return True
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _is_data(value: Any) -> bool:
@@ -124,16 +181,25 @@ def decode(raw: bytes, path: str, kind: str) -> Any:
     """Decode a params/metrics file like DVC's ``load_path`` (errors as :class:`FileError`)."""
     try:
         if kind == "json":
-            return json.loads(raw) or {}
+            return load_json(raw) or {}
         if kind == "toml":
             import tomllib
 
-            return tomllib.loads(raw.decode("utf-8")) or {}
+            document = tomllib.loads(raw.decode("utf-8"))
+            check_nesting(document)
+            return document or {}
         if kind == "py":
             return FileError("ParseError", f"unable to read: '{path}', Python params unsupported")
-        from dvclive_tui.experiments.yaml12 import load_yaml12  # PyYAML only when needed
+        from dvclive_tui.experiments.simple_yaml import Unsupported, load_simple
 
-        return load_yaml12(raw) or {}
+        try:
+            simple = load_simple(raw)
+            check_nesting(simple)
+            return simple or {}
+        except Unsupported:
+            from dvclive_writer.read.yaml12 import load_yaml12  # the full loader
+
+            return load_yaml12(raw) or {}
     except Exception:
         label = {"json": "JSON", "toml": "TOML"}.get(kind, "YAML")
         return FileError(
@@ -194,7 +260,7 @@ def load_specs(source: FileSource, cache: ParseCache) -> tuple[list[DvcYamlSpec]
         if isinstance(loaded, FileError):
             errors[path] = loaded.msg
             continue
-        spec = parse_dvc_yaml(path, loaded)
+        spec = cache.spec(path, loaded)
         if spec.error:
             errors[path] = spec.error
         specs.append(spec)
@@ -203,6 +269,7 @@ def load_specs(source: FileSource, cache: ParseCache) -> tuple[list[DvcYamlSpec]
 
 def read_revision(source: FileSource, cache: ParseCache) -> RevisionData:
     """Collect the params, metrics and plot declarations of one revision."""
+    unsafe_before = cache.unsafe_loads
     specs, errors = load_specs(source, cache)
     data = RevisionData(dvc_yaml_errors=errors)
 
@@ -234,4 +301,5 @@ def read_revision(source: FileSource, cache: ParseCache) -> RevisionData:
     for spec in specs:
         data.plots.extend(spec.plots)
     data.deps, data.outs = deps_and_outs(source, specs, lambda path: cache.load(source, path))
+    data.json_safe = cache.unsafe_loads == unsafe_before
     return data

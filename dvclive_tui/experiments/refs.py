@@ -1,7 +1,4 @@
-"""Pure pieces of experiment collection: the selection flags and ref/reflog parsing.
-
-No pygit2 here, so the warm path of the one-shot outputs can use them without it.
-"""
+"""Pure pieces of experiment collection: the selection flags and experiment ref names."""
 
 from __future__ import annotations
 
@@ -9,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 EXPS_PREFIX = "refs/exps/"
-CELERY_STASH = "refs/exps/celery/stash"
 
 
 @dataclass(frozen=True)
@@ -46,19 +42,4 @@ def group_experiment_refs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[tu
         baseline = parts[2] + parts[3]
         if len(baseline) == 40:
             found.setdefault(baseline, []).append((parts[4], target))
-    return found
-
-
-def parse_stash_log(entries: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str | None, str]]]:
-    """``baseline SHA -> [(name, stash commit SHA)]`` from ``(message, new SHA)`` reflog
-    entries (newest first) whose message holds ``dvc-exp:<rev>:<baseline_rev>:<name>``."""
-    found: dict[str, list[tuple[str | None, str]]] = {}
-    for raw, new in entries:
-        message = (raw or "").strip()
-        start = message.find("dvc-exp:")
-        parts = message[start:].split(":") if start >= 0 else []
-        if len(parts) < 3:
-            continue
-        name = parts[3] if len(parts) > 3 and parts[3] else None
-        found.setdefault(parts[2], []).append((name, new))
     return found

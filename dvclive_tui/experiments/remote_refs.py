@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from dvclive_tui.experiments.model import ExperimentSet, ExpKind, ExpStatus, newest_first
+from dvclive_tui.experiments.model import ExperimentSet, ExpKind, ExpStatus, dvc_order
 from dvclive_tui.experiments.refs import EXPS_PREFIX, group_experiment_refs
 
 CACHE_NAME = "remote-exps.git"
@@ -177,31 +177,37 @@ def _call(args: list[str]) -> tuple[str | None, str]:
 
 
 def add_remote_rows(reader: object, result: ExperimentSet, remote: RemoteExperiments) -> None:
-    """Put ``remote``'s experiments under their baselines among ``result``'s rows."""
-    from dvclive_tui.experiments.collect import RepoReader, _history, _row
+    """Put ``remote``'s experiments under their baselines among ``result``'s rows, as
+    ``dvc exp show`` lists pulled ones: with the committed experiments, after the runs
+    in flight and before the queued and failed ones."""
+    from dvclive_tui.experiments.collect import RepoReader, _commit_row, _history
 
     assert isinstance(reader, RepoReader)
-    reader.repo.odb.add_disk_alternate(str(remote.objects))
+    reader.git.objects.add_alternate(remote.objects)
     rows = result.experiments
     for index in range(len(rows) - 1, -1, -1):
         baseline = rows[index]
         if baseline.kind is not ExpKind.BASELINE or baseline.rev not in remote.refs:
             continue
         end = index + 1
-        while end < len(rows) and rows[end].kind is not ExpKind.BASELINE:
-            if rows[end].baseline != baseline.rev or rows[end].kind is not ExpKind.EXPERIMENT:
-                break
+        while (
+            end < len(rows)
+            and rows[end].kind in (ExpKind.EXPERIMENT, ExpKind.TEMP)
+            and rows[end].baseline == baseline.rev
+        ):
             end += 1
         local = rows[index + 1 : end]
-        done = [row for row in local if row.status is ExpStatus.DONE]
-        others = [row for row in local if row.status is not ExpStatus.DONE]
+        running = [row for row in local if row.kind is ExpKind.TEMP]
+        done = [
+            row for row in local if row.kind is not ExpKind.TEMP and row.status is ExpStatus.DONE
+        ]
+        others = [row for row in local if row not in running and row not in done]
         names = {row.name for row in done}
         shas = {row.rev for row in done}
         for name, sha in remote.refs[baseline.rev]:
-            commit = reader.commit(sha)
-            if commit is None or name in names or sha in shas:
+            if name in names or sha in shas or not reader.git.objects.exists(sha):
                 continue
-            row = _row(reader, commit, ExpKind.EXPERIMENT, name, baseline.rev)
-            row.history = _history(reader, commit, baseline.rev)
+            row = _commit_row(reader, sha, ExpKind.EXPERIMENT, name, baseline.rev)
+            row.history = _history(reader, sha, baseline.rev)
             done.append(row)
-        rows[index + 1 : end] = newest_first(done) + others
+        rows[index + 1 : end] = running + dvc_order(done) + others

@@ -1,9 +1,9 @@
-"""Runs as of a git revision (a commit, branch, tag or DVC experiment name), via pygit2.
+"""Runs as of a git revision (a commit, branch, tag or DVC experiment name), read from git objects.
 
 The run directory and the ``dvc.yaml`` files above it are copied from the commit's tree into
 a temporary folder, which the data layer then reads like any run directory (so plot
-configs, images and parsing behave exactly as on disk). Git objects only: no checkout, no
-dvc CLI.
+configs, images and parsing behave exactly as on disk). Git objects only (DVC-tracked
+outputs from DVC's cache): no checkout, no dvc CLI.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import posixpath
 from pathlib import Path
-
-import pygit2
 
 from dvclive_tui.experiments.collect import NotAGitRepository, RepoReader
 from dvclive_tui.experiments.sources import FileSource
@@ -32,7 +30,7 @@ def open_repository(start: Path) -> RepoReader:
         raise RevisionError(f"{error} (needed for --rev)") from error
 
 
-def resolve_commit(reader: RepoReader, rev: str) -> pygit2.Commit:
+def resolve_commit(reader: RepoReader, rev: str) -> str:
     """A commit from a revision or a DVC experiment name (``refs/exps/.../<name>``)."""
     commit = reader.resolve(rev)
     if commit is None:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from dvclive_writer.read.files import cap_for, probe, read_file
+
 #: Directories never searched for ``dvc.yaml`` files (DVC's own state, VCS, environments).
 SKIPPED_DIRS = frozenset({".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"})
 DVC_YAML = "dvc.yaml"
@@ -33,10 +35,13 @@ class FileSource(Protocol):
         """Every file below directory ``path`` (recursive, sorted); empty if none."""
 
     def dvc_yaml_files(self) -> list[str]:
-        """Every ``dvc.yaml`` in the tree (sorted, root first)."""
+        """Every ``dvc.yaml`` in the tree, in DVC's walk order (root first)."""
 
     def dvc_files(self) -> list[str]:
         """Every ``*.dvc`` file in the tree (data sources), in walk order."""
+
+    def dvc_walk(self) -> list[str] | tuple[str, ...]:
+        """``dvc.yaml`` and ``*.dvc`` files together, in DVC's walk order."""
 
     def identity(self, path: str) -> str | None:
         """A content identity for ``path`` for caching (``None``: do not cache it)."""
@@ -68,16 +73,17 @@ class DirSource:
         return self.root if path in ("", ".") else self.root / path
 
     def read(self, path: str) -> bytes | None:
-        try:
-            return self._path(path).read_bytes()
-        except OSError:
-            return None
+        """The file's bytes when it is a regular file inside the root, within the read cap
+        of its kind (:func:`~dvclive_writer.read.files.cap_for`); else ``None``."""
+        return read_file(self._path(path), cap_for(path), root=str(self.root)).data
 
     def is_dir(self, path: str) -> bool:
-        return self._path(path).is_dir()
+        found = probe(self._path(path), root=str(self.root))
+        return found is not None and found.kind == "dir"
 
     def exists(self, path: str) -> bool:
-        return self._path(path).is_file()
+        found = probe(self._path(path), root=str(self.root))
+        return found is not None and found.kind == "file"
 
     def files_under(self, path: str) -> list[str]:
         base = self._path(path)
@@ -91,42 +97,42 @@ class DirSource:
             found.extend(f"{prefix}{rel}{name}" for name in filenames)
         return sorted(found)
 
-    def _walk_dvc_files(self) -> list[str]:
-        """DVC files below the root; git-ignored folders (DVC-tracked data, often huge)
-        are only looked into one level deep, which still finds an ignored dvclive
-        folder's own ``dvc.yaml``."""
+    def dvc_walk(self) -> list[str]:
+        """DVC files below the root in DVC's order: ``os.walk`` as the file system lists
+        (a folder's files, then its sub-folders, depth first; not sorted, as DVC does).
+        Git-ignored folders (DVC-tracked data, often huge) are only looked into one
+        level deep, which still finds an ignored dvclive folder's own ``dvc.yaml``."""
         found: list[str] = []
         ignored = self._ignored
         for dirpath, dirnames, filenames in os.walk(self.root):
             rel_dir = os.path.relpath(dirpath, self.root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
+            found.extend(f"{prefix}{name}" for name in filenames if is_dvc_file(name))
             kept: list[str] = []
-            for name in sorted(dirnames):
+            shallow: list[str] = []
+            for name in dirnames:
                 if name in SKIPPED_DIRS or name.startswith("."):
                     continue
                 if ignored is not None and ignored(f"{prefix}{name}/"):
-                    found.extend(self._shallow(f"{prefix}{name}"))
+                    shallow.extend(self._shallow(f"{prefix}{name}"))
                 else:
                     kept.append(name)
+            found.extend(shallow)
             dirnames[:] = kept
-            for name in sorted(filenames):
-                if is_dvc_file(name):
-                    found.append(f"{prefix}{name}")
         return found
 
     def _shallow(self, rel_dir: str) -> list[str]:
         try:
-            names = sorted(os.listdir(self.root / rel_dir))
+            names = os.listdir(self.root / rel_dir)
         except OSError:
             return []
         return [f"{rel_dir}/{name}" for name in names if is_dvc_file(name)]
 
     def dvc_yaml_files(self) -> list[str]:
-        found = [path for path in self._walk_dvc_files() if is_dvc_yaml(path)]
-        return sorted(found, key=lambda p: (p.count("/"), p))
+        return [path for path in self.dvc_walk() if is_dvc_yaml(path)]
 
     def dvc_files(self) -> list[str]:
-        return [path for path in self._walk_dvc_files() if not is_dvc_yaml(path)]
+        return [path for path in self.dvc_walk() if not is_dvc_yaml(path)]
 
     def identity(self, path: str) -> str | None:
         """Path, inode, size, mtime and ctime; ``None`` (never cached) while the file is

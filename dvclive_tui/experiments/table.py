@@ -7,29 +7,27 @@ with ``file:`` only where two files share a key.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from dvclive_tui.experiments.model import Experiment, ExpKind, flatten
+from dvclive_tui.experiments.model import Experiment, ExpKind
+from dvclive_writer.read.naming import flatten
 
 MISSING: Any = object()
 """Sentinel for a cell with no value (the key is absent in that row)."""
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One param or metric column."""
 
     group: str
-    """``"metrics"`` or ``"params"``."""
+    """``"metrics"``, ``"params"`` or ``"deps"`` (a dependency: ``file`` is its path)."""
     file: str
     path: str
-    """Dotted key inside the file."""
+    """Dotted key inside the file (empty for a dependency)."""
     label: str
 
     @property
@@ -38,8 +36,7 @@ class Column:
         return f"{self.group}:{self.file}:{self.path}"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """A cell value, or the error of its file (rendered ``!``)."""
 
     value: Any = MISSING
@@ -53,31 +50,54 @@ class Cell:
 
 #: Columns that every row has, before the params/metrics columns.
 BASE_COLUMNS = ("Experiment", "rev", "typ", "Created", "status")
+#: ``dvc exp show``'s own columns: a metric or param named like one is shown as
+#: ``file:name``, as DVC does.
+DVC_HEADERS = ("Experiment", "rev", "typ", "Created", "parent", "State", "Executor")
+
+
+def _names(rows: Iterable[Experiment], group: str) -> dict[str, dict[str, None]]:
+    """File -> flattened keys, each in order of first appearance (DVC's column order:
+    every key of a file before the next file's)."""
+    found: dict[str, dict[str, None]] = {}
+    for exp in rows:
+        results = exp.metrics if group == "metrics" else exp.params
+        for file, result in results.items():
+            keys = found.setdefault(file, {})
+            if result.error is None and isinstance(result.data, dict):
+                for path, value in flatten(result.data).items():
+                    if value != {}:  # DVC's flatten drops empty mappings
+                        keys.setdefault(path, None)
+    return found
 
 
 def build_columns(rows: Iterable[Experiment]) -> list[Column]:
-    """Every metrics column, then every params column, in order of first appearance."""
-    seen: dict[tuple[str, str, str], None] = {}
-    for group in ("metrics", "params"):
-        for exp in rows:
-            results = exp.metrics if group == "metrics" else exp.params
-            for file, result in results.items():
-                if result.error is not None or not isinstance(result.data, dict):
-                    continue
-                for path in flatten(result.data):
-                    seen.setdefault((group, file, path), None)
-    keys = list(seen)
-    counts: dict[str, int] = {}
-    for _group, _file, path in keys:
-        counts[path] = counts.get(path, 0) + 1
-    return [
+    """Metrics columns, then params, then dependencies, as ``dvc exp show`` orders them:
+    files in order of first appearance, each file's keys likewise, dependency paths
+    sorted. A key is labelled ``file:key`` where another file (or a DVC column) has it."""
+    rows = list(rows)
+    names = {group: _names(rows, group) for group in ("metrics", "params")}
+    counts = Counter(DVC_HEADERS)
+    for files in names.values():
+        for keys in files.values():
+            counts.update(list(keys))
+    columns = [
         Column(group, file, path, path if counts[path] == 1 else f"{file}:{path}")
-        for group, file, path in keys
+        for group, files in names.items()
+        for file, keys in files.items()
+        for path in keys
     ]
+    deps = sorted({path for exp in rows for path in exp.data.deps})
+    columns.extend(Column("deps", path, "", path) for path in deps)
+    return columns
 
 
 def cell(exp: Experiment, column: Column) -> Cell:
-    """The value of ``column`` in ``exp`` (an error cell when its file is corrupt)."""
+    """The value of ``column`` in ``exp`` (an error cell when its file is corrupt; a
+    dependency's cell is its hash)."""
+    if column.group == "deps":
+        dep = exp.data.deps.get(column.file)
+        found = dep.get("hash") if isinstance(dep, dict) else None
+        return Cell() if found is None else Cell(value=found)
     results = exp.metrics if column.group == "metrics" else exp.params
     result = results.get(column.file)
     if result is None:
@@ -199,48 +219,3 @@ def changed_columns(rows: Sequence[Experiment], columns: Sequence[Column]) -> li
         if len(texts) > 1:
             kept.append(column)
     return kept
-
-
-def table_rows(
-    rows: Sequence[Experiment], columns: Sequence[Column], precision: int | None
-) -> list[list[str]]:
-    """Text of every row: base columns then params/metrics (errors as ``!``)."""
-    out: list[list[str]] = []
-    for exp in rows:
-        base = [
-            exp.label,
-            exp.short_rev,
-            typ(exp),
-            created(exp, iso=True),
-            exp.status.value,
-        ]
-        out.append(base + [cell_text(cell(exp, column), precision) for column in columns])
-    return out
-
-
-def to_csv(rows: Sequence[Experiment], columns: Sequence[Column]) -> str:
-    """CSV with full precision (like ``dvc exp show --csv``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*BASE_COLUMNS, *(column.label for column in columns)])
-    writer.writerows(table_rows(rows, columns, None))
-    return buffer.getvalue()
-
-
-def to_markdown(rows: Sequence[Experiment], columns: Sequence[Column]) -> str:
-    """A GitHub-flavoured Markdown table (5 significant digits, ``-`` for empty cells)."""
-    header = ["Experiment", "rev", "Created", "status", *(column.label for column in columns)]
-    body = [
-        [r[0], r[1], r[3] or "-", r[4], *(text or "-" for text in r[5:])]
-        for r in table_rows(rows, columns, 5)
-    ]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        escaped = [
-            text.replace("|", "\\|").ljust(width) for text, width in zip(cells, widths, strict=True)
-        ]
-        return "| " + " | ".join(escaped) + " |"
-
-    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
-    return "\n".join([line(header), rule, *(line(row) for row in body)]) + "\n"

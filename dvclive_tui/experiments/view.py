@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dvclive_tui.experiments import table
+from dvclive_tui.experiments import export, table, tree
 from dvclive_tui.experiments.filter import Filter, FilterError, compile_filter, resolve_column
 from dvclive_tui.experiments.model import Experiment
 from dvclive_tui.experiments.table import BASE_COLUMNS, Column
+from dvclive_tui.experiments.tree import TreeRow
 
 
 class ViewError(ValueError):
@@ -83,18 +84,43 @@ class TableView:
         self.descending = descending
 
     @property
-    def rows(self) -> list[Experiment]:
-        """Visible rows: filtered (starred always kept), sorted, starred first."""
+    def tree_rows(self) -> list[TreeRow]:
+        """Visible rows as a tree: each baseline with its experiments under it.
+
+        The filter keeps a row when it matches (starred rows always); a baseline is kept
+        too while any of its experiments is. Sorting orders the experiments under each
+        baseline, and the other top-level rows among themselves (plain directories); the
+        workspace and baselines keep DVC's order. Starred rows come first among their
+        siblings.
+        """
         columns = self.all_columns
-        rows = [
-            exp
-            for exp in self.experiments
-            if exp.key in self.starred or self.filter.matches(exp, columns)
-        ]
+
+        def keep(exp: Experiment) -> bool:
+            return exp.key in self.starred or self.filter.matches(exp, columns)
+
+        shown: list[tuple[Experiment, list[Experiment]]] = []
+        for parent, children in tree.groups(self.experiments):
+            kept = self._ordered([child for child in children if keep(child)])
+            if kept or keep(parent):
+                shown.append((parent, kept))
+        slots = [index for index, (parent, _) in enumerate(shown) if tree.sortable(parent)]
+        by_parent = {id(parent): (parent, kids) for parent, kids in shown}
+        ordered = self._ordered([shown[index][0] for index in slots])
+        for index, parent in zip(slots, ordered, strict=True):
+            shown[index] = by_parent[id(parent)]
+        return tree.flatten_tree(shown)
+
+    def _ordered(self, rows: list[Experiment]) -> list[Experiment]:
+        """Siblings sorted by the sort column (if any), starred ones first."""
         if self.sort_by is not None:
             rows = table.sort_rows(rows, self.sort_by, reverse=self.descending)
         starred = [exp for exp in rows if exp.key in self.starred]
         return starred + [exp for exp in rows if exp.key not in self.starred]
+
+    @property
+    def rows(self) -> list[Experiment]:
+        """Visible rows in drawing order (see :attr:`tree_rows`)."""
+        return [row.exp for row in self.tree_rows]
 
     @property
     def columns(self) -> list[Column]:
@@ -105,9 +131,9 @@ class TableView:
         return columns
 
     def to_csv(self) -> str:
-        """The visible rows and columns as CSV (``compare --csv``)."""
-        return table.to_csv(self.rows, self.columns)
+        """The visible rows and columns as ``dvc exp show --csv`` prints them."""
+        return export.to_csv(self.tree_rows, self.columns)
 
     def to_markdown(self) -> str:
-        """The visible rows and columns as a Markdown table (``compare --md``)."""
-        return table.to_markdown(self.rows, self.columns)
+        """The visible rows and columns as ``dvc exp show --md`` draws them."""
+        return export.to_markdown(self.tree_rows, self.columns)

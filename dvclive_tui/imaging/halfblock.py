@@ -4,12 +4,15 @@ and the lower pixel as background, after a LANCZOS resize that keeps the aspect 
 Terminal cells are about twice as tall as wide, so two stacked half-cell pixels are roughly
 square. Results are cached by (path, mtime, size, target box, background); a file that
 cannot be decoded yet (half-written, corrupt) gives ``None`` so the caller can keep its last
-good frame and retry.
+good frame and retry. Files are read through :mod:`dvclive_writer.read.files` (regular
+files only, at most ``IMAGE_CAP`` bytes) and decoded from memory only when they hold at
+most ``IMAGE_PIXELS`` pixels: a FIFO, a device or a decompression bomb gives ``None`` too.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,8 @@ import numpy.typing as npt
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+
+from dvclive_writer.read.files import IMAGE_CAP, IMAGE_PIXELS, probe, read_file
 
 UPPER_HALF = "▀"
 """The block whose foreground is the top pixel and background the bottom pixel."""
@@ -99,14 +104,14 @@ def render_image(
         background: Colour that transparent pixels are blended onto.
 
     Returns:
-        The half-block image, or ``None`` when the file is missing, half-written or corrupt.
+        The half-block image, or ``None`` when the file is missing, half-written, corrupt,
+        no regular file, or too large.
     """
-    try:
-        stat = os.stat(path)
-    except OSError:
+    found = probe(path)
+    if found is None or found.kind != "file" or found.size > IMAGE_CAP:
         return None
     return _render_cached(
-        str(Path(path)), stat.st_mtime_ns, stat.st_size, max_columns, max_rows, background
+        str(Path(path)), found.mtime_ns, found.size, max_columns, max_rows, background
     )
 
 
@@ -117,8 +122,13 @@ def _render_cached(
     del mtime_ns, size  # cache key only
     from PIL import Image, UnidentifiedImageError
 
+    data = read_file(path, IMAGE_CAP).data
+    if data is None:
+        return None
     try:
-        with Image.open(path) as opened:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > IMAGE_PIXELS:
+                return None
             opened.load()
             image = opened.convert("RGBA")
     except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):

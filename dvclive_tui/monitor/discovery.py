@@ -4,9 +4,9 @@
 :func:`dvclive_writer.read.discovery.discover_runs` (the same skipped names, depth limit,
 DVC temporary workspaces and :func:`~dvclive_writer.read.discovery.is_dvclive_dir` test) but
 remembers each folder's ``st_mtime_ns`` and subfolders: a pass stats every folder it walks
-(no run directory is entered) and lists (``scandir``) only those whose mtime changed. A
-folder is classified again (run or not) only when its own mtime or that of its ``plots/``
-folder changed.
+(runs too, for nested runs; never a run's own ``plots/`` and ``artifacts/``) and lists
+(``scandir``) only those whose mtime changed. A folder is classified again (run or not)
+only when its own mtime or that of its ``plots/`` folder changed.
 
 Mtimes can lie: a coarse timestamp (1-2 s on some file systems) hides an entry created in
 the same tick as the listing, and an NFS client caches directory attributes for up to a
@@ -26,6 +26,7 @@ from pathlib import Path
 
 from dvclive_writer.read.discovery import (
     MAX_DEPTH,
+    RUN_OWN_FOLDERS,
     SKIPPED_NAMES,
     STANDALONE_FOLDER,
     is_dvclive_dir,
@@ -86,14 +87,18 @@ class IncrementalDiscovery:
             self._folders.clear()
             self._kinds.clear()
         root = self.root
-        if is_dvclive_dir(root):
-            return [root]
         found: list[Path] = []
         seen: set[Path] = set()
-        self._walk(root, 0, found, seen, in_dvc=False, full=full)
+        root_run = is_dvclive_dir(root)
+        if root_run:
+            found.append(root)
+        self._walk(root, 0, found, seen, in_dvc=False, full=full, in_run=root_run)
         for stale in [path for path in self._folders if path not in seen]:
             del self._folders[stale]
-        return sorted(found, key=lambda path: (".dvc" in path.relative_to(root).parts, str(path)))
+        return sorted(
+            found,
+            key=lambda path: (path != root, ".dvc" in path.relative_to(root).parts, str(path)),
+        )
 
     # -- internals ----------------------------------------------------------------------
 
@@ -151,6 +156,7 @@ class IncrementalDiscovery:
         *,
         in_dvc: bool,
         full: bool,
+        in_run: bool = False,
     ) -> None:
         if depth > MAX_DEPTH:
             return
@@ -163,10 +169,12 @@ class IncrementalDiscovery:
                 continue
             if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
                 continue
-            if self._is_run(child):
+            if in_run and name in RUN_OWN_FOLDERS:
+                continue  # a run's own files: never a nested run
+            run = self._is_run(child)
+            if run:
                 found.append(child)
-                continue
-            self._walk(child, depth + 1, found, seen, in_dvc=in_dvc, full=full)
+            self._walk(child, depth + 1, found, seen, in_dvc=in_dvc, full=full, in_run=run)
 
     def _walk_temp_workspaces(
         self, exps: Path, depth: int, found: list[Path], seen: set[Path], *, full: bool
@@ -177,10 +185,10 @@ class IncrementalDiscovery:
                 self._walk_temp_workspaces(exps / name, depth, found, seen, full=full)
             elif name.startswith("tmp"):
                 workspace = exps / name
-                if self._is_run(workspace):
+                run = self._is_run(workspace)
+                if run:
                     found.append(workspace)
-                else:
-                    self._walk(workspace, depth + 1, found, seen, in_dvc=True, full=full)
+                self._walk(workspace, depth + 1, found, seen, in_dvc=True, full=full, in_run=run)
 
 
 def _mtime_ns(path: Path) -> int | None:

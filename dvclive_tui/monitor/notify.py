@@ -19,24 +19,24 @@ needs ``set -g allow-passthrough on``).
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Literal, cast
+
+from dvclive_writer.text_safety import terminal_text
 
 NotifyMode = Literal["off", "bell", "osc9", "osc777", "auto"]
 MAX_TEXT = 200
 """Longest title or body sent to the terminal."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _OSC777_TERMINALS = ("rxvt", "foot", "contour")
 BEL = "\a"
 OSC = "\x1b]"
 
 
 def clean(text: str, *, separator_safe: bool = False) -> str:
-    """``text`` without control characters (runs become one space), cut to :data:`MAX_TEXT`."""
-    cleaned = _CONTROL.sub(" ", text).strip()
+    """``text`` with control, bidi and invisible characters escaped, cut to :data:`MAX_TEXT`."""
+    cleaned = terminal_text(text).strip()
     if separator_safe:
         cleaned = cleaned.replace(";", ",")
     if len(cleaned) > MAX_TEXT:

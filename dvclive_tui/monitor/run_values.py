@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from dvclive_tui.experiments.table import MISSING
-from dvclive_tui.text import flatten
 from dvclive_writer.read.model import MetricSeries, Run
+from dvclive_writer.read.naming import flatten
 
 RESERVED = ("step", "name", "path", "status")
 """Names that are fields of the run, never metrics."""

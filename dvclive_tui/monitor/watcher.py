@@ -35,6 +35,7 @@ from dvclive_tui.monitor.discovery import DiscoveryStats, IncrementalDiscovery
 from dvclive_tui.monitor.mirror import RunMirror
 from dvclive_tui.monitor.schedule import Cadence, PollSchedule, Tier
 from dvclive_writer.read.model import Changes, Run, RunStatus
+from dvclive_writer.read.naming import relative_inside
 from dvclive_writer.read.reader import RunReader
 
 #: Seconds between re-discoveries while no run has been found yet.
@@ -68,19 +69,13 @@ def display_name(run_path: Path, root: Path) -> str:
 
     Never an absolute path, so screens (and snapshots) do not depend on where data lives.
     """
-    try:
-        relative = run_path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        pass
-    else:
-        return relative.as_posix() if str(relative) != "." else run_path.resolve().name
-    root = root.resolve()
-    if run_path.resolve() == root:
-        return root.name
-    try:
-        return run_path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return run_path.name
+    here = relative_inside(run_path)
+    if here is not None:
+        return here if here != "." else run_path.resolve().name
+    below_root = relative_inside(run_path, root)
+    if below_root is not None:
+        return below_root if below_root != "." else root.resolve().name
+    return run_path.name
 
 
 @dataclass(frozen=True)

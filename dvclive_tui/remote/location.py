@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from dvclive_writer.text_safety import terminal_text
+
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _IPV6 = re.compile(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.\-]+)?")
 _USER = re.compile(r"[^\s@/:\[\]\-][^\s@/:\[\]]*")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class LocationError(ValueError):
@@ -132,4 +133,4 @@ def _port(text: str, whole: str) -> int:
 
 
 def _shown(text: str) -> str:
-    return "'" + _CONTROL.sub("", text) + "'"
+    return "'" + terminal_text(text) + "'"

@@ -2,32 +2,31 @@
 
 dvclive rewrites ``metrics.json``, ``params.yaml`` and plot JSON with a plain
 open-for-write, so a reader can catch an empty or half-written file. A
-:class:`DocumentWatcher` re-reads its file when ``(st_ino, st_size, st_mtime_ns)`` changes,
-keeps the last good value while the file does not parse (or lacks its final newline) and
-retries on every poll; the problem only becomes a warning once it has lasted longer than
-the grace period.
+:class:`DocumentWatcher` asks for its file again when its stat changed (the transport sends
+no bytes otherwise), keeps the last good value while the file does not parse (or lacks its
+final newline) and retries on every poll; the problem only becomes a warning once it has
+lasted longer than the grace period (a file that cannot be read at all — its kind, size,
+place or permissions — is a warning at once). It does no I/O itself: :meth:`DocumentWatcher.want`
+says what to read, :meth:`DocumentWatcher.apply` takes the answer.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
+from dvclive_writer.read.files import DOCUMENT_CAP, FileStat
 from dvclive_writer.read.parsing import ParseResult
-from dvclive_writer.read.tail import OPEN_FLAGS
+from dvclive_writer.read.transport import Got, Want
 
 GRACE_SECONDS = 3.0
 """How long a document may stay unparsable before it becomes a warning."""
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class DocumentPoll:
-    """What one :meth:`DocumentWatcher.poll` changed."""
+    """What one :meth:`DocumentWatcher.apply` changed."""
 
     value_changed: bool = False
     warning_changed: bool = False
@@ -42,16 +41,20 @@ class DocumentWatcher:
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
+        rel: str,
         parser: Callable[[bytes], ParseResult],
         *,
         clock: Callable[[], float],
         grace: float = GRACE_SECONDS,
+        cap: int = DOCUMENT_CAP,
     ) -> None:
-        self.path = Path(path)
+        self.rel = rel
+        """The file's POSIX path relative to the run root."""
         self.parser = parser
         self.clock = clock
         self.grace = grace
+        self.cap = cap
+        """Largest file read (a bigger one is a problem, not a read)."""
         self.value: Any = None
         """The last good value (``None`` until the file first parses)."""
         self.has_value = False
@@ -61,37 +64,37 @@ class DocumentWatcher:
         self.problem_since: float | None = None
         """When the current problem (parse error, missing newline) was first seen."""
         self._problem: str | None = None
+        self._lasting = False
+        """The problem is the file's kind, size, place or permissions: no grace period."""
         self._pending: ParseResult | None = None
         self._pending_bytes = b""
-        self._signature: tuple[int, int, int] | None = None
+        self._known: FileStat | None = None
         self._good_bytes: bytes | None = None
+        self._want: Want | None = None
 
-    def poll(self) -> DocumentPoll:
-        """Re-read the file if it changed; settle a pending problem once the grace is over."""
-        try:
-            fd = os.open(self.path, OPEN_FLAGS)
-        except (FileNotFoundError, NotADirectoryError):
+    def want(self) -> Want:
+        """The whole file, unless it is unchanged since the last answer."""
+        want = self._want
+        if want is None or want.known is not self._known:
+            want = self._want = Want(self.rel, "whole", known=self._known, cap=self.cap)
+        return want
+
+    def apply(self, got: Got) -> DocumentPoll:
+        """Take the answer to :meth:`want`; settle a pending problem once the grace is over."""
+        stat = got.stat
+        if got.error is not None:  # no half-written state: a warning at once
+            if stat is not None and stat.kind == "file":  # too large: known until it changes
+                self.exists = True
+                self._known = stat
+                return self._failed(got.error, stat.mtime, lasting=True)
+            return self._failed(got.error, None, lasting=True)
+        if stat is None:
             return self._gone()
-        except OSError as exc:
-            return self._failed(exc.strerror or str(exc), None)
-        try:
-            stat = os.fstat(fd)
-            if not S_ISREG(stat.st_mode):
-                raise OSError("not a regular file")
-            signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-            mtime = stat.st_mtime_ns / 1e9
-            self.exists = True
-            if signature == self._signature:
-                return self._settle(mtime)
-            self._signature = signature
-            if stat.st_size > MAX_DOCUMENT_BYTES:
-                return self._failed(f"file too large ({stat.st_size} bytes)", mtime)
-            data = _read_all(fd, stat.st_size)
-        except OSError as exc:
-            return self._failed(exc.strerror or str(exc), None)
-        finally:
-            os.close(fd)
-        return self._take(data, mtime)
+        self.exists = True
+        if got.unchanged(self._known):
+            return self._settle(stat.mtime)
+        self._known = stat
+        return self._take(got.data, stat.mtime)
 
     def _take(self, data: bytes, mtime: float) -> DocumentPoll:
         if data == self._good_bytes:
@@ -111,8 +114,9 @@ class DocumentWatcher:
         had_warning = self._forget_problem()
         return DocumentPoll(value_changed=True, warning_changed=had_warning, mtime=mtime)
 
-    def _failed(self, problem: str, mtime: float | None) -> DocumentPoll:
+    def _failed(self, problem: str, mtime: float | None, *, lasting: bool = False) -> DocumentPoll:
         self._problem = problem
+        self._lasting = lasting
         if self.problem_since is None:
             self.problem_since = self.clock()
         return self._settle(mtime)
@@ -121,7 +125,8 @@ class DocumentWatcher:
         """Turn a problem that outlasted the grace period into a value or a warning."""
         if self._problem is None or self.problem_since is None:
             return _NOTHING
-        if self.clock() - self.problem_since <= self.grace:
+        waiting = self.grace > 0 and self.clock() - self.problem_since <= self.grace
+        if not self._lasting and waiting:
             return DocumentPoll(mtime=mtime)
         if self._pending is not None:
             # Parsable but unterminated, and stable: a hand-written file, not a write.
@@ -139,7 +144,7 @@ class DocumentWatcher:
         self.exists = False
         self.value = None
         self.has_value = False
-        self._signature = None
+        self._known = None
         self._good_bytes = None
         return DocumentPoll(value_changed=existed, warning_changed=self._forget_problem())
 
@@ -147,19 +152,8 @@ class DocumentWatcher:
         """Drop the pending problem and its warning; whether a warning was showing."""
         had_warning = self.warning is not None
         self._problem = None
+        self._lasting = False
         self._pending = None
         self.problem_since = None
         self.warning = None
         return had_warning
-
-
-def _read_all(fd: int, size_hint: int) -> bytes:
-    chunks: list[bytes] = []
-    position = 0
-    while True:
-        chunk = os.pread(fd, max(size_hint - position, 1 << 16), position)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        position += len(chunk)
-    return b"".join(chunks)

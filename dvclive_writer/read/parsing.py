@@ -9,13 +9,14 @@ everything else, incremental tails included); ``metrics.json``, plot JSON and ``
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from dvclive_writer.read.document_limits import load_json
 
 #: Inputs at least this big try the polars reader first (below it, polars' fixed cost per call
 #: outweighs the pure-Python parser: measured crossover 16–24 KiB; a 2,000-row dvclive TSV is
@@ -156,14 +157,16 @@ def header_layout(first_line: bytes, separator: bytes = b"\t") -> TsvLayout | No
 
 
 def parse_json_bytes(data: bytes) -> ParseResult:
-    """Parse JSON (``NaN``/``Infinity`` tokens accepted); an error message instead of raising."""
+    """Parse JSON (``NaN``/``Infinity`` tokens accepted); an error message instead of raising.
+
+    Documents nested past :data:`~dvclive_writer.read.document_limits.MAX_NESTING` or
+    holding an integer past Python's digit limit are refused with one readable line.
+    """
     text, error = _text(data)
     if text is None:
         return ParseResult(error=error)
     try:
-        return ParseResult(value=json.loads(text))
-    except RecursionError:
-        return ParseResult(error="invalid JSON: nested too deeply")
+        return ParseResult(value=load_json(text))
     except ValueError as exc:
         return ParseResult(error=f"invalid JSON: {_one_line(str(exc))}")
     except Exception as exc:  # pragma: no cover - a last guard; parsers never raise
@@ -171,18 +174,21 @@ def parse_json_bytes(data: bytes) -> ParseResult:
 
 
 def parse_yaml_bytes(data: bytes) -> ParseResult:
-    """Parse YAML with ruamel's safe loader; an error message instead of raising."""
+    """Parse YAML as DVC does (YAML 1.2 core schema); an error message instead of raising.
+
+    Alias bombs, self-containing aliases, deep nesting, over-long integers and tags outside
+    the core schema (``!!python/...``) are refused with one readable line
+    (:func:`~dvclive_writer.read.yaml12.load_yaml12`).
+    """
     text, error = _text(data)
     if text is None:
         return ParseResult(error=error)
-    try:
-        from ruamel.yaml import YAML
+    from dvclive_writer.read.yaml12 import describe_yaml_error, load_yaml12
 
-        return ParseResult(value=YAML(typ="safe", pure=True).load(text))
-    except RecursionError:
-        return ParseResult(error="invalid YAML: nested too deeply")
+    try:
+        return ParseResult(value=load_yaml12(text))
     except Exception as exc:
-        return ParseResult(error=f"invalid YAML: {_one_line(str(exc))}")
+        return ParseResult(error=f"invalid YAML: {_one_line(describe_yaml_error(exc))}")
 
 
 # -- internals ---------------------------------------------------------------------------

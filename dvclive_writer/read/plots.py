@@ -12,7 +12,7 @@ their sklearn kind, or axes inferred from their data.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,10 @@ SKLEARN_DEFAULTS: dict[str, PlotConfig] = {
 }  # fmt: skip
 
 _WRAPPED_KINDS = ("roc", "precision_recall", "det", "calibration")
-_ROOT_MARKERS = (".git", ".dvc")
-_MAX_LEVELS = 32
+ROOT_MARKERS = (".git", ".dvc")
+"""What marks a repository root: the search for ``dvc.yaml`` files stops there."""
+MAX_LEVELS = 32
+"""Most folders searched for ``dvc.yaml`` files, the run directory included."""
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,20 @@ class PlotEntry:
     properties: Mapping[str, Any]
 
 
-def dvcyaml_candidates(run_dir: Path) -> list[Path]:
+def dvcyaml_candidates(run_dir: Path, exists: Callable[[Path], bool] = Path.exists) -> list[Path]:
     """``dvc.yaml`` paths that may describe ``run_dir``'s plots, nearest first.
 
     The run directory, then each parent up to and including the first one that holds a
     ``.git`` or ``.dvc`` folder (the repository root). Without such a root, only the run
     directory and its parent are searched (dvclive's default places dvc.yaml in the
-    working directory, usually the parent).
+    working directory, usually the parent). ``exists`` answers for the markers (from a
+    transport's stats in the run reader).
     """
     folders: list[Path] = []
     current = run_dir
-    for _ in range(_MAX_LEVELS):
+    for _ in range(MAX_LEVELS):
         folders.append(current)
-        if any((current / marker).exists() for marker in _ROOT_MARKERS):
+        if any(exists(current / marker) for marker in ROOT_MARKERS):
             break
         if current.parent == current:
             folders = folders[:2]

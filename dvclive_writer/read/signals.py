@@ -10,13 +10,15 @@ experiments table; imports nothing heavier than the standard library.
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from typing import Any
 
-SIGNAL_DIR = Path(".dvc") / "tmp" / "exps" / "run"
+from dvclive_writer.read.document_limits import load_json
+
+SIGNAL_DIR = PurePosixPath(".dvc/tmp/exps/run")
 """Where the signal files live, relative to the DVC root."""
 SIGNAL_FILES = ("DVCLIVE_STEP_COMPLETED", "DVCLIVE_ONLY")
 
@@ -45,20 +47,22 @@ def pid_alive(pid: Any) -> bool:
     return True
 
 
-def read_writer_signal(dvc_root: Path) -> WriterSignal | None:
-    """The freshest signal file's pid and whether that process is alive."""
-    found: list[WriterSignal] = []
-    for name in SIGNAL_FILES:
-        path = dvc_root / SIGNAL_DIR / name
-        try:
-            stat = path.stat()
-            document = json.loads(path.read_bytes())
-        except (OSError, ValueError, RecursionError):  # missing, or mid-write: next poll
-            continue
-        pid = document.get("pid") if isinstance(document, dict) else None
-        if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
-            continue
-        found.append(WriterSignal(pid=pid, mtime=stat.st_mtime, alive=pid_alive(pid)))
+def parse_signal(data: bytes, mtime: float) -> WriterSignal | None:
+    """The pid of a signal file's bytes (``None`` when they hold none: mid-write, corrupt)."""
+    try:
+        document = load_json(data)
+    except (ValueError, RecursionError):
+        return None
+    pid = document.get("pid") if isinstance(document, dict) else None
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return None
+    return WriterSignal(pid=pid, mtime=mtime, alive=pid_alive(pid))
+
+
+def freshest(signals: Iterable[WriterSignal | None]) -> WriterSignal | None:
+    """The signal file written last, its pid checked again (``None`` when there is none)."""
+    found = [signal for signal in signals if signal is not None]
     if not found:
         return None
-    return max(found, key=lambda signal: signal.mtime)
+    newest = max(found, key=lambda signal: signal.mtime)
+    return replace(newest, alive=pid_alive(newest.pid))

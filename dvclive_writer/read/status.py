@@ -24,13 +24,14 @@ the interval learned from the TSV timestamps and from steps seen arriving):
 
 from __future__ import annotations
 
-import os
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dvclive_writer.read.files import REPORT_CAP, FileStat
 from dvclive_writer.read.model import RunStatus
 from dvclive_writer.read.signals import WriterSignal
+from dvclive_writer.read.transport import Got, Transport, Want, read_one
 
 MIN_STALL_SECONDS = 30.0
 STALL_FACTOR = 10.0
@@ -42,23 +43,24 @@ REFRESH_TAG = b'http-equiv="refresh"'
 FINISHED_MARK = b'<p class="status">Finished.'
 """The status line of ``dvclive_writer``'s final html report (written at ``end()``)."""
 _HEAD_BYTES = 1024
-_MAX_REPORT_BYTES = 256 * 1024 * 1024
+_DOCTYPE = b"<!DOCTYPE html>"
 
 
-def find_dvc_root(run_dir: Path) -> Path | None:
+def find_dvc_root(run_dir: Path, is_dir: Callable[[Path], bool] = Path.is_dir) -> Path | None:
     """The DVC root whose signal files speak for ``run_dir``.
 
     For a run inside DVC's temporary workspaces (``<root>/.dvc/tmp/exps/...``) that is
     ``<root>``: ``dvc exp run`` sets ``DVC_ROOT`` to it and dvclive writes its signal files
     there, not into the workspace copy. Otherwise it is the nearest ancestor of ``run_dir``
-    (itself included) holding a ``.dvc`` folder.
+    (itself included) holding a ``.dvc`` folder (``is_dir`` answers, from a transport's
+    stats in the run reader).
     """
     parts = run_dir.parts
     for index in range(len(parts) - 2):
         if parts[index : index + 3] == (".dvc", "tmp", "exps"):
             return Path(*parts[:index])
     for folder in (run_dir, *run_dir.parents):
-        if (folder / ".dvc").is_dir():
+        if is_dir(folder / ".dvc"):
             return folder
     return None
 
@@ -78,42 +80,63 @@ def stall_threshold(step_intervals: Sequence[float]) -> float:
 class FinalReport:
     """Watches a run's ``report.html`` for the final build of ``dvclive_writer``.
 
-    Re-reads the file only when its ``(st_ino, st_size, st_mtime_ns)`` changed, and reads
-    past its first kilobyte only when that holds no auto-refresh tag (once per run).
+    Asks for the file's first kilobyte when its stat changed, and for the whole file (up to
+    :data:`~dvclive_writer.read.files.REPORT_CAP`) only when that head holds no auto-refresh
+    tag (once per build). No I/O of its own: :meth:`want` / :meth:`apply` / :meth:`apply_whole`.
     """
 
-    __slots__ = ("_finished_at", "_signature", "path")
+    __slots__ = ("_finished_at", "_known", "_want")
 
-    def __init__(self, run_dir: Path) -> None:
-        self.path = run_dir / REPORT_FILE
-        self._signature: tuple[int, int, int] | None = None
+    def __init__(self) -> None:
+        self._known: FileStat | None = None
         self._finished_at: float | None = None
+        self._want: Want | None = None
 
-    def poll(self) -> float | None:
+    @property
+    def finished_at(self) -> float | None:
         """The final report's mtime (seconds), or ``None`` when there is none."""
-        try:
-            stat = os.stat(self.path)
-        except OSError:
-            self._signature = None
-            self._finished_at = None
-            return None
-        signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        if signature != self._signature:
-            self._signature = signature
-            final = stat.st_size <= _MAX_REPORT_BYTES and _is_final_report(self.path)
-            self._finished_at = stat.st_mtime_ns / 1e9 if final else None
         return self._finished_at
 
+    def want(self) -> Want:
+        """The report's head, unless it is unchanged since the last answer."""
+        want = self._want
+        if want is None or want.known is not self._known:
+            want = self._want = Want(REPORT_FILE, "head", known=self._known, cap=_HEAD_BYTES)
+        return want
 
-def _is_final_report(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_HEAD_BYTES)
-            if not head.startswith(b"<!DOCTYPE html>") or REFRESH_TAG in head:
-                return False
-            return FINISHED_MARK in head + handle.read()
-    except OSError:
-        return False
+    def apply(self, got: Got) -> Want | None:
+        """Take the head; returns the whole-file want when the head cannot decide."""
+        stat = got.stat
+        if stat is None or got.error is not None:
+            self._known = None
+            self._finished_at = None
+            return None
+        if got.unchanged(self._known):
+            return None
+        self._known = stat
+        self._finished_at = None
+        head = got.data
+        if not head.startswith(_DOCTYPE) or REFRESH_TAG in head:
+            return None
+        if FINISHED_MARK in head:
+            self._finished_at = stat.mtime
+            return None
+        return Want(REPORT_FILE, "whole", cap=REPORT_CAP) if got.truncated else None
+
+    def apply_whole(self, got: Got) -> None:
+        """Take the whole file asked for by :meth:`apply`."""
+        stat = got.stat
+        if stat is None or got.error is not None or stat != self._known:
+            return  # gone, too large, or rewritten meanwhile: the next poll looks again
+        if FINISHED_MARK in got.data:
+            self._finished_at = stat.mtime
+
+    def poll(self, transport: Transport, run_dir: str) -> float | None:
+        """Ask ``transport`` for the report of ``run_dir`` and answer :attr:`finished_at`."""
+        follow = self.apply(read_one(transport, run_dir, self.want()))
+        if follow is not None:
+            self.apply_whole(read_one(transport, run_dir, follow))
+        return self._finished_at
 
 
 def decide_status(

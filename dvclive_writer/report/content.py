@@ -11,46 +11,32 @@ new points are decimated); the TSV files keep the full data.
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from dvclive_writer.plotting.palette import PALETTE
 from dvclive_writer.read.model import PlotConfig, Run
+from dvclive_writer.read.naming import flatten
+from dvclive_writer.report.compact import compact
 from dvclive_writer.report.decimation import Decimator
+from dvclive_writer.report.fields import field_key, label_text, plain_text, safe_keys
+from dvclive_writer.report.model import Block, Chart, Frame, ImageGroup, ReportContent, Table
+from dvclive_writer.text_safety import terminal_text
 
 #: Default bound on the points drawn per series: 4 per pixel column of a 300 px chart
 #: (dvc-render's plot width), which M4 draws pixel-exactly.
 DEFAULT_MAX_POINTS = 1200
 
+#: Metric charts drawn in one report (in name order); the tables and TSVs keep every metric.
+#: A run of 10,000 metric files would otherwise take minutes to draw and a browser to its knees.
+MAX_METRIC_CHARTS = 200
+
 #: Frames of one image series embedded in a report (evenly spread, the newest always kept).
 DEFAULT_MAX_FRAMES = 8
 
-#: Significant digits kept for chart values (tooltips show them; the TSVs keep all).
-SIGNIFICANT_DIGITS = 8
-
 EXPERIMENT_COLUMN = "Experiment"
-
-#: Colours of experiments (the ``rev`` field): dvc-render's seven, then the Okabe-Ito
-#: palette of the series palette without its yellow (unreadable on white), so
-#: 14 experiments get distinct colours before the cycle repeats.
-REV_COLORS: tuple[str, ...] = (
-    "#945dd6",
-    "#13adc7",
-    "#f46837",
-    "#48bb78",
-    "#4299e1",
-    "#ed8936",
-    "#f56565",
-    *(c for c in PALETTE if c.upper() != "#F0E442"),
-)
 
 
 @dataclass(frozen=True)
@@ -59,99 +45,6 @@ class Experiment:
 
     name: str
     run: Run
-
-
-@dataclass
-class Table:
-    """A params or summary table: one row per experiment, nested keys flattened with dots."""
-
-    title: str
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class Block:
-    """One experiment's data for a chart, column-wise."""
-
-    rev: str
-    columns: dict[str, list[Any]]
-
-    def __len__(self) -> int:
-        return len(next(iter(self.columns.values()), []))
-
-
-@dataclass
-class Chart:
-    """A dvc-render Vega chart: template properties plus data blocks."""
-
-    name: str
-    """Identity: ``static/<metric>`` (as dvclive), ``sklearn/<name>`` or ``custom/<name>``."""
-    kind: str
-    """``"metric"``, ``"sklearn"`` or ``"custom"``."""
-    config: PlotConfig
-    blocks: list[Block]
-    total_points: int = 0
-    """Points before decimation (all experiments)."""
-    _digest: str | None = field(default=None, repr=False)
-
-    @property
-    def properties(self) -> dict[str, Any]:
-        """dvc-render ``VegaRenderer`` properties (template, x, y, title, labels)."""
-        props: dict[str, Any] = {"template": self.config.template}
-        for key in ("x", "y", "title", "x_label", "y_label"):
-            value = getattr(self.config, key)
-            if value is not None:
-                props[key] = value
-        return props
-
-    @property
-    def digest(self) -> str:
-        """Content hash of the config and drawn data (cache key for rendered charts)."""
-        if self._digest is None:
-            hasher = hashlib.blake2b(digest_size=16)
-            hasher.update(repr((self.kind, self.config)).encode())
-            for block in self.blocks:
-                hasher.update(block.rev.encode())
-                for key, column in block.columns.items():
-                    hasher.update(key.encode())
-                    hasher.update(repr(column).encode())
-            self._digest = hasher.hexdigest()
-        return self._digest
-
-
-@dataclass
-class Frame:
-    """One image to show: its caption and where its bytes are."""
-
-    caption: str
-    path: Path
-
-
-@dataclass
-class ImageGroup:
-    """An image name (or per-step folder) of one experiment, with the frames to show."""
-
-    name: str
-    rev: str
-    frames: list[Frame]
-    total_frames: int
-
-
-@dataclass
-class ReportContent:
-    """Everything a report renderer draws, in order."""
-
-    experiments: list[str]
-    tables: list[Table]
-    metrics: list[Chart]
-    images: list[ImageGroup]
-    sklearn: list[Chart]
-    custom: list[Chart]
-
-    @property
-    def charts(self) -> list[Chart]:
-        """Every chart in page order: metrics, then sklearn plots, then custom plots."""
-        return [*self.metrics, *self.sklearn, *self.custom]
 
 
 def collect(
@@ -172,26 +65,18 @@ def collect(
         )
         if table is not None
     ]
+    names = sorted({name for e in experiments for name in e.run.metrics})
     return ReportContent(
         experiments=[e.name for e in experiments],
         tables=tables,
-        metrics=_metric_charts(experiments, max_points, decimator or Decimator()),
+        metrics=_metric_charts(
+            experiments, names[:MAX_METRIC_CHARTS], max_points, decimator or Decimator()
+        ),
         images=_image_groups(experiments, max_frames),
         sklearn=_plot_charts(experiments, "sklearn"),
         custom=_plot_charts(experiments, "custom"),
+        undrawn_metrics=max(0, len(names) - MAX_METRIC_CHARTS),
     )
-
-
-def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested keys joined with dots (``{"a": {"b": 1}}`` -> ``{"a.b": 1}``), as dvc-render."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
 
 
 def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> Table | None:
@@ -203,16 +88,22 @@ def _table(title: str, rows: list[tuple[str, dict[str, Any]]], multi: bool) -> T
         keys.update(dict.fromkeys(data))
     table_rows = []
     for name, data in flat_rows:
-        row: dict[str, Any] = {EXPERIMENT_COLUMN: name} if multi else {}
-        row.update({key: data.get(key, "") for key in keys})
+        row: dict[str, Any] = {EXPERIMENT_COLUMN: terminal_text(name)} if multi else {}
+        row.update({terminal_text(key): _visible(data.get(key, "")) for key in keys})
         table_rows.append(row)
     return Table(title=title, rows=table_rows)
 
 
+def _visible(value: Any) -> Any:
+    """A table cell: numbers as they are, anything else as escaped text."""
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return terminal_text(value)
+
+
 def _metric_charts(
-    experiments: Sequence[Experiment], max_points: int, decimator: Decimator
+    experiments: Sequence[Experiment], names: list[str], max_points: int, decimator: Decimator
 ) -> list[Chart]:
-    names = sorted({name for e in experiments for name in e.run.metrics})
     width = max(1, max_points // 4)
     charts = []
     for name in names:
@@ -276,7 +167,7 @@ def _plot_charts(experiments: Sequence[Experiment], kind: str) -> list[Chart]:
             keys: dict[str, None] = {}
             for row in rows:
                 keys.update(dict.fromkeys(k for k in row if k != "rev"))
-            safe = _safe_keys(keys)
+            safe = safe_keys(keys)
             ys = _y_list(plot.config)
             if len(ys) > 1:  # several y columns: one series per column, as dvc plots them
                 config = config or _multi_y_config(plot.config, rows, name, ys)
@@ -330,8 +221,8 @@ def _multi_y_config(
         x=field_key(x),
         y=MULTI_Y_FIELD,
         title=plain_text(config.title or name),
-        x_label=_label(config.x_label or (x if x != field_key(x) else None)),
-        y_label=_label(config.y_label or ", ".join(ys)),
+        x_label=label_text(config.x_label or (x if x != field_key(x) else None)),
+        y_label=label_text(config.y_label or ", ".join(ys)),
     )
 
 
@@ -353,47 +244,9 @@ def _resolved_config(
         x=x_key,
         y=y_key,
         title=plain_text(config.title or name),
-        x_label=_label(config.x_label or (x if x != x_key else None)),
-        y_label=_label(config.y_label or (y if y != y_key else None)),
+        x_label=label_text(config.x_label or (x if x != x_key else None)),
+        y_label=label_text(config.y_label or (y if y != y_key else None)),
     )
-
-
-_UNSAFE_FIELD = re.compile(r"[^\w\- ]")
-_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def plain_text(text: str) -> str:
-    """``text`` on one line: control characters and U+2028/U+2029 become spaces.
-
-    Vega-Lite copies titles into tooltip expressions, whose string literals cannot hold
-    line terminators.
-    """
-    return _LINE_BREAKING.sub(" ", text)
-
-
-def _label(text: str | None) -> str | None:
-    return None if text is None else plain_text(text)
-
-
-def field_key(name: str) -> str:
-    """A field name Vega reads literally: characters other than word characters, ``-`` and
-    spaces (``.``, brackets, quotes, line separators...) become ``_``."""
-    return _UNSAFE_FIELD.sub("_", name) or "_"
-
-
-def _safe_keys(keys: dict[Any, None]) -> dict[Any, str]:
-    """Vega-safe, distinct field names for a plot's columns."""
-    mapping: dict[Any, str] = {}
-    used: set[str] = set()
-    for key in keys:
-        candidate = field_key(str(key))
-        base, number = candidate, 1
-        while candidate in used:
-            number += 1
-            candidate = f"{base}_{number}"
-        used.add(candidate)
-        mapping[key] = candidate
-    return mapping
 
 
 def _plain(value: Any) -> Any:
@@ -416,6 +269,7 @@ def _image_groups(experiments: Sequence[Experiment], max_frames: int) -> list[Im
                 Frame(
                     caption=frames[i][1].name if frames[i][0] is None else f"step {frames[i][0]}",
                     path=frames[i][1],
+                    root=experiment.run.path,
                 )
                 for i in picked
             ]
@@ -433,37 +287,3 @@ def _spread(count: int, limit: int) -> list[int]:
         return [count - 1]
     picks = {round(i * (count - 1) / (limit - 1)) for i in range(limit)}
     return sorted(picks)
-
-
-def compact(
-    values: npt.NDArray[np.float64], digits: int = SIGNIFICANT_DIGITS
-) -> list[float | None]:
-    """Values rounded to ``digits`` significant digits (short JSON), non-finite as ``None``.
-
-    Rounding is ``round(v * 10**d) / 10**d`` with an exact power of ten, so the result is the
-    double nearest the short decimal and ``repr`` prints it short.
-    """
-    out: list[float | None] = [None] * len(values)
-    finite = np.isfinite(values)
-    if not finite.any():
-        return out
-    vals = values[finite]
-    nonzero = vals != 0
-    exponents = np.zeros(len(vals), dtype=np.int64)
-    exponents[nonzero] = np.floor(np.log10(np.abs(vals[nonzero]))).astype(np.int64)
-    decimals = digits - 1 - exponents
-    rounded = vals.copy()
-    positive = (decimals >= 0) & (decimals <= 22)
-    if positive.any():
-        scale = 10.0 ** decimals[positive]
-        rounded[positive] = np.round(vals[positive] * scale) / scale
-    negative = (decimals < 0) & (decimals >= -22)
-    if negative.any():
-        scale = 10.0 ** (-decimals[negative])
-        rounded[negative] = np.round(vals[negative] / scale) * scale
-    rounded_list = rounded.tolist()
-    if len(rounded_list) == len(out):
-        return rounded_list  # type: ignore[no-any-return]
-    for index, value in zip(np.flatnonzero(finite).tolist(), rounded_list, strict=True):
-        out[index] = value if math.isfinite(value) else None
-    return out

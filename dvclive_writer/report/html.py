@@ -19,8 +19,8 @@ from dvc_render.table import TableRenderer
 from dvc_render.vega import VegaRenderer
 
 from dvclive_writer.report.assets import vega_scripts
-from dvclive_writer.report.content import REV_COLORS, Chart, ImageGroup, ReportContent, Table
 from dvclive_writer.report.escape import html_text, script_json
+from dvclive_writer.report.model import REV_COLORS, Chart, ImageGroup, ReportContent, Table
 
 _HELPER_JS = """
 <script>
@@ -95,7 +95,7 @@ def render_html(
             which may or may not have finished.
     """
     sections = [_table_html(table) for table in content.tables]
-    sections.append(_charts_html("Metrics", content.metrics, 0))
+    sections.append(_charts_html("Metrics", content.metrics, 0, content.undrawn_note))
     sections.append(_images_html(content.images))
     offset = len(content.metrics)
     sections.append(_charts_html("sklearn plots", content.sklearn, offset))
@@ -203,7 +203,7 @@ def _recolor(node: Any) -> None:
             _recolor(value)
 
 
-def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
+def _charts_html(heading: str, charts: list[Chart], offset: int, note: str = "") -> str:
     parts = []
     for index, chart in enumerate(charts, start=offset):
         if not any(len(block) for block in chart.blocks):
@@ -231,6 +231,8 @@ def _charts_html(heading: str, charts: list[Chart], offset: int) -> str:
             f"<script>dvcliveDraw({script_json(chart_id)},{spec},"
             f"{script_json(blocks)});</script></div>"
         )
+    if note:
+        parts.append(f'<p class="note">{html_text(note)}</p>')
     if not parts:
         return ""
     body = "\n".join(parts)
@@ -244,9 +246,8 @@ def _images_html(groups: list[ImageGroup]) -> str:
     for group in groups:
         datapoints = []
         for frame in group.frames:
-            try:
-                data = frame.path.read_bytes()
-            except OSError:
+            data = frame.read()
+            if data is None:
                 continue
             mime = mimetypes.guess_type(frame.path.name)[0] or "image/png"
             src = f"data:{mime};base64,{base64.b64encode(data).decode()}"

@@ -19,10 +19,12 @@ from urllib.parse import quote
 
 from dvc_render.table import TableRenderer
 
-from dvclive_writer.report.content import Chart, ImageGroup, ReportContent
+from dvclive_writer.read.listing import walk
 from dvclive_writer.report.escape import markdown_text
-from dvclive_writer.report.files import write_atomic
+from dvclive_writer.report.files import is_inside, write_atomic
+from dvclive_writer.report.model import Chart, ImageGroup, ReportContent
 from dvclive_writer.report.png import png_digest, render_png
+from dvclive_writer.text_safety import terminal_text
 
 HEADER = "# DVC Report\n"
 
@@ -82,6 +84,8 @@ def render_markdown(
         return _chart(chart, report_path, cache) if draw_charts else _chart_placeholder(chart)
 
     elements.extend(chart(c) for c in content.metrics)
+    if content.undrawn_metrics:
+        elements.append(f"\n*{markdown_text(content.undrawn_note)}*")
     multi = len(content.experiments) > 1
     target = None if inline_images else report_path
     elements.extend(_images(group, target, multi) for group in content.images)
@@ -97,10 +101,13 @@ def prune_stale_pngs(static: Path, keep: set[Path]) -> list[Path]:
     """Delete chart PNGs this renderer wrote earlier (they carry its digest) that the
     report no longer shows, e.g. metrics of a previous run. Other files are left alone."""
     removed: list[Path] = []
-    if not static.is_dir():
+    if static.is_symlink():  # a static/ link may lead out of the report's folder
         return removed
-    for png in static.rglob("*.png"):
-        if png not in keep and png_digest(str(png)) is not None:
+    for rel, found in walk(str(static)).files.items():  # bounded; links not followed
+        png = static / rel
+        if found.kind != "file" or png.suffix != ".png" or png in keep:
+            continue
+        if png_digest(str(png)) is not None:
             png.unlink(missing_ok=True)
             removed.append(png)
     return removed
@@ -110,7 +117,7 @@ def _cell(value: object) -> object:
     """A table cell that cannot break the table or inject HTML (numbers stay numbers)."""
     if isinstance(value, bool | int | float) or value is None:
         return value
-    text = " ".join(str(value).splitlines())
+    text = terminal_text(" ".join(str(value).splitlines()))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
@@ -146,6 +153,8 @@ def _chart_link(chart: Chart, alt: str, report_path: Path | None, cache: ChartCa
         return f"\n![{alt}](data:image/png;base64,{data})"
     relative = chart_png_path(chart)
     target = report_path.parent / relative
+    if not is_inside(target, report_path.parent):
+        raise OSError(f"{relative}: its folder leads outside the report's folder")
     if not cache.is_current(target, chart.digest):
         write_atomic(target, render_png(chart))
         cache.digests[target] = chart.digest
@@ -162,10 +171,10 @@ def _images(group: ImageGroup, report_path: Path | None, multi: bool) -> str:
             relative = os.path.relpath(frame.path, report_path.parent)
             lines.append(f"\n![{alt}]({quote(Path(relative).as_posix())})")
             continue
-        try:
-            data = base64.b64encode(frame.path.read_bytes()).decode()
-        except OSError:
+        raw = frame.read()
+        if raw is None:
             continue
+        data = base64.b64encode(raw).decode()
         mime = mimetypes.guess_type(frame.path.name)[0] or "image/png"
         lines.append(f"\n![{alt}](data:{mime};base64,{data})")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections import Counter
+import struct
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -20,14 +20,25 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
+from dvclive_writer.plotting.confusion import Confusion, count_pairs, label_order
 from dvclive_writer.plotting.decimate import m4_decimate
 from dvclive_writer.plotting.ticks import format_number, nice_ticks
-from dvclive_writer.report.content import REV_COLORS, Chart
+from dvclive_writer.read.files import read_head
+from dvclive_writer.report.model import REV_COLORS, Chart
 
 WIDTH = 640
 HEIGHT = 400
 DIGEST_KEY = "dvclive-tui-digest"
 """PNG text chunk holding the chart's content digest (lets a later run skip redrawing)."""
+DIGEST_SCAN_BYTES = 64 * 1024
+"""How much of a PNG file is read to find its digest (it follows the 33-byte header)."""
+_DIGEST_KEY_BYTES = DIGEST_KEY.encode("latin-1")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+MAX_PANEL = 2000
+"""Widest confusion panel in pixels (14-pixel cells up to 142 classes, smaller beyond)."""
+_LABELLED_CELL = 10
+"""Smallest cell that gets its class label."""
 
 _BG = (255, 255, 255)
 _FG = (40, 40, 40)
@@ -59,14 +70,28 @@ def render_png(chart: Chart) -> bytes:
 
 
 def png_digest(data: bytes | str) -> str | None:
-    """The digest in a PNG (bytes or file path) by :func:`render_png`; ``None`` if absent."""
-    try:
-        with Image.open(io.BytesIO(data) if isinstance(data, bytes) else data) as image:
-            text = getattr(image, "text", {})
-            value = text.get(DIGEST_KEY)
-            return value if isinstance(value, str) else None
-    except (OSError, ValueError, SyntaxError):
+    """The digest in a PNG (bytes or file path) by :func:`render_png`; ``None`` if absent.
+
+    Read from the text chunks before the image data, without decoding the image (a file is
+    read only up to :data:`DIGEST_SCAN_BYTES`): a huge chart (a 1,000-class confusion
+    matrix) is never decompressed, and a file that is no PNG costs one small read.
+    """
+    if isinstance(data, str):
+        data = read_head(data, DIGEST_SCAN_BYTES).data or b""
+    if not data.startswith(_PNG_SIGNATURE):
         return None
+    position = len(_PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        if kind in (b"IDAT", b"IEND") or len(body) < length:
+            return None
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            if key == _DIGEST_KEY_BYTES:
+                return value.decode("latin-1")
+        position += 12 + length
+    return None
 
 
 def _color(index: int) -> str:
@@ -232,31 +257,26 @@ def _flush(canvas: _Canvas, run: list[tuple[float, float]], color: str) -> None:
 def _confusion(chart: Chart, *, normalized: bool) -> Image.Image:
     x_key = chart.config.x or "actual"
     y_key = chart.config.y if isinstance(chart.config.y, str) else "predicted"
-    labels: set[str] = set()
-    counts: list[Counter[tuple[str, str]]] = []
-    for block in chart.blocks:
-        pairs = Counter(
-            (str(a), str(p))
-            for a, p in zip(
-                block.columns.get(x_key, []), block.columns.get(y_key, []), strict=False
-            )
-        )
-        counts.append(pairs)
-        for actual, predicted in pairs:
-            labels.update((actual, predicted))
-    ordered = sorted(labels, key=_label_key)
+    pairs = [
+        list(zip(block.columns.get(x_key, []), block.columns.get(y_key, []), strict=False))
+        for block in chart.blocks
+    ]
+    ordered = label_order(str(label) for block in pairs for pair in block for label in pair)
+    grids = [count_pairs(block, ordered) for block in pairs]
     panels = max(1, len(chart.blocks))
     cells = max(1, len(ordered))
     cell = max(14, min(90, 300 // cells))
+    if cell * cells > MAX_PANEL:  # hundreds of classes: smaller cells, a bounded image
+        cell = max(1, MAX_PANEL // cells)
     panel = cell * cells
     width = max(WIDTH, 90 + panels * (panel + 60))
     canvas = _Canvas(chart, width=width, height=canvas_height(panel))
-    for index, (block, pairs) in enumerate(zip(chart.blocks, counts, strict=True)):
+    for index, (block, grid) in enumerate(zip(chart.blocks, grids, strict=True)):
         left = 80 + index * (panel + 60)
         top = canvas.top + 16
         if panels > 1:
             canvas.text((left + panel / 2, top - 14), block.rev, anchor="ma", fill=_color(index))
-        _heatmap(canvas, pairs, ordered, left, top, cell, normalized)
+        _heatmap(canvas, grid, left, top, cell, normalized)
     x_label = chart.config.x_label or x_key
     y_label = chart.config.y_label or y_key
     canvas.text(
@@ -270,31 +290,27 @@ def canvas_height(panel: int) -> int:
     return panel + 130
 
 
-def _label_key(label: str) -> tuple[int, float, str]:
-    try:
-        return (0, float(label), label)
-    except ValueError:
-        return (1, 0.0, label)
-
-
 def _heatmap(
-    canvas: _Canvas,
-    pairs: Counter[tuple[str, str]],
-    labels: list[str],
-    left: int,
-    top: int,
-    cell: int,
-    normalized: bool,
+    canvas: _Canvas, grid: Confusion, left: int, top: int, cell: int, normalized: bool
 ) -> None:
-    row_totals = Counter[str]()
-    for (actual, _), count in pairs.items():
-        row_totals[actual] += count
-    peak = max(pairs.values(), default=1)
+    """One panel: a row per x label (actual), a column per y label (predicted)."""
+    labels = grid.x_labels
+    by_x = grid.counts.T
+    row_totals = by_x.sum(axis=1).tolist()
+    peak = max(int(by_x.max(initial=0)), 1)
+    if cell < _LABELLED_CELL:  # hundreds of classes: the cells as one image, no labels
+        levels = _levels(by_x, normalized, peak)
+        shades = (255 - 190 * levels).astype(np.uint8)
+        pixels = np.stack((shades, shades, np.full_like(shades, 255)), axis=-1)
+        pixels = pixels.repeat(cell, axis=0).repeat(cell, axis=1)
+        canvas.image.paste(Image.fromarray(pixels, "RGB"), (left, top))
+        return
     for row, actual in enumerate(labels):
-        canvas.text((left - 6, top + row * cell + cell / 2), actual[:10], anchor="rm", fill=_MUTED)
-        for column, predicted in enumerate(labels):
-            count = pairs.get((actual, predicted), 0)
-            share = count / row_totals[actual] if normalized and row_totals[actual] else 0.0
+        y = top + row * cell + cell / 2
+        canvas.text((left - 6, y), actual[:10], anchor="rm", fill=_MUTED)
+        total = row_totals[row]
+        for column, count in enumerate(by_x[row].tolist()):
+            share = count / total if normalized and total else 0.0
             level = share if normalized else count / peak
             shade = int(255 - 190 * level)
             box = [
@@ -317,6 +333,14 @@ def _heatmap(
             anchor="ma",
             fill=_MUTED,
         )
+
+
+def _levels(by_x: npt.NDArray[np.int64], normalized: bool, peak: int) -> npt.NDArray[np.float64]:
+    """Shade levels 0..1 of a panel: shares of each row's total, or counts over the peak."""
+    if not normalized:
+        return by_x / peak
+    totals = by_x.sum(axis=1, keepdims=True)
+    return np.where(totals > 0, by_x / np.maximum(totals, 1), 0.0)
 
 
 def _bars(chart: Chart, *, sort: bool) -> Image.Image:

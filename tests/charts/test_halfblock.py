@@ -69,3 +69,23 @@ def test_results_are_cached_until_the_file_changes(tmp_path: Path) -> None:
     second = render_image(path, 20, 10)
     assert second is not None and second is not first
     assert tuple(second.top[0, 0]) == (0, 255, 0)
+
+
+def test_special_files_and_pixel_bombs_give_none_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    assert render_image(fifo, 20, 10) is None  # never opened: a read would block
+    zero = tmp_path / "zero.png"
+    zero.symlink_to("/dev/zero")
+    assert render_image(zero, 20, 10) is None
+    folder = tmp_path / "folder.png"
+    folder.mkdir()
+    assert render_image(folder, 20, 10) is None
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (8000, 8000)).save(bomb)  # 64M pixels in a few kilobytes
+    assert bomb.stat().st_size < 1 << 20
+    assert render_image(bomb, 20, 10) is None
+    sparse = tmp_path / "sparse.png"
+    with sparse.open("wb") as handle:
+        handle.truncate(1 << 30)
+    assert render_image(sparse, 20, 10) is None

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, confusion_matrix, roc_auc_score
 
-from dvclive_tui.charts.plots import confusion_counts, render_plot
+from dvclive_tui.charts.plots import render_plot
+from dvclive_writer.plotting.confusion import confusion_counts
 from dvclive_writer.read.model import PlotConfig, PlotData
 from dvclive_writer.read.reader import load_run
 from tests.charts.sample_runs import CLASSES_PRED, CLASSES_TRUE, LABELS, SCORES, write_run

@@ -88,7 +88,7 @@ def test_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "no dvclive directory found" in empty.output
 
 
-def test_control_and_escape_characters_are_stripped(tmp_path: Path) -> None:
+def test_control_and_escape_characters_are_escaped(tmp_path: Path) -> None:
     folder = tmp_path / "dvclive"
     (folder / "plots" / "metrics").mkdir(parents=True)
     (folder / "plots" / "metrics" / "lo\x1b[31mss.tsv").write_text(
@@ -98,8 +98,8 @@ def test_control_and_escape_characters_are_stripped(tmp_path: Path) -> None:
     code, output = snap(str(folder))
     assert code == 0, output
     assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
-    assert "lo[31mss" in output
-    assert "no]0;pwnedte" in output
+    assert "lo\\x1b[31mss" in output
+    assert "no\\x1b]0;pwned\\x07te" in output and "x\\x9by" in output
 
 
 def test_piped_output_is_plain_and_never_loads_textual(run_dir: Path) -> None:

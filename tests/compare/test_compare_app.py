@@ -179,6 +179,11 @@ def test_snapshot_table_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
     assert snap_compare(make_app(exps), terminal_size=(80, 24))
 
 
+def test_snapshot_tree_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
+    """A baseline with its experiments drawn under it (``├──``/``└──``)."""
+    assert snap_compare(make_app(with_baseline(exps)), terminal_size=(80, 24))
+
+
 def test_snapshot_sorted_selected_120x36(exps: ExperimentSet, snap_compare: Any) -> None:
     async def prepare(pilot: Any) -> None:
         screen = pilot.app.screen
@@ -281,3 +286,31 @@ def test_snapshot_diff_80x24(exps: ExperimentSet, snap_compare: Any) -> None:
         await snapshot_after(pilot, "space", "down", "space", "d")
 
     assert snap_compare(make_app(exps), terminal_size=(80, 24), run_before=prepare)
+
+
+def with_baseline(exps: ExperimentSet) -> ExperimentSet:
+    """The factory's experiments under their baseline commit (``main``), as collected."""
+    from dvclive_tui.experiments.model import Experiment, ExpKind
+
+    baseline = Experiment(key="0" * 40, kind=ExpKind.BASELINE, rev="0" * 40, name="main")
+    return ExperimentSet(experiments=[baseline, *exps.experiments])
+
+
+async def test_experiments_are_drawn_under_their_baseline(exps: ExperimentSet) -> None:
+    app = make_app(with_baseline(exps))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        names = [str(screen.table.get_cell_at((row, 1))) for row in range(screen.table.row_count)]
+        assert names == [
+            "main",
+            "├── brisk-lion",
+            "├── calm-owl",
+            "├── dark-fox",
+            "└── eager-elk",
+        ]
+        screen.table.move_cursor(column=column_labels(screen).index("acc"))
+        await pilot.press("s", "s")  # descending: sorts the experiments, main stays on top
+        assert labels(screen) == ["main", "brisk-lion", "dark-fox", "eager-elk", "calm-owl"]
+        assert str(screen.table.get_cell_at((4, 1))) == "└── calm-owl"
+        app.exit()

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.slow
 
 
 def csv_rows(text: str) -> dict[str, dict[str, str]]:
-    return {row["Experiment"]: row for row in csv.DictReader(io.StringIO(text))}
+    """Rows of ``--csv`` output keyed like ``dvc exp show --csv`` names them: the
+    experiment's name, else (baselines, the workspace) its ``rev``."""
+    return {row["Experiment"] or row["rev"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
 def test_csv_has_a_row_per_experiment_and_errors_as_bang(exps_repo: ExperimentsRepo) -> None:
@@ -56,7 +58,8 @@ def test_filter_sort_and_only_changed(exps_repo: ExperimentsRepo) -> None:
         "--only-changed",
     ).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [row["Experiment"] for row in rows] == ["e-slow", "e-fast"]
+    # The baseline stays as the head of its matching experiments, sorted under it.
+    assert [row["Experiment"] or row["rev"] for row in rows] == ["main", "e-slow", "e-fast"]
     assert "seed" not in rows[0]  # equal in both rows: hidden by --only-changed
 
 
@@ -64,7 +67,8 @@ def test_markdown_table(exps_repo: ExperimentsRepo) -> None:
     out = rb.tui_compare(exps_repo.path, "--md", "--filter", "e-fast").stdout
     lines = out.splitlines()
     assert lines[0].startswith("| Experiment") and lines[1].startswith("|---")
-    assert len(lines) == 3 and "| e-fast" in lines[2]
+    assert lines[2].startswith("| main ") and lines[-1] == ""
+    assert len(lines) == 5 and lines[3].startswith("| └── ") and "[e-fast]" in lines[3]
 
 
 def test_bad_filter_is_one_line_exit_2(exps_repo: ExperimentsRepo) -> None:
@@ -145,14 +149,14 @@ def test_running_workspace_experiment_is_running(tmp_path: Path) -> None:
             assert proc.poll() is None and time.time() < deadline
             time.sleep(0.05)
         rows = csv_rows(rb.tui_compare(repo, "--csv").stdout)
-        assert rows["live-one"]["status"] == "running"
-        assert rows["live-one"]["lr"] == "0.7"
+        assert rows["workspace"]["State"] == "Running"  # a dvclive run owns the workspace
+        assert rows["workspace"]["lr"] == "0.7"
     finally:
         go.touch()
         proc.wait(timeout=60)
     rows = csv_rows(rb.tui_compare(repo, "--csv").stdout)
-    assert rows["live-one"]["status"] == "done"  # saved: now a committed experiment
-    assert rows["workspace"]["status"] == "done"
+    assert rows["live-one"]["typ"] == "branch_base"  # saved: now a committed experiment
+    assert "State" not in rows["workspace"]  # nothing runs: DVC's CSV has no State column
 
 
 @contextlib.asynccontextmanager

@@ -1,4 +1,5 @@
-"""The one-shot path stays light: ``compare --json`` never imports dvc, Textual or numpy."""
+"""The one-shot path stays light: ``compare --json`` never imports dvc, Textual, numpy, a
+git library or a YAML library."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ def loaded_after(code: str) -> set[str]:
 def test_json_path_imports_neither_dvc_nor_textual_nor_numpy() -> None:
     modules = loaded_after(
         "from dvclive_tui.commands import compare\n"
-        "from dvclive_tui.experiments import load, exp_show, view"
+        "from dvclive_tui.experiments import load, exp_show, view, collect, prefill"
     )
-    assert not {"dvc", "textual", "numpy", "ruamel", "scmrepo"} & modules
+    assert not {"dvc", "textual", "numpy", "ruamel", "scmrepo", "pygit2", "yaml"} & modules
 
 
 def test_experiments_layer_is_headless() -> None:

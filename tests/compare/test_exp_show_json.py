@@ -122,7 +122,7 @@ def test_queued_experiment_matches_dvc_exactly(tmp_path) -> None:  # type: ignor
     assert queued["executor"]["state"] == "queued"
     assert queued["revs"][0]["data"]["params"]["params.yaml"]["data"]["seed"] == 5
     rows = rb.tui_compare(repo, "--csv").stdout.splitlines()
-    assert any(row.startswith("q-one,") and ",queued," in row for row in rows)
+    assert any(row.startswith("q-one,") and ",Queued,Dvc-task," in row for row in rows)
 
 
 RUNNING_STAGE = """
@@ -178,7 +178,7 @@ def test_running_temp_experiment_and_data_sources_match_dvc(tmp_path) -> None:  
     running = actual[1]["experiments"][0]
     assert running["executor"]["state"] == "running" and running["name"] == "in-temp"
     assert actual[1]["data"]["outs"]["data.csv"]["is_data_source"] is True
-    assert any(row.startswith("in-temp,") and ",running," in row for row in rows)
+    assert any(row.startswith("in-temp,") and ",Running,Tempdir," in row for row in rows)
     after = entries(parse_json_output(rb.tui_compare(repo, "--json").stdout))
     finished = after[(actual[1]["rev"], "in-temp")]
     assert finished["data"]["metrics"]["dvclive/metrics.json"]["data"]["loss"] == 0.25

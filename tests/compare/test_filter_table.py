@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 from dvclive_tui.experiments.filter import FilterError, compile_filter
 from dvclive_tui.experiments.table import build_columns, changed_columns, sort_rows
 from dvclive_tui.experiments.view import TableView
-from dvclive_tui.experiments.yaml12 import load_yaml12
+from dvclive_writer.read.yaml12 import load_yaml12
 from tests.compare.factory import build_experiments
 
 

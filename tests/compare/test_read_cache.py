@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -23,7 +24,8 @@ IN_PROCESS = (
     "    main(['compare', '--json'])\n"
     "except SystemExit:\n"
     "    pass\n"
-    "sys.stderr.write('YAML_LOADED=%s' % ('yaml' in sys.modules))\n"
+    "parsed = {'yaml', 'dvclive_tui.experiments.simple_yaml'} & set(sys.modules)\n"
+    "sys.stderr.write('YAML_LOADED=%s' % bool(parsed))\n"
     "sys.stderr.write(' PYGIT2_LOADED=%s' % ('pygit2' in sys.modules))\n"
 )
 
@@ -52,7 +54,9 @@ def test_warm_run_matches_cold_and_parses_nothing(tmp_path: Path) -> None:
     cache = repo / ".git" / "dvclive-tui" / "commits.json"
     assert not cache.exists()
     cold, cold_yaml = compare_in_process(repo)
-    assert cold_yaml and cache.exists()
+    assert cold_yaml
+    kept = json.loads(cache.read_text())["commits"] if cache.exists() else {}
+    assert not kept  # both commits hold integer keys: never kept
     warm, warm_yaml = compare_in_process(repo)
     assert warm == cold and warm_yaml
     assert json.loads(warm) == rb.dvc_exp_show(repo)
@@ -105,9 +109,12 @@ def test_warm_path_needs_neither_pygit2_nor_yaml(exps_repo: ExperimentsRepo, fla
     from tests.compare.test_exp_show_json import without_error_messages
 
     wait_until_cacheable(exps_repo.path)
-    compare_with_modules(exps_repo.path, *flags)  # fills the cache if needed
+    shutil.rmtree(exps_repo.path / ".git" / "dvclive-tui", ignore_errors=True)
+    cold, _yaml, cold_pygit2 = compare_with_modules(exps_repo.path, *flags)
+    assert not cold_pygit2  # git objects are read without a git library, cold too
     out, yaml_loaded, pygit2_loaded = compare_with_modules(exps_repo.path, *flags)
     assert not pygit2_loaded and not yaml_loaded
+    assert out == cold
     expected = rb.dvc_exp_show(exps_repo.path, *flags)
     assert json.dumps(without_error_messages(json.loads(out))) == json.dumps(
         without_error_messages(expected)
@@ -147,7 +154,7 @@ def test_rewritten_workspace_file_is_never_served_stale(
     summary = repo / "m.json"
 
     def workspace_acc() -> object:
-        exps = load_experiments(repo, cached=True)
+        exps = load_experiments(repo)
         return exps.experiments[0].metrics["m.json"].data["acc"]
 
     summary.write_text('{"acc": 0.1}')

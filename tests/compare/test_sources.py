@@ -59,8 +59,7 @@ def test_resolve_prefers_git_revisions_then_heads_experiment_names(tmp_path: Pat
     reader = RepoReader.open(tmp_path)
 
     def resolved(rev: str) -> str | None:
-        commit = reader.resolve(rev)
-        return None if commit is None else str(commit.id)
+        return reader.resolve(rev)
 
     assert resolved("HEAD~2") == first and resolved(head) == head and resolved("main") == head
     assert resolved("lucky-cat") == exp_commit
@@ -77,6 +76,6 @@ def test_a_corrupt_dvclive_only_signal_leaves_the_workspace_row_done(tmp_path: P
     signal = tmp_path / DVCLIVE_ONLY
     signal.parent.mkdir(parents=True)
     signal.write_text("[" * 100_000 + "]" * 100_000)
-    row = workspace_row(tmp_path, None, ParseCache(), None)
+    row = workspace_row(tmp_path, DirSource(tmp_path), ParseCache(), None)
     assert row.status is ExpStatus.DONE
     assert row.pid is None

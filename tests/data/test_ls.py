@@ -136,7 +136,7 @@ def test_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_folder_without_runs_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(ls, [str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # as in snap, report and compare
     assert "no dvclive directory found" in result.output
 
 
@@ -178,4 +178,4 @@ def test_a_file_or_an_escape_laden_path_is_one_clean_line(tmp_path: Path) -> Non
     assert result.output.strip().splitlines() == [f"Error: path '{afile}' is not a directory"]
     result = CliRunner().invoke(ls, [str(tmp_path / "no\x1b[31mpe")])
     assert result.exit_code == 2 and "\x1b" not in result.output
-    assert f"path '{tmp_path / 'no[31mpe'}' does not exist" in result.output
+    assert f"path '{tmp_path / 'no'}\\x1b[31mpe' does not exist" in result.output

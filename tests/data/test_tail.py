@@ -12,7 +12,8 @@ import pytest
 
 from dvclive_writer.read import tail
 from dvclive_writer.read.reader import RunReader
-from dvclive_writer.read.tail import FileTailer
+from dvclive_writer.read.tail import FileTailer, TailRead
+from dvclive_writer.read.transport import LocalTransport
 from tests.data.conftest import FakeClock, inside
 
 HEADER = b"timestamp\tstep\tloss\n"
@@ -27,6 +28,25 @@ def _append(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+class _Tail:
+    """A tailer of one file read through the local transport (as the run reader does)."""
+
+    def __init__(self, path: Path) -> None:
+        self.root = str(path.parent)
+        self.tailer = FileTailer(path.name)
+
+    def read(self, cap: int = tail.TSV_CHUNK) -> TailRead:
+        return self.tailer.read(LocalTransport(), self.root, cap)
+
+    @property
+    def partial(self) -> bytes:
+        return self.tailer.partial
+
+    @property
+    def offset(self) -> int:
+        return self.tailer.offset
+
+
 def _metrics_dir(run_dir: Path) -> Path:
     folder = run_dir / "plots" / "metrics"
     folder.mkdir(parents=True, exist_ok=True)
@@ -38,7 +58,7 @@ def _metrics_dir(run_dir: Path) -> Path:
 
 def test_tailer_returns_only_complete_lines_across_polls(tmp_path: Path) -> None:
     path = tmp_path / "loss.tsv"
-    tailer = FileTailer(path)
+    tailer = _Tail(path)
     assert not tailer.read().exists
     path.write_bytes(HEADER + b"17000")
     first = tailer.read()
@@ -52,17 +72,27 @@ def test_tailer_returns_only_complete_lines_across_polls(tmp_path: Path) -> None
     assert tailer.read().data == _row(1, 0.25)
 
 
-def test_tailer_reads_big_appends_in_chunks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(tail, "CHUNK_BYTES", 1 << 16)
+def test_tailer_reads_big_appends_chunk_by_chunk(tmp_path: Path) -> None:
+    """Each answer holds at most ``cap`` new bytes and says more remain; complete lines only."""
     path = tmp_path / "big.tsv"
     body = b"".join(_row(step, step / 3) for step in range(20_000))
-    assert len(body) > 2 * tail.CHUNK_BYTES
+    cap = 1 << 16
+    assert len(body) > 2 * cap
     path.write_bytes(HEADER + body)
-    tailer = FileTailer(path)
-    assert tailer.read().data == HEADER + body
+    tailer = _Tail(path)
+    parts = []
+    read = tailer.read(cap)
+    while True:
+        # at most the cap, plus the start of a line held from the previous answer
+        assert len(read.data) <= cap + 64 and read.data.endswith(b"\n")
+        parts.append(read.data)
+        if not read.more:
+            break
+        read = tailer.read(cap)
+    assert len(parts) > 2
+    assert b"".join(parts) == HEADER + body
     assert tailer.offset == len(HEADER + body)
+    assert not tailer.read(cap).changed
 
 
 def test_tailer_resets_when_the_file_is_replaced_by_one_with_the_same_inode(
@@ -71,7 +101,7 @@ def test_tailer_resets_when_the_file_is_replaced_by_one_with_the_same_inode(
     """Truncate + rewrite in place keeps the inode; the new content outgrows the old offset."""
     path = tmp_path / "loss.tsv"
     path.write_bytes(HEADER + _row(0, 1.0) + _row(1, 0.5))
-    tailer = FileTailer(path)
+    tailer = _Tail(path)
     tailer.read()
     inode = path.stat().st_ino
     new_content = HEADER + b"".join(_row(step, 9.0, stamp=1_800_000_000_000) for step in range(5))
@@ -88,7 +118,7 @@ def test_tailer_resets_when_the_file_is_replaced_by_one_with_the_same_inode(
 def test_tailer_resets_on_shrink_and_on_deletion(tmp_path: Path) -> None:
     path = tmp_path / "loss.tsv"
     path.write_bytes(HEADER + _row(0, 1.0) + _row(1, 0.5))
-    tailer = FileTailer(path)
+    tailer = _Tail(path)
     tailer.read()
     path.write_bytes(_row(7, 3.0))
     shrunk = tailer.read()
@@ -443,7 +473,7 @@ def test_rewrite_with_the_same_first_rows_is_still_a_new_run(tmp_path: Path) -> 
     path = tmp_path / "loss.tsv"
     old = HEADER + b"".join(_row(step, 0.5) for step in range(30))
     path.write_bytes(old)
-    tailer = FileTailer(path)
+    tailer = _Tail(path)
     assert tailer.read().data == old
     inode = path.stat().st_ino
     new = HEADER + b"".join(_row(step, 0.5 if step < 20 else 9.0) for step in range(40))

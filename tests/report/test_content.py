@@ -14,14 +14,10 @@ from hypothesis import strategies as st
 
 from dvclive_writer.read.model import MetricSeries, Run
 from dvclive_writer.report.assets import SCRIPT_FILES
-from dvclive_writer.report.content import (
-    DEFAULT_MAX_POINTS,
-    Experiment,
-    collect,
-    compact,
-    field_key,
-)
+from dvclive_writer.report.compact import compact
+from dvclive_writer.report.content import DEFAULT_MAX_POINTS, Experiment, collect
 from dvclive_writer.report.escape import script_json
+from dvclive_writer.report.fields import field_key
 from dvclive_writer.report.html import render_html
 from tests.report.conftest import chart_names
 

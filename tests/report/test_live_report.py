@@ -106,7 +106,7 @@ def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
     live.next_step()
     built(live)
     builder = scheduler._builder
-    tailer = builder.reader._metrics["plots/metrics/loss.tsv"].tailer
+    tailer = builder.reader._tracks.tracks["plots/metrics/loss.tsv"].tailer
     tsv = workdir / "dvclive/plots/metrics/loss.tsv"
     assert tailer.offset == tsv.stat().st_size
     for value in (0.5, 0.25):
@@ -115,7 +115,7 @@ def test_each_build_reads_only_appended_rows(workdir: Path) -> None:
         built(live)
     # The same reader and tailer follow the file: each build read the new bytes only.
     assert scheduler._builder is builder
-    assert builder.reader._metrics["plots/metrics/loss.tsv"].tailer is tailer
+    assert builder.reader._tracks.tracks["plots/metrics/loss.tsv"].tailer is tailer
     assert tailer.offset == tsv.stat().st_size
     assert builder.reader.run.metrics["loss"].values.tolist() == [1.0, 0.5, 0.25]
     assert builder.builds == 3

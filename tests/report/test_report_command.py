@@ -113,7 +113,7 @@ def test_rev_reads_runs_from_git_objects(tmp_path: Path, monkeypatch: pytest.Mon
 def test_missing_path_is_one_line_exit_2(tmp_path: Path) -> None:
     code, output = invoke(str(tmp_path / "nope"))
     assert code == 2
-    assert output.strip().splitlines() == [f"Error: no such directory: {tmp_path / 'nope'}"]
+    assert output.strip().splitlines() == [f"Error: path '{tmp_path / 'nope'}' does not exist"]
 
 
 def test_report_never_imports_textual(tmp_path: Path) -> None:
@@ -152,3 +152,23 @@ def test_rev_md_embeds_images_read_from_git(
     assert "![HEAD: sample.png](data:image/png;base64," in text
     assert "![workspace: sample.png](data:image/png;base64," in text
     assert (tmp_path / "static/acc.png").is_file()
+
+
+def test_md_twice_on_a_thousand_class_confusion_matrix(tmp_path: Path) -> None:
+    """The second build reads the digest of its own huge PNG (it never decodes it)."""
+    run = tmp_path / "dvclive"
+    sklearn = run / "plots" / "sklearn"
+    sklearn.mkdir(parents=True)
+    rows = [{"actual": str(i), "predicted": str((i * 7) % 1000)} for i in range(1000)]
+    (sklearn / "confusion_matrix.json").write_text(json.dumps(rows) + "\n")
+    for build in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "dvclive_tui", "report", str(run), "--md"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, (build, result.stderr)
+    png = run / "static" / "sklearn" / "confusion_matrix.png"
+    with Image.open(png) as image:
+        assert image.width * image.height < 20_000_000

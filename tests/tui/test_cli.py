@@ -31,7 +31,7 @@ def test_watch_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run_cli("watch", "no-such-dir", cwd=tmp_path)
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.endswith("no such directory: no-such-dir")
+    assert line.endswith("path 'no-such-dir' does not exist")
     assert "Traceback" not in result.stderr
 
 
@@ -41,7 +41,7 @@ def test_a_file_is_not_called_a_missing_directory(tmp_path: Path, command: list[
     result = run_cli(*command, "metrics.json", cwd=tmp_path)
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.endswith("not a directory: metrics.json"), line
+    assert line.endswith("path 'metrics.json' is not a directory"), line
 
 
 @pytest.mark.parametrize("flag", [["--interval", "9"], ["--color-system", "rainbow"], ["--bogus"]])

@@ -14,7 +14,6 @@ from dvclive_tui.monitor.schedule import Cadence
 from dvclive_tui.monitor.watcher import RunWatcher, display_name, merge_changes
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import (
-    flatten,
     format_duration,
     format_value,
     sanitize,
@@ -22,6 +21,7 @@ from dvclive_tui.text import (
     sparkline,
 )
 from dvclive_writer.read.model import Changes, MetricSeries, Run, RunStatus
+from dvclive_writer.read.naming import flatten
 from tests.tui.conftest import Clock
 from tests.tui.runs import append_step, write_run
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,7 +63,9 @@ def mask_timestamps(data: bytes) -> bytes:
     lines = data.split(b"\n")
     masked = lines[:1]
     for line in lines[1:]:
-        fields = next(csv.reader([line.decode("utf-8")], delimiter="\t")) if line else []
+        # newline="" semantics: a bare carriage return in a logged string is field content.
+        reader = csv.reader(io.StringIO(line.decode("utf-8"), newline=""), delimiter="\t")
+        fields = next(reader, []) if line else []
         if len(fields) == 3:
             _, _, rest = line.partition(b"\t")
             line = b"T\t" + rest

@@ -46,7 +46,7 @@ class CompareApp(App[None]):
         experiments: The rows read by the command.
         selection: Which revisions to read again (``-a``, ``-T``, ``--rev``...).
         dirs: dvclive directories compared beside the repository's experiments.
-        filter_text: A ``--filter`` expression applied at start.
+        view: The table as the command line set it up (``--filter``, ``--sort-by``).
         loader: Reads the rows again (default: the repository and ``dirs``).
         live: Re-read the rows every few seconds.
         **kwargs: Textual's App keywords.
@@ -74,7 +74,7 @@ class CompareApp(App[None]):
         *,
         selection: Selection | None = None,
         dirs: Sequence[Path] = (),
-        filter_text: str = "",
+        view: TableView | None = None,
         loader: Loader | None = None,
         live: bool = True,
         **kwargs: Any,
@@ -87,7 +87,8 @@ class CompareApp(App[None]):
         self._make_loader: Callable[[], Loader] | None = (
             None if loader is not None or not live else _default_loader(selection, dirs)
         )
-        self._filter_text = filter_text
+        self._view = view
+        """The table as the command line set it up (filter, sort), else a plain one."""
         self._refresh_every = MIN_REFRESH_S
         self._loading = False
 
@@ -97,14 +98,10 @@ class CompareApp(App[None]):
         return self._loader is not None or self._make_loader is not None
 
     def on_mount(self) -> None:
-        """Show the table, apply ``--filter``, report read warnings, start refreshing."""
-        view = TableView.build(self.experiments.experiments)
+        """Show the table (as ``--filter``/``--sort-by`` set it up), report read warnings,
+        start refreshing."""
+        view = self._view or TableView.build(self.experiments.experiments)
         self.push_screen(CompareScreen(view))
-        if self._filter_text:
-            try:
-                view.set_filter(self._filter_text)
-            except ValueError as exc:
-                self.notify(str(exc), severity="error")
         for warning in self.experiments.warnings:
             self.notify(warning, severity="warning")
         if self.live:

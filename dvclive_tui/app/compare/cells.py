@@ -31,6 +31,15 @@ def value_text(value: Cell) -> Text:
     return Text(sanitize(text), justify="right" if numeric else "left")
 
 
+def experiment_text(exp: Experiment, branch: str, *, selected: bool) -> Text:
+    """The Experiment cell: the tree branch (``├── ``/``└── `` under a baseline), dimmed,
+    then the name (bold while selected)."""
+    text = Text(sanitize(exp.label), style="bold" if selected else "")
+    if branch:
+        text = Text(branch, style="dim") + text
+    return text
+
+
 def status_text(exp: Experiment) -> Text:
     return Text(exp.status.value, style=STATUS_STYLE[exp.status])
 
@@ -65,6 +74,11 @@ def header_text(column: Column, group: str | None) -> Text:
     Metrics keys are bold, params keys italic; the key drops its ``file:`` prefix since
     the group line names the file.
     """
+    if column.group == "deps":  # a dependency: its path under a "dep" group line
+        text = Text("dep", style="dim")
+        text.append("\n")
+        text.append(sanitize(column.file))
+        return text
     style = "bold" if column.group == "metrics" else "italic"
     text = Text(sanitize(group) if group else "", style="dim")
     text.append("\n")

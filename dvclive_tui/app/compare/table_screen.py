@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dvclive_tui.app.compare.cells import (
+    experiment_text,
     file_labels,
     header_text,
     marker_text,
@@ -98,6 +99,8 @@ class CompareScreen(Screen[None]):
         """Keys of selected experiments, in selection order."""
         self._columns: list[Column] = []
         self._rows: list[Experiment] = []
+        self._branches: dict[str, str] = {}
+        """Row key -> the tree branch drawn before its name (``├── ``, ``└── ``)."""
 
     # -- layout ------------------------------------------------------------------------
 
@@ -137,7 +140,9 @@ class CompareScreen(Screen[None]):
         table = self.table
         old_row = self._rows[table.cursor_row].key if self._rows and table.row_count else None
         old_col = table.cursor_column
-        self._rows = self.view.rows
+        tree = self.view.tree_rows
+        self._rows = [row.exp for row in tree]
+        self._branches = {row.exp.key: row.branch for row in tree}
         self._columns = self.view.columns
         table.clear(columns=True)
         table.add_column(" ", key="__marker", width=2)
@@ -162,7 +167,7 @@ class CompareScreen(Screen[None]):
         color = self.color_index(exp.key) if selected else None
         cells = [
             marker_text(selected, exp.key in self.view.starred, color),
-            Text(sanitize(exp.label), style="bold" if selected else ""),
+            experiment_text(exp, self._branches.get(exp.key, ""), selected=selected),
             Text(sanitize(exp.short_rev), style="dim"),
             Text(created_text(exp)),
             status_text(exp),
@@ -203,7 +208,7 @@ class CompareScreen(Screen[None]):
         column = self.current_column()
         exp = self.current_experiment()
         if isinstance(column, Column):
-            parts.append(f"{column.file} › {column.path}")
+            parts.append(f"{column.file} › {column.path}" if column.path else column.file)
             if exp is not None:
                 value = cell(exp, column)
                 if value.error:

@@ -21,8 +21,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, MarkdownViewer, Static
 
-from dvclive_tui.app.report_viewer.source import ReportText, read_report, shown
+from dvclive_tui.app.report_viewer.source import ReportText, read_report
 from dvclive_tui.app.screens.help import HelpScreen
+from dvclive_writer.read.naming import shown_path
 
 
 class ReportScreen(Screen[None]):
@@ -63,7 +64,7 @@ class ReportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The source line, the Markdown viewer and the key footer."""
-        yield Static(shown(self.source), id="report-source", markup=False)
+        yield Static(shown_path(self.source, outside="given"), id="report-source", markup=False)
         yield MarkdownViewer("", show_table_of_contents=False, open_links=False)
         yield Footer()
 

@@ -7,10 +7,11 @@ is never written to); a ``report.md`` path as given.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dvclive_writer.read.files import DOCUMENT_CAP, read_file
+from dvclive_writer.read.naming import shown_path
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.report.builder import WORKSPACE
 from dvclive_writer.report.content import Experiment, collect
@@ -44,16 +45,14 @@ def read_report(source: Path) -> ReportText:
         run = load_run(source, name=WORKSPACE)
         content = collect([Experiment(WORKSPACE, run)])
         text = render_markdown(content, path, draw_charts=False)
-        return ReportText(text, path, True, f"{shown(source)} (rendered on the fly)")
+        origin = shown_path(source, outside="given")
+        return ReportText(text, path, True, f"{origin} (rendered on the fly)")
+    read = read_file(path, DOCUMENT_CAP)  # regular files only, capped: a FIFO cannot hang it
     try:
-        text = path.read_text(encoding="utf-8")
+        if read.data is None:
+            raise OSError(read.error or "no such file")
+        text = read.data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        reason = str(error) if isinstance(error, OSError) else "not UTF-8 text"
         text = f"# No report\n\nCannot read `{path}`: {reason}\n"
-    return ReportText(text, path, False, shown(path))
-
-
-def shown(path: Path) -> str:
-    """``path`` relative to the current directory when below it, else absolute."""
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+    return ReportText(text, path, False, shown_path(path, outside="given"))

@@ -13,7 +13,6 @@ is saved as a session (:mod:`~dvclive_tui.app.watch.session`) within 2 s of a ch
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import replace
 from pathlib import Path, PurePath
@@ -57,6 +56,7 @@ from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import Changes, Run, RunStatus
+from dvclive_writer.read.naming import shown_path
 
 #: Tab pane ids in tab order (keys 1-6).
 TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots", "runs")
@@ -64,16 +64,6 @@ TABS: tuple[str, ...] = ("charts", "system", "tables", "images", "plots", "runs"
 _EVERYWHERE = frozenset({"quit", "help"})
 #: Charts-per-page values that ``>`` / ``<`` step through.
 GRID_SIZES: tuple[int, ...] = (1, 2, 3, 4, 6, 9)
-
-
-def shown_path(path: Path) -> str:
-    """A watched path as the user would type it: relative to the current folder if inside."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        relative = absolute.relative_to(Path.cwd().resolve())
-    except ValueError:
-        return absolute.name or str(absolute)
-    return relative.as_posix() if str(relative) != "." else "."
 
 
 class WatchApp(App[None]):
@@ -164,7 +154,7 @@ class WatchApp(App[None]):
         self._primary: Path | None = None
         self._stop_polling = threading.Event()
         self._last_poll_error: str | None = None
-        self._waiting_for = ", ".join(shown_path(path) for path in settings.paths)
+        self._waiting_for = ", ".join(shown_path(path, outside="name") for path in settings.paths)
         self._session = None if session is None else SessionKeeper(self, session.store)
 
     # -- layout -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from dvclive_tui.app.widgets.strips import StripWidget, WidgetOptions
 from dvclive_tui.imaging.halfblock import HalfBlockImage, render_image
+from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import ImageSeries
 
 RETRY_SECONDS = 0.5
@@ -131,9 +132,10 @@ class ImageView(StripWidget, can_focus=True):
             return ""
         index = self.frame_index
         step = self._frames[index][0]
+        name = sanitize(self._series.name)
         if step is None:
-            return self._series.name
-        return f"{self._series.name} · step {step} ({index + 1}/{len(self._frames)})"
+            return name
+        return f"{name} · step {step} ({index + 1}/{len(self._frames)})"
 
     def set_series(self, series: ImageSeries) -> None:
         """Show ``series``; keeps the selected step unless the newest frame was shown."""
@@ -199,7 +201,11 @@ class ImageView(StripWidget, can_focus=True):
         note_style = self.get_component_rich_style("imageview--placeholder")
         strips: list[Strip] = []
         if path is None:
-            message = "no image" if self._series is None else f"{self._series.name}: no image yet"
+            message = (
+                "no image"
+                if self._series is None
+                else f"{sanitize(self._series.name)}: no image yet"
+            )
             strips.append(Strip([Segment(message[:width], note_style)]))
         else:
             scrubber = len(self._frames) > 1 and height >= 4

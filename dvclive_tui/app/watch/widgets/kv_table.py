@@ -8,7 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from dvclive_tui.text import flatten, format_value, matches, sanitize
+from dvclive_tui.text import format_value, matches, sanitize
+from dvclive_writer.read.naming import flatten
 
 
 class KeyValueTable(DataTable[Text]):

@@ -5,6 +5,11 @@ small file. libyaml through PyYAML's ``CSafeLoader`` is ten times faster but res
 scalars by YAML 1.1 rules (``1e-05`` is a string there, ``yes`` a bool, ``010`` octal). This
 loader keeps libyaml's speed and swaps in ruamel's YAML 1.2 resolvers and number
 constructors, so values (int vs float included) come out exactly as DVC sees them.
+
+:func:`load_yaml12` composes the node graph first (libyaml, in C) and checks it with
+:mod:`dvclive_writer.read.document_limits` before constructing anything: alias bombs,
+self-containing aliases, deep nesting and over-long integers are refused with one readable
+line, and tags beyond YAML's core schema (``!!python/...``) are refused as unsupported.
 """
 
 from __future__ import annotations
@@ -13,6 +18,13 @@ import re
 from typing import Any, ClassVar
 
 import yaml  # type: ignore[import-untyped]
+
+from dvclive_writer.read.document_limits import (
+    INT_DIGITS_LIMIT,
+    UnsafeDocument,
+    check_yaml_graph,
+    check_yaml_size,
+)
 
 _BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,6 +79,9 @@ class Yaml12Loader(_BASE):  # type: ignore[misc]
     def construct_yaml_int(self, node: Any) -> int:
         """Decimal, ``0b``, ``0o`` and ``0x`` integers; a leading zero is still decimal."""
         text = str(self.construct_scalar(node)).replace("_", "")
+        if len(text) > INT_DIGITS_LIMIT:
+            line = node.start_mark.line + 1
+            raise UnsafeDocument(f"an integer with {len(text)} digits at line {line}")
         sign = -1 if text[0] == "-" else 1
         if text[0] in "+-":
             text = text[1:]
@@ -98,5 +113,36 @@ Yaml12Loader.add_constructor("tag:yaml.org,2002:float", Yaml12Loader.construct_y
 
 
 def load_yaml12(data: bytes | str) -> Any:
-    """Load one YAML document as DVC would (raises ``yaml.YAMLError`` on bad syntax)."""
-    return yaml.load(data, Loader=Yaml12Loader)
+    """Load one YAML document as DVC would, within the limits.
+
+    Raises:
+        UnsafeDocument: past a limit of :mod:`~dvclive_writer.read.document_limits`.
+        yaml.YAMLError: bad syntax, or a tag outside the core schema.
+    """
+    raw = data.encode("utf-8", errors="surrogatepass") if isinstance(data, str) else data
+    check_yaml_size(raw)
+    loader = Yaml12Loader(data)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_yaml_graph(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def describe_yaml_error(error: Exception) -> str:
+    """One readable line for a YAML loading error (the problem and where it is)."""
+    if isinstance(error, UnsafeDocument):
+        return str(error)
+    problem = getattr(error, "problem", None) or getattr(error, "context", None)
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    if problem is None:
+        return " ".join(str(error).split())[:200]
+    if "could not determine a constructor" in str(error):
+        tag = str(error).split("tag '", 1)[-1].split("'", 1)[0]
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        return f"unsupported tag {tag}{where}"
+    return " ".join(str(problem).split())[:200] + where
