@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvclive_tui.monitor.discovery import DiscoveryStats, IncrementalDiscovery
-from dvclive_tui.monitor.mirror import RunMirror
+from dvclive_tui.monitor.mirror import RunMirror, Staged
 from dvclive_tui.monitor.schedule import Cadence, PollSchedule, Tier
 from dvclive_writer.read.model import Changes, Run, RunStatus
 from dvclive_writer.read.naming import relative_inside
@@ -228,33 +228,40 @@ class RunWatcher:
     # -- internals (the polling thread, holding ``_polling``) -----------------------------
 
     def _poll_all(self, keys: list[Path], now: float) -> Iterator[bool]:
-        """Poll ``keys`` (in parallel when many are new), yielding whether each changed."""
+        """Poll ``keys`` and publish them in that order, yielding whether each changed.
+
+        Runs are read in parallel when many are new; they are still published in order, so
+        what a long poll shows before it ends is always the first runs.
+        """
         if sum(key in self._first_look for key in keys) < PARALLEL_FROM:
             for key in keys:
-                yield self._poll_one(key, now)
+                yield self._publish(self._read(key), now)
             return
         with ThreadPoolExecutor(min(READERS, len(keys)), "dvclive-tui-read") as pool:
-            yield from pool.map(lambda key: self._poll_one(key, now), keys)
+            for read in pool.map(self._read, keys):
+                yield self._publish(read, now)
 
-    def _poll_one(self, key: Path, now: float) -> bool:
+    def _read(self, key: Path) -> _Read:
+        """Poll one reader and stage its run (no lock: the file I/O happens here)."""
         reader = self._readers[key]
         changes = reader.poll()
         staged = self._mirrors[key].stage()
-        first = key in self._first_look
         age = None
-        if first:
-            self._first_look.discard(key)
+        if key in self._first_look:
             last_write = reader.run.last_write
             age = math.inf if last_write is None else self._clock() - last_write
+        return _Read(key, changes, staged, reader.run.status is RunStatus.FINISHED, age)
+
+    def _publish(self, read: _Read, now: float) -> bool:
+        """Publish a read run in a short critical section; return whether it changed."""
+        key, changes = read.key, read.changes
+        if key in self._first_look:
+            self._first_look.discard(key)
             changes.new_run = True  # the UI hears of a run once it was read
         with self.lock:
-            staged.publish()
+            read.staged.publish()
             self._schedule.polled(
-                key,
-                now,
-                changed=_data_changed(changes),
-                finished=reader.run.status is RunStatus.FINISHED,
-                age=age,
+                key, now, changed=_data_changed(changes), finished=read.finished, age=read.age
             )
             if changes:
                 merge_changes(self._pending.setdefault(key, Changes()), changes)
@@ -290,6 +297,18 @@ class RunWatcher:
         if full:
             self._next_full = now + self._heartbeat
         return added, total
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One reader's poll, staged for publishing."""
+
+    key: Path
+    changes: Changes
+    staged: Staged
+    finished: bool
+    age: float | None
+    """Seconds since the newest write, at the run's first look (else ``None``)."""
 
 
 def _data_changed(changes: Changes) -> bool:
