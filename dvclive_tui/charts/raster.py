@@ -260,23 +260,6 @@ def pixel_grid(cols: IntArray, rows: IntArray, width_px: int, height_px: int) ->
     return grid.reshape(height_px, width_px)
 
 
-def rasterize(
-    x: FloatArray,
-    y: FloatArray,
-    viewport: Viewport,
-    *,
-    lines: bool = True,
-    decimate: bool = True,
-    clean: bool = False,
-    x_pixels: IntArray | None = None,
-) -> BoolArray:
-    """Rasterise one series onto the viewport's pixel canvas (see :func:`series_pixels`)."""
-    cols, rows = series_pixels(
-        x, y, viewport, lines=lines, decimate=decimate, clean=clean, x_pixels=x_pixels
-    )
-    return pixel_grid(cols, rows, viewport.width_px, viewport.height_px)
-
-
 def series_pixels(
     x: FloatArray,
     y: FloatArray,

@@ -36,6 +36,7 @@ from typing import Any, Literal
 from dvclive_tui.charts.marks import ColorSlots
 from dvclive_tui.experiments.filter import Filter
 from dvclive_tui.experiments.table import MISSING, format_value
+from dvclive_tui.monitor.fleet_choices import FleetChoices
 from dvclive_tui.monitor.run_filter import FLAGS, TIMELY, RunLookup, compile_run_filter
 from dvclive_writer.read.model import Run
 
@@ -52,25 +53,6 @@ milliseconds, and all a dashboard must read before its first screen."""
 
 Direction = Literal["min", "max"]
 RateOf = Callable[[Run], float | None]
-
-
-@dataclass
-class FleetChoices:
-    """What the user chose in the runs view (runs are absolute paths; saved in sessions)."""
-
-    filter: str = ""
-    sort_by: str = ""
-    descending: bool = False
-    group_by: str = ""
-    columns: list[str] = field(default_factory=list)
-    """Metric and param columns after the base ones; empty: chosen automatically."""
-    selected: list[str] = field(default_factory=list)
-    """Selected runs, in selection order."""
-    hidden: list[str] = field(default_factory=list)
-    pinned: list[str] = field(default_factory=list)
-    starred: list[str] = field(default_factory=list)
-    collapsed: list[str] = field(default_factory=list)
-    """Collapsed groups (their header text)."""
 
 
 @dataclass(frozen=True)
@@ -155,11 +137,11 @@ class FleetView:
         self._lookups: dict[str, RunLookup] = {}
         self._slots = ColorSlots()
         self._defaults: tuple[tuple[tuple[int, int], ...], list[str]] = ((), [])
-        if self.choices.filter:
+        if self.choices.run_filter:
             try:
-                self.filter = compile_run_filter(self.choices.filter)
+                self.filter = compile_run_filter(self.choices.run_filter)
             except ValueError:
-                self.choices.filter = ""
+                self.choices.run_filter = ""
 
     # -- values ---------------------------------------------------------------------------
 
@@ -224,7 +206,7 @@ class FleetView:
             for run in listed:
                 value = sort_value(lookups[key_of(run)](choices.sort_by))
                 (absent if value[0] == 4 else present).append((value, run))
-            present.sort(key=lambda item: item[0], reverse=choices.descending)
+            present.sort(key=lambda item: item[0], reverse=choices.sort_descending)
             listed = [run for _, run in present] + [run for _, run in absent]
         listed.sort(key=lambda run: key_of(run) not in starred)  # stable: stars first
         charted = self._charted(runs, listed, hidden)
@@ -241,7 +223,7 @@ class FleetView:
             colors,
             len(runs),
             len(runs) - len(visible),
-            (choices.sort_by, choices.descending),
+            (choices.sort_by, choices.sort_descending),
             list(runs),
             groups,
         )
@@ -293,7 +275,7 @@ class FleetView:
     def set_filter(self, text: str) -> None:
         """Filter by ``text`` (raises ``FilterError`` with one readable line)."""
         self.filter = compile_run_filter(text)
-        self.choices.filter = text.strip()
+        self.choices.run_filter = text.strip()
 
     def reads_time(self) -> bool:
         """Whether the filter or the sort reads a value that changes with time alone."""
@@ -304,11 +286,11 @@ class FleetView:
         """Sort by ``name``; again: descending; a third time: no sort."""
         choices = self.choices
         if choices.sort_by != name:
-            choices.sort_by, choices.descending = name, False
-        elif not choices.descending:
-            choices.descending = True
+            choices.sort_by, choices.sort_descending = name, False
+        elif not choices.sort_descending:
+            choices.sort_descending = True
         else:
-            choices.sort_by, choices.descending = "", False
+            choices.sort_by, choices.sort_descending = "", False
 
     def toggle_group(self, name: str) -> None:
         """Group by ``name``, or stop grouping when already grouped by it."""
@@ -370,7 +352,7 @@ class FleetView:
         best = [run for _, run in scored[: max(0, k)]]
         if best:
             self.select_only([key_of(run) for run in best])
-            self.choices.sort_by, self.choices.descending = metric, direction == "max"
+            self.choices.sort_by, self.choices.sort_descending = metric, direction == "max"
         return best
 
 

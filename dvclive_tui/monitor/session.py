@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dvclive_tui.monitor.fleet_choices import FleetChoices
+
 SESSION_VERSION = 1
 SAVE_DELAY = 1.0
 """Seconds from a change to its save (and between two saves)."""
@@ -39,8 +41,10 @@ APP_FOLDER = "dvclive-tui"
 
 
 @dataclass
-class SessionState:
-    """What the dashboard restores. Runs are named by absolute path, charts by metric name.
+class SessionState(FleetChoices):
+    """What the dashboard restores: the runs view's choices (:class:`FleetChoices`: its
+    filter, sort, group, columns, selected, hidden, pinned, starred runs and collapsed
+    groups) and the rest below. Runs are named by absolute path, charts by metric name.
 
     Unknown fields in a file are ignored and missing ones take their defaults, so a file
     written by a newer version of the same schema still loads.
@@ -56,20 +60,6 @@ class SessionState:
     """Whether the metric list is shown beside the charts."""
     metric_filter: str = ""
     """The ``/`` filter of metrics."""
-    run_filter: str = ""
-    """Filter expression of the runs view (the ``compare --filter`` language)."""
-    sort_by: str = ""
-    sort_descending: bool = False
-    group_by: str = ""
-    columns: list[str] = field(default_factory=list)
-    """Metrics and params shown as columns in the runs view."""
-    selected: list[str] = field(default_factory=list)
-    """Runs overlaid on the charts."""
-    hidden: list[str] = field(default_factory=list)
-    pinned: list[str] = field(default_factory=list)
-    starred: list[str] = field(default_factory=list)
-    collapsed: list[str] = field(default_factory=list)
-    """Collapsed groups of the runs view (their value as shown)."""
     cursor_run: str = ""
     """The run under the cursor in the runs view."""
     smoothing: float = 0.0

@@ -5,8 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dvclive_tui.charts.raster import Viewport, rasterize
+from dvclive_tui.charts.raster import Viewport, pixel_grid, series_pixels
 from dvclive_writer.plotting.decimate import m4_decimate, m4_pixels
+
+
+def rasterize(
+    x: np.ndarray, y: np.ndarray, viewport: Viewport, *, decimate: bool, clean: bool = False
+) -> np.ndarray:
+    """The canvas one series lights (as the chart frame draws it)."""
+    cols, rows = series_pixels(x, y, viewport, decimate=decimate, clean=clean)
+    return pixel_grid(cols, rows, viewport.width_px, viewport.height_px)
 
 
 def random_walk(seed: int, count: int) -> np.ndarray:

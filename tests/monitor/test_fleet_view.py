@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from dvclive_tui.experiments.filter import FilterError
+from dvclive_tui.monitor.fleet_choices import FleetChoices
 from dvclive_tui.monitor.fleet_view import (
     DEFAULT_TOP_K,
     NO_VALUE,
-    FleetChoices,
     FleetView,
     GroupRow,
     RunRow,
@@ -79,7 +79,7 @@ def test_a_bad_filter_is_one_line_and_keeps_the_old_one(runs: list[Run]) -> None
     with pytest.raises(FilterError) as caught:
         view.set_filter("eval/loss <")
     assert "eval/loss <" in str(caught.value) and "\n" not in str(caught.value)
-    assert view.choices.filter == "lr == 0.01"
+    assert view.choices.run_filter == "lr == 0.01"
     assert len(view.arrange(runs, no_rate, NOW).listed) == 3
 
 
@@ -90,7 +90,7 @@ def test_sort_keeps_missing_and_nan_last_both_ways(sweep: Path, runs: list[Run])
     values = [newest(run, "eval/acc") for run in ascending]
     assert values == sorted(values)
     view.toggle_sort("eval/acc")
-    assert view.choices.descending
+    assert view.choices.sort_descending
     assert view.arrange(runs, no_rate, NOW).listed == ascending[::-1]
     # A run whose newest value is NaN, and one without the metric: last either way.
     nan_run = runs[3]
@@ -98,7 +98,7 @@ def test_sort_keeps_missing_and_nan_last_both_ways(sweep: Path, runs: list[Run])
     watcher = RunWatcher([sweep / "runs"], clock=FakeClock(NOW))
     watcher.poll()
     fresh = watcher.runs
-    view = FleetView(FleetChoices(sort_by="eval/acc", descending=True))
+    view = FleetView(FleetChoices(sort_by="eval/acc", sort_descending=True))
     assert view.arrange(fresh, no_rate, NOW).listed[-1].path == nan_run.path
     view.toggle_sort("eval/acc")  # off
     assert not view.choices.sort_by
@@ -156,7 +156,7 @@ def test_top_k_selects_the_best_and_sorts_by_them(runs: list[Run]) -> None:
     expected = sorted(runs, key=lambda run: newest(run, "eval/loss"))[:3]
     assert best == expected
     assert view.choices.selected == [key_of(run) for run in expected]
-    assert (view.choices.sort_by, view.choices.descending) == ("eval/loss", False)
+    assert (view.choices.sort_by, view.choices.sort_descending) == ("eval/loss", False)
     fleet = view.arrange(runs, no_rate, NOW)
     assert fleet.charted == expected
     colors = [fleet.colors[run.path] for run in expected]

@@ -16,7 +16,9 @@ charts and rows they name exist.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+import copy
+import dataclasses
+from typing import TYPE_CHECKING, Any
 
 from textual.css.query import NoMatches
 
@@ -27,7 +29,7 @@ from dvclive_tui.app.widgets.chart import SharedChartOptions
 from dvclive_tui.app.widgets.chart_grid import ChartGrid, ChartView
 from dvclive_tui.app.widgets.filter_bar import FilterBar
 from dvclive_tui.charts.view import X_AXES
-from dvclive_tui.monitor.fleet_view import FleetChoices
+from dvclive_tui.monitor.fleet_choices import FleetChoices
 from dvclive_tui.monitor.session import SessionSaver, SessionState, SessionStore
 
 if TYPE_CHECKING:
@@ -41,18 +43,15 @@ def choices_of(state: SessionState | None) -> FleetChoices:
     """The runs view's choices saved in ``state`` (none: nothing chosen)."""
     if state is None:
         return FleetChoices()
-    return FleetChoices(
-        filter=state.run_filter,
-        sort_by=state.sort_by,
-        descending=state.sort_descending,
-        group_by=state.group_by,
-        columns=list(state.columns),
-        selected=list(state.selected),
-        hidden=list(state.hidden),
-        pinned=list(state.pinned),
-        starred=list(state.starred),
-        collapsed=list(state.collapsed),
-    )
+    return FleetChoices(**saved_choices(state))
+
+
+def saved_choices(choices: FleetChoices) -> dict[str, Any]:
+    """The runs view's fields of ``choices`` (or of a session), lists copied."""
+    return {
+        spec.name: copy.copy(getattr(choices, spec.name))
+        for spec in dataclasses.fields(FleetChoices)
+    }
 
 
 def options_of(state: SessionState | None) -> SharedChartOptions:
@@ -87,16 +86,7 @@ def capture(app: WatchApp) -> SessionState:
         page=charts.shown_page,
         metric_list=bool(tree.display),
         metric_filter=app.query_text,
-        run_filter=choices.filter,
-        sort_by=choices.sort_by,
-        sort_descending=choices.descending,
-        group_by=choices.group_by,
-        columns=list(choices.columns),
-        selected=list(choices.selected),
-        hidden=list(choices.hidden),
-        pinned=list(choices.pinned),
-        starred=list(choices.starred),
-        collapsed=list(choices.collapsed),
+        **saved_choices(choices),
         cursor_run=app.query_one(RunsPane).cursor_key(),
         smoothing=options.smoothing,
         log_y=options.log_y,

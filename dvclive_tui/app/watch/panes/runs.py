@@ -337,11 +337,11 @@ class RunsPane(Vertical):
         else:
             parts.append("charting all listed")
         if choices.sort_by:
-            parts.append(f"sort {choices.sort_by} {'↓' if choices.descending else '↑'}")
+            parts.append(f"sort {choices.sort_by} {'↓' if choices.sort_descending else '↑'}")
         if choices.group_by:
             parts.append(f"group {choices.group_by}")
-        if choices.filter:
-            parts.append(f"filter {choices.filter}")
+        if choices.run_filter:
+            parts.append(f"filter {choices.run_filter}")
         if fleet.hidden:
             parts.append(f"{fleet.hidden} hidden")
         run = self.cursor_run()
@@ -432,26 +432,29 @@ class RunsPane(Vertical):
             self.view.select_only([])
             self._changed()
 
-    def action_sort(self) -> None:
-        """Sort by the cursor's column (again: descending, again: off)."""
+    def _on_cursor_column(self, change: Callable[[str], None]) -> None:
         column = self._cursor_column()
         if column is not None:
-            self.view.toggle_sort(column)
+            change(column)
             self._changed()
+
+    def _on_cursor_run(self, change: Callable[[str], None]) -> None:
+        run = self.cursor_run()
+        if run is not None:
+            change(key_of(run))
+            self._changed()
+
+    def action_sort(self) -> None:
+        """Sort by the cursor's column (again: descending, again: off)."""
+        self._on_cursor_column(self.view.toggle_sort)
 
     def action_group(self) -> None:
         """Group by the cursor's column, or stop grouping."""
-        column = self._cursor_column()
-        if column is not None:
-            self.view.toggle_group(column)
-            self._changed()
+        self._on_cursor_column(self.view.toggle_group)
 
     def action_hide(self) -> None:
         """Hide the run under the cursor."""
-        run = self.cursor_run()
-        if run is not None:
-            self.view.toggle_hidden(key_of(run))
-            self._changed()
+        self._on_cursor_run(self.view.toggle_hidden)
 
     def action_unhide(self) -> None:
         """Show every hidden run again."""
@@ -461,21 +464,15 @@ class RunsPane(Vertical):
 
     def action_star(self) -> None:
         """Star or unstar the run under the cursor."""
-        run = self.cursor_run()
-        if run is not None:
-            self.view.toggle_starred(key_of(run))
-            self._changed()
+        self._on_cursor_run(self.view.toggle_starred)
 
     def action_pin(self) -> None:
         """Pin or unpin the run under the cursor."""
-        run = self.cursor_run()
-        if run is not None:
-            self.view.toggle_pinned(key_of(run))
-            self._changed()
+        self._on_cursor_run(self.view.toggle_pinned)
 
     def action_filter(self) -> None:
         """Open the runs filter (enter applies, escape drops the edit)."""
-        self.query_one("#runs-filter", FilterBar).open(self.view.choices.filter)
+        self.query_one("#runs-filter", FilterBar).open(self.view.choices.run_filter)
 
     @on(FilterBar.Applied, "#runs-filter")
     def _filter_applied(self, event: FilterBar.Applied) -> None:
@@ -499,7 +496,7 @@ class RunsPane(Vertical):
         choices = self.view.choices
         if choices.sort_by in metrics:
             self.apply_top_k(
-                TopK(choices.sort_by, "max" if choices.descending else "min", DEFAULT_TOP_K)
+                TopK(choices.sort_by, "max" if choices.sort_descending else "min", DEFAULT_TOP_K)
             )
             return
         column = self._cursor_column()
