@@ -30,7 +30,7 @@ from dvclive_tui.monitor.rules import Rule
 from dvclive_writer.plotting.ticks import format_duration, format_value
 from dvclive_writer.read.model import Run, RunStatus
 from dvclive_writer.read.naming import flatten
-from dvclive_writer.read.reader import load_run
+from dvclive_writer.read.reader import load_runs
 from dvclive_writer.text_safety import terminal_text
 
 DEFAULT_WIDTH = 100
@@ -101,7 +101,7 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
         markup=False,
         legacy_windows=False,
     )
-    runs = [load_run(run_dir) for run_dir in run_dirs]
+    runs = load_runs(run_dirs)
     if rules:
         from dvclive_tui.monitor.engine import unknown_names
 
