@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dvclive_writer.read.files import Unreadable, probe, stat_path
 from dvclive_writer.read.listing import subfolders
+from dvclive_writer.read.naming import natural_key
 from dvclive_writer.text_safety import terminal_text
 
 #: Sub-folders of ``plots/`` that only dvclive writes.
@@ -151,9 +152,11 @@ def discover_runs(root: str | os.PathLike[str], problems: list[str] | None = Non
     if is_dvclive_dir(start):
         found.append(start)
         search.walk(start, 0, in_dvc=False, in_run=True)
-        return sorted(found, key=lambda path: (path != start, str(path)))
+        return sorted(found, key=lambda path: (path != start, natural_key(path)))
     search.walk(start, 0, in_dvc=False)
-    return sorted(found, key=lambda path: (".dvc" in path.relative_to(start).parts, str(path)))
+    return sorted(
+        found, key=lambda path: (".dvc" in path.relative_to(start).parts, natural_key(path))
+    )
 
 
 class _Search:
