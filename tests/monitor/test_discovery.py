@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from dvclive_tui.monitor.discovery import IncrementalDiscovery
+from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_writer.read.discovery import discover_runs
 from tests.data.conftest import FakeClock
 from tests.tui.runs import write_run
@@ -88,3 +89,6 @@ def test_runs_are_ordered_by_the_numbers_in_their_names(tmp_path: Path) -> None:
     expected = [tmp_path / "runs" / f"task{task}" / "dvclive" for task in (0, 1, 2, 3, 10, 21)]
     assert discover_runs(tmp_path) == expected
     assert IncrementalDiscovery(tmp_path, clock=FakeClock(OLD)).scan() == expected
+    watcher = RunWatcher([tmp_path], clock=FakeClock(OLD), heartbeat=1e6)
+    watcher.poll(everything=True)
+    assert [Path(run.path) for run in watcher.runs] == expected
