@@ -616,7 +616,7 @@ def _draw_plot(
         )
         cells, dots = cell_dots(pixel_cols, pixel_rows, viewport.width_px)
         layer_dots, layer_owner = layers[item.curve.color >= 0 and not item.curve.dim]
-        layer_dots[cells, dots] = True
+        layer_dots.reshape(-1)[cells * (DOTS_X * DOTS_Y) + dots] = True  # a flat index: faster
         layer_owner[cells] = index
     top_codes, low_codes = (pack_dots(layers[top][0]).reshape(rows, cols) for top in (True, False))
     top_owner, low_owner = (layers[top][1].reshape(rows, cols) for top in (True, False))

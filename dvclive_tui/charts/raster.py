@@ -27,6 +27,8 @@ DOTS_Y = 4
 BRAILLE_BASE = 0x2800
 _DOT_NUMBERS = np.array([[0, 3], [1, 4], [2, 5], [6, 7]], dtype=np.int64)
 """Bit number of each dot of a cell, by row and column (U+2800 + the bits is the glyph)."""
+_DOT_BITS = _DOT_NUMBERS.reshape(-1)
+""":data:`_DOT_NUMBERS` flat, by ``row * DOTS_X + column``."""
 _LIMIT = 1e9
 _FLOAT_MAX = sys.float_info.max
 
@@ -171,6 +173,31 @@ def line_pixels(
     return _inside(cols, rows, width_px, height_px)
 
 
+def _m4_line_pixels(
+    px: IntArray, py: IntArray, width_px: int, height_px: int
+) -> tuple[IntArray, IntArray]:
+    """:func:`line_pixels` of :func:`m4_values`' points (groups of four in one column:
+    first, top, bottom, last), each column's run of pixels lit once.
+
+    The three segments inside a column are vertical and stay between its top and bottom,
+    which they join: together they light exactly the pixels of the one segment from top to
+    bottom. Drawing that segment and the segments between columns lights the same pixels
+    with about half the work when many series are overlaid.
+    """
+    columns = px[0::4]
+    firsts, tops, bottoms, lasts = py[0::4], py[1::4], py[2::4], py[3::4]
+    x0, y0, x1, y1 = _clip_segments(
+        np.concatenate((columns, columns[:-1])),
+        np.concatenate((tops, lasts[:-1])),
+        np.concatenate((columns, columns[1:])),
+        np.concatenate((bottoms, firsts[1:])),
+        width_px,
+        height_px,
+    )
+    cols, rows = _dda(x0, y0, x1, y1)
+    return _inside(cols, rows, width_px, height_px)
+
+
 def _lone_points(parts: IntArray) -> BoolArray:
     same_prev = np.concatenate(([False], parts[1:] == parts[:-1]))
     same_next = np.concatenate((parts[1:] == parts[:-1], [False]))
@@ -287,7 +314,7 @@ def series_pixels(
         if kept is not None:  # map only the kept points' y to pixels
             px, kept_y = kept
             py = round_px(viewport.y_to_px(kept_y))
-            return line_pixels(px, py, None, viewport.width_px, viewport.height_px, decimate=False)
+            return _m4_line_pixels(px, py, viewport.width_px, viewport.height_px)
         x_pixels = columns
     px, py, parts = to_pixels(x, y, viewport, clean=clean, x_pixels=x_pixels)
     if lines:
@@ -301,8 +328,9 @@ def cell_dots(cols: IntArray, rows: IntArray, width_px: int) -> tuple[IntArray, 
     :func:`pack_dots` turns the dots lit per cell into dot bits: the cost follows the
     pixels a series lights, not the canvas, which matters with many series overlaid.
     """
-    cells = (rows // DOTS_Y) * (width_px // DOTS_X) + cols // DOTS_X
-    return cells, _DOT_NUMBERS[rows % DOTS_Y, cols % DOTS_X]
+    # Shifts and masks: DOTS_Y is 4 and DOTS_X 2, and pixels inside the canvas are >= 0.
+    cells = (rows >> 2) * (width_px >> 1) + (cols >> 1)
+    return cells, _DOT_BITS[((rows & 3) << 1) | (cols & 1)]
 
 
 def pack_dots(lit: BoolArray) -> IntArray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dvclive_tui.charts.raster import Viewport, pixel_grid, series_pixels
 from dvclive_writer.plotting.decimate import m4_decimate, m4_pixels
@@ -106,5 +108,37 @@ def test_raster_is_exact_for_curves_that_turn_back_in_x(clean: bool) -> None:
     viewport = Viewport(float(x.min()), float(x.max()), float(y.min()), float(y.max()), 120, 80)
     np.testing.assert_array_equal(
         rasterize(x, y, viewport, decimate=True, clean=clean),
+        rasterize(x, y, viewport, decimate=False),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    count=st.integers(2, 3000),
+    width=st.integers(1, 200),
+    height=st.integers(1, 120),
+    zoom=st.tuples(st.floats(-0.5, 0.9), st.floats(0.05, 1.5)),
+    scale=st.floats(0.01, 100.0),
+)
+def test_clean_raster_is_exact_on_any_walk_and_window(
+    seed: int,
+    count: int,
+    width: int,
+    height: int,
+    zoom: tuple[float, float],
+    scale: float,
+) -> None:
+    """The clean path (each column's span lit once) lights exactly the raw polyline's pixels,
+    whatever the density, the window and the part of the data outside it."""
+    y = random_walk(seed, count) * scale
+    x = np.arange(count, dtype=np.float64)
+    start, span = zoom
+    lo, hi = float(y.min()), float(y.max())
+    viewport = Viewport(
+        start * count, (start + span) * count, lo + (hi - lo) * start, hi, width, height
+    )
+    np.testing.assert_array_equal(
+        rasterize(x, y, viewport, decimate=True, clean=True),
         rasterize(x, y, viewport, decimate=False),
     )
