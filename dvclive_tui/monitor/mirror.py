@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -120,11 +121,12 @@ class RunMirror:
 
     Args:
         source: The reader's run (read only on the polling thread, between polls).
+        path: The published run's path when it is not the reader's (a remote run's key).
     """
 
-    def __init__(self, source: Run) -> None:
+    def __init__(self, source: Run, path: Path | None = None) -> None:
         self.source = source
-        self.run = Run(path=source.path, name=source.name)
+        self.run = Run(path=source.path if path is None else path, name=source.name)
         """The run the UI reads (under the watcher's lock); its identity never changes."""
         self.published = False
         """Whether :attr:`run` was published once (the reader read the run)."""
@@ -171,6 +173,8 @@ class RunMirror:
             "last_write": source.last_write,
             "started": source.started,
             "generation": source.generation,
+            "origin": source.origin,
+            "connection": source.connection,
         }
         return staged
 
