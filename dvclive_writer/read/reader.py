@@ -57,7 +57,8 @@ class RunReader:
     the status rests on write times and the final report (``clock`` should then be the
     other host's). A transport that raises
     :class:`~dvclive_writer.read.transport.TransportUnavailable` leaves the run as it was,
-    with ``Run.connection`` saying why. ``grace``: how long a JSON/YAML file may stay unparsable before it becomes a warning (``0``: at once, for one-shot reads).
+    with ``Run.connection`` saying why. ``grace``: how long a JSON/YAML file may stay
+    unparsable before it becomes a warning (``0``: at once, for one-shot reads).
     """
 
     def __init__(
