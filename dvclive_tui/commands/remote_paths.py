@@ -10,11 +10,12 @@ The first connection to a host may ask for a password or a host key on the termi
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from dvclive_tui.commands.errors import InputError, WorkError
+from dvclive_tui.remote.fetch import FetchCache
 from dvclive_tui.remote.host import HostUnavailable
 from dvclive_tui.remote.location import LocationError, RemoteLocation, parse_location
 from dvclive_tui.remote.runs import (
@@ -98,16 +99,38 @@ def remote_runs(pool: RemotePool, location: RemoteLocation) -> list[RemoteLocati
 
 
 def read_remote_runs(pool: RemotePool, root: RemoteLocation) -> list[Run]:
-    """Every run at or under ``root``, read once (one request per host for all of them
-    when nothing is new; a file that does not parse is a warning at once)."""
+    """Every run at or under ``root``, read once (a file that does not parse is a warning
+    at once)."""
+    return [run for _, run in read_remote(pool, root)]
+
+
+def read_remote(pool: RemotePool, root: RemoteLocation) -> list[tuple[RemoteLocation, Run]]:
+    """:func:`read_remote_runs` with each run's location."""
     connect(pool, [root])
     found = remote_runs(pool, root)
-    readers = [
-        remote_reader(pool, location, remote_name(location, root), grace=0.0) for location in found
-    ]
-    for reader in readers:
+    read = []
+    for location in found:
+        reader = remote_reader(pool, location, remote_name(location, root), grace=0.0)
         reader.poll()
-    return [reader.run for reader in readers]
+        read.append((location, reader.run))
+    return read
+
+
+def localize_images(
+    cache: FetchCache,
+    location: RemoteLocation,
+    run: Run,
+    picks: Callable[[int], Sequence[int]],
+) -> None:
+    """Make ``run`` (read at ``location``) a local one for a report: its image frames
+    become copies in ``cache`` (``picks``: which of a series' frames are fetched, in one
+    request), ``run.path`` the folder holding them."""
+    wanted = []
+    for series in run.images.values():
+        series.frames = [(step, cache.local_path(location, path)) for step, path in series.frames]
+        wanted.extend(series.frames[index][1] for index in picks(len(series.frames)))
+    cache.fetch(wanted)
+    run.path = cache.run_folder(location)
 
 
 def check_reached(runs: Sequence[Run]) -> None:

@@ -160,6 +160,7 @@ def run_headless(
     finally:
         if hook is not None:
             hook.close()
+        watcher.close()
         if pool is not None:
             pool.close()
 

@@ -27,6 +27,7 @@ reached leaves its runs as they were, with ``Run.connection`` saying so.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -39,6 +40,7 @@ from pathlib import Path
 from dvclive_tui.monitor.discovery import DiscoveryStats, IncrementalDiscovery
 from dvclive_tui.monitor.mirror import RunMirror, Staged
 from dvclive_tui.monitor.schedule import Cadence, PollSchedule, Tier
+from dvclive_tui.remote.fetch import FetchCache
 from dvclive_tui.remote.host import HostClient, HostUnavailable
 from dvclive_tui.remote.location import RemoteLocation
 from dvclive_tui.remote.runs import (
@@ -171,6 +173,8 @@ class RunWatcher:
         """Remote runs' keys -> their host's client."""
         self.remote_problems: dict[str, str] = {}
         """Remote root -> why it could not be searched at the last discovery."""
+        self.fetch_cache: FetchCache | None = None
+        """Local copies of remote runs' images, fetched when a view shows one."""
         self._mirrors: dict[Path, RunMirror] = {}
         self._schedule = PollSchedule(cadence)
         self._first_look: set[Path] = set()
@@ -185,6 +189,12 @@ class RunWatcher:
         under :attr:`lock`."""
         with self.lock:
             return [mirror.run for mirror in self._mirrors.values() if mirror.published]
+
+    def close(self) -> None:
+        """Delete the fetched copies of remote files (the pool is its owner's to close)."""
+        if self.fetch_cache is not None:
+            self.fetch_cache.close()
+            self.fetch_cache = None
 
     def rediscover(self) -> bool:
         """Re-walk every root now, whatever the mtimes say; return whether runs were added."""
@@ -377,8 +387,11 @@ class RunWatcher:
                 self._readers[key] = reader
                 self._hosts[key] = pool.host(location)
                 self._first_look.add(key)
+                if self.fetch_cache is None:
+                    self.fetch_cache = FetchCache(pool)
+                frame_path = functools.partial(self.fetch_cache.local_path, location)
                 with self.lock:
-                    self._mirrors[key] = RunMirror(reader.run, key)
+                    self._mirrors[key] = RunMirror(reader.run, key, frame_path)
                     self._schedule.add(key, now)
                 added = True
         return added

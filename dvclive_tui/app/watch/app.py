@@ -249,6 +249,7 @@ class WatchApp(App[None]):
     def on_unmount(self) -> None:
         """Stop the polling worker; save the session one last time."""
         self._stop_polling.set()
+        self.watcher.close()
         if self._session is not None:
             self._session.close()
         if self._own_pool is not None:
