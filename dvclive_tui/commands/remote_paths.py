@@ -125,7 +125,7 @@ def localize_images(
     """Make ``run`` (read at ``location``) a local one for a report: its image frames
     become copies in ``cache`` (``picks``: which of a series' frames are fetched, in one
     request), ``run.path`` the folder holding them."""
-    wanted = []
+    wanted: list[Path] = []
     for series in run.images.values():
         series.frames = [(step, cache.local_path(location, path)) for step, path in series.frames]
         wanted.extend(series.frames[index][1] for index in picks(len(series.frames)))
