@@ -10,6 +10,7 @@ The first connection to a host may ask for a password or a host key on the termi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,8 +28,14 @@ from dvclive_tui.remote.runs import (
 from dvclive_tui.remote.transport import RemotePool
 from dvclive_writer.read.model import Run
 
+_RETRY = re.compile(r" \(retry in [0-9.]+ s\)$")
 SERVED_VARIABLE = "DVCLIVE_TUI_SERVED"
 """Set in the app processes ``serve`` starts: no terminal to prompt on."""
+
+
+def once(status: str) -> str:
+    """A host's status line for a command that will not retry (no "retry in" note)."""
+    return _RETRY.sub("", status)
 
 
 def split_paths(texts: Sequence[str]) -> tuple[list[Path], list[RemoteLocation]]:
@@ -74,7 +81,7 @@ def connect(pool: RemotePool, locations: Sequence[RemoteLocation]) -> None:
         try:
             pool.host(location).connect(interactive=interactive)
         except HostUnavailable as error:
-            raise WorkError(str(error)) from None
+            raise WorkError(once(str(error))) from None
 
 
 def check_remote_folder(pool: RemotePool, location: RemoteLocation) -> None:
@@ -85,7 +92,7 @@ def check_remote_folder(pool: RemotePool, location: RemoteLocation) -> None:
         if not str(error).startswith("no dvclive directory"):
             raise InputError(str(error)) from None
     except HostUnavailable as error:
-        raise WorkError(str(error)) from None
+        raise WorkError(once(str(error))) from None
 
 
 def remote_runs(pool: RemotePool, location: RemoteLocation) -> list[RemoteLocation]:
@@ -95,7 +102,7 @@ def remote_runs(pool: RemotePool, location: RemoteLocation) -> list[RemoteLocati
     except RemoteRunsError as error:
         raise InputError(str(error)) from None
     except HostUnavailable as error:
-        raise WorkError(str(error)) from None
+        raise WorkError(once(str(error))) from None
 
 
 def read_remote_runs(pool: RemotePool, root: RemoteLocation) -> list[Run]:
@@ -138,4 +145,4 @@ def check_reached(runs: Sequence[Run]) -> None:
     (the output shows the runs as far as they were read, their status ``reconnecting…``)."""
     for run in runs:
         if run.connection is not None:
-            raise WorkError(run.connection)
+            raise WorkError(once(run.connection))
