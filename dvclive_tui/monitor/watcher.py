@@ -270,15 +270,22 @@ class RunWatcher:
         """Poll ``keys`` and publish them in that order, yielding whether each changed.
 
         Runs are read in parallel when many are new; they are still published in order, so
-        what a long poll shows before it ends is always the first runs.
+        what a long poll shows before it ends is always the first runs. Remote runs are
+        read meanwhile on other threads (a host that is slow to answer or to reconnect
+        never holds up local runs) and published after the local ones.
         """
-        remote = self._read_remote([key for key in keys if key in self._hosts])
-        if remote:
-            local = [key for key in keys if key not in remote]
-            for key in keys:
-                if key in remote:
-                    yield self._publish(remote[key], now)
-            keys = local
+        remote = [key for key in keys if key in self._hosts]
+        if not remote:
+            yield from self._poll_local(keys, now)
+            return
+        with ThreadPoolExecutor(1, "dvclive-tui-remote-poll") as background:
+            reading = background.submit(self._read_remote, remote)
+            yield from self._poll_local([key for key in keys if key not in self._hosts], now)
+            reads = reading.result()
+        for key in remote:
+            yield self._publish(reads[key], now)
+
+    def _poll_local(self, keys: list[Path], now: float) -> Iterator[bool]:
         if sum(key in self._first_look for key in keys) < PARALLEL_FROM:
             for key in keys:
                 yield self._publish(self._read(key), now)
@@ -373,6 +380,9 @@ class RunWatcher:
         added = False
         for root in self.remote:
             assert pool is not None
+            client = pool.host(root)
+            if client.failing and any(known is client for known in self._hosts.values()):
+                continue  # its runs' polls reconnect it (off the polling thread)
             try:
                 found = find_remote_runs(pool, root)
             except (HostUnavailable, RemoteRunsError) as problem:

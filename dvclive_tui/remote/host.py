@@ -141,6 +141,11 @@ class HostClient:
         self._sending = False
 
     @property
+    def failing(self) -> bool:
+        """Whether the last connection attempt failed (reconnection pending)."""
+        return self._failures > 0
+
+    @property
     def name(self) -> str:
         """``[user@]host`` as shown in messages."""
         return self.location.destination
