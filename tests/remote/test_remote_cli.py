@@ -100,7 +100,7 @@ def test_a_missing_remote_path_is_one_line_and_status_2(
 
 
 def test_a_host_that_does_not_answer_is_one_line_and_status_1(cli_env: dict[str, str]) -> None:
-    for command in ("ls", "snap", "report"):
+    for command in ("ls", "snap", "report", "watch"):
         started = time.monotonic()
         result = cli(cli_env, command, f"{SILENT_ALIAS}:/tmp/runs")
         assert time.monotonic() - started < 60

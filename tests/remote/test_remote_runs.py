@@ -70,7 +70,9 @@ def test_discovery_in_a_listing_matches_local_discovery(remote_dir: Path) -> Non
     assert len(local) == 4
 
 
-async def test_a_run_written_while_watched_shows_up(pool: RemotePool, remote_dir: Path) -> None:
+async def test_a_run_written_while_watched_shows_up(
+    pool: RemotePool, remote_dir: Path, ssh_host: SshTestHost
+) -> None:
     run_dir = write_run(remote_dir / "dvclive", steps=5)
     settings = Settings(paths=(), remote=(f"{at(run_dir)}",), watch=False)
     app = WatchApp(settings, None, pool)
@@ -85,6 +87,26 @@ async def test_a_run_written_while_watched_shows_up(pool: RemotePool, remote_dir
         assert steps_of(app.runs[0]) == list(range(7))
         table = app.query_one(RunsTable)
         assert "dlt-test:dvclive" in str(table.get_row_at(0)[1])
+
+        client = pool.host(at(run_dir))
+        master = client.runner.master_pid()
+        assert master
+        os.kill(master, signal.SIGKILL)
+        ssh_host.stop()
+        append_step(run_dir, "train/loss", 7, 0.5)
+        await poll(pilot)
+        assert str(table.get_row_at(0)[2]) == RECONNECTING
+        assert "reconnecting…" in str(app.query_one("#header").render())
+        assert steps_of(app.runs[0]) == list(range(7))  # the last data stays
+
+        ssh_host.start()
+        for _ in range(100):
+            await poll(pilot)
+            if app.runs[0].connection is None and len(app.runs[0].metrics["train/loss"]) == 8:
+                break
+            await pilot.pause(0.2)
+        assert steps_of(app.runs[0]) == list(range(8))
+        assert str(table.get_row_at(0)[2]) != RECONNECTING
 
 
 async def test_a_local_and_a_remote_run_overlaid(
