@@ -25,6 +25,7 @@ from dvclive_tui.remote.location import RemoteLocation
 from dvclive_tui.remote.transport import RemotePool
 from dvclive_writer.read.files import IMAGE_CAP, FileStat
 from dvclive_writer.read.transport import Want
+from dvclive_writer.serialize import atomic_write
 
 _caches: list[FetchCache] = []
 _caches_lock = threading.Lock()
@@ -84,7 +85,7 @@ class FetchCache:
                 if got.stat is None or got.error is not None:
                     self._forget(path)
                     continue
-                _write(path, got.data)
+                atomic_write(path, got.data)  # a reader never sees half a file
                 with self._lock:
                     self._stats[path] = got.stat
 
@@ -114,17 +115,3 @@ def materialize(path: str | os.PathLike[str]) -> None:
         owners = [cache for cache in _caches if cache.owns(local)]
     for cache in owners:
         cache.fetch([local])
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".fetch-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

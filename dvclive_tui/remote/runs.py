@@ -1,6 +1,6 @@
 """Run folders on a host: finding them under a remote path, and reading one.
 
-Discovery follows :func:`dvclive_writer.read.discovery.discover_runs` (the same test for a
+Discovery is :func:`dvclive_writer.read.discovery.runs_in_tree` (the same test for a
 dvclive directory, nested runs, DVC's temporary workspaces, skipped and hidden folders)
 applied to one listing of the remote path, which the host client refreshes at most once a
 second. A remote run is read by the ordinary :class:`~dvclive_writer.read.reader.RunReader`
@@ -16,18 +16,10 @@ from pathlib import Path
 
 from dvclive_tui.remote.location import RemoteLocation
 from dvclive_tui.remote.transport import RemotePool
-from dvclive_writer.read.discovery import (
-    MAX_DEPTH,
-    PLOT_FOLDERS,
-    RUN_OWN_FOLDERS,
-    SKIPPED_NAMES,
-    STANDALONE_FOLDER,
-)
+from dvclive_writer.read.discovery import runs_in_tree
 from dvclive_writer.read.listing import Listing
 from dvclive_writer.read.reader import RunReader
 from dvclive_writer.text_safety import terminal_text
-
-COMPANIONS = ("params.yaml", "dvc.yaml", "report.html", "report.md")
 
 
 class RemoteRunsError(Exception):
@@ -53,28 +45,18 @@ def find_remote_runs(pool: RemotePool, location: RemoteLocation) -> list[RemoteL
         raise RemoteRunsError(f"path '{shown}' does not exist")
     if error is not None:
         raise RemoteRunsError(f"path '{shown}': {error}")
-    found = runs_in_listing(listing)
+    found = runs_in_listing(listing, posixpath.basename(location.path.rstrip("/")))
     if not found:
         raise RemoteRunsError(f"no dvclive directory found under '{shown}'")
     root = location.path
     return [replace(location, path=posixpath.join(root, rel) if rel else root) for rel in found]
 
 
-def runs_in_listing(listing: Listing) -> list[str]:
+def runs_in_listing(listing: Listing, top_name: str = "") -> list[str]:
     """The dvclive directories in ``listing`` (paths relative to its root; ``""`` = the
-    root), workspace runs first, then DVC's temporary workspaces."""
-    children: dict[str, list[str]] = {}
-    for folder in listing.folders:
-        if folder:
-            parent, _, name = folder.rpartition("/")
-            children.setdefault(parent, []).append(name)
-    search = _Search(listing, children)
-    if search.is_run(""):
-        search.found.append("")
-        search.walk("", 0, in_dvc=False, in_run=True)
-        return sorted(search.found, key=lambda rel: (rel != "", rel))
-    search.walk("", 0, in_dvc=False)
-    return sorted(search.found, key=lambda rel: (".dvc" in rel.split("/"), rel))
+    root, whose own name is ``top_name``), workspace runs first, then DVC's temporary
+    workspaces."""
+    return runs_in_tree(_ListingTree(listing, top_name))
 
 
 def remote_reader(
@@ -103,60 +85,28 @@ def remote_name(location: RemoteLocation, root: RemoteLocation) -> str:
     return f"{location.host}:{below}"
 
 
-class _Search:
-    """One search over a listing's folders."""
+class _ListingTree:
+    """A listing seen as a folder tree (:class:`~dvclive_writer.read.discovery.Tree`)."""
 
-    def __init__(self, listing: Listing, children: dict[str, list[str]]) -> None:
+    def __init__(self, listing: Listing, top_name: str) -> None:
         self.listing = listing
-        self.children = children
-        self.found: list[str] = []
+        self.top_name = top_name
+        self.children: dict[str, list[str]] = {}
+        for folder in listing.folders:
+            if folder:
+                parent, _, name = folder.rpartition("/")
+                self.children.setdefault(parent, []).append(name)
+        for names in self.children.values():
+            names.sort()
 
-    def is_run(self, rel: str) -> bool:
-        """:func:`~dvclive_writer.read.discovery.is_dvclive_dir` on the listing."""
-        folders, files = self.listing.folders, self.listing.files
-        plots = _join(rel, "plots")
-        if any(_join(plots, name) in folders for name in PLOT_FOLDERS):
-            return True
-        metrics = files.get(_join(rel, "metrics.json"))
-        if metrics is None or metrics.kind != "file":
-            return False
-        if "dvclive" in rel.rpartition("/")[2].lower():
-            return True
-        return any(
-            (found := files.get(_join(rel, name))) is not None and found.kind == "file"
-            for name in COMPANIONS
-        )
+    def subfolders(self, rel: str) -> list[str]:
+        return self.children.get(rel, [])
 
-    def walk(self, rel: str, depth: int, *, in_dvc: bool, in_run: bool = False) -> None:
-        if depth > MAX_DEPTH:
-            return
-        for name in sorted(self.children.get(rel, [])):
-            child = _join(rel, name)
-            if name == ".dvc" and not in_dvc:
-                exps = _join(child, "tmp/exps")
-                if exps in self.listing.folders:
-                    self.walk_temp_workspaces(exps, depth)
-                continue
-            if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
-                continue
-            if in_run and name in RUN_OWN_FOLDERS:
-                continue
-            run = self.is_run(child)
-            if run:
-                self.found.append(child)
-            self.walk(child, depth + 1, in_dvc=in_dvc, in_run=run)
+    def kind(self, rel: str) -> str | None:
+        if rel in self.listing.folders:
+            return "dir"
+        found = self.listing.files.get(rel)
+        return None if found is None else found.kind
 
-    def walk_temp_workspaces(self, exps: str, depth: int) -> None:
-        for name in sorted(self.children.get(exps, [])):
-            child = _join(exps, name)
-            if name == STANDALONE_FOLDER and exps.endswith("exps"):
-                self.walk_temp_workspaces(child, depth)
-            elif name.startswith("tmp"):
-                run = self.is_run(child)
-                if run:
-                    self.found.append(child)
-                self.walk(child, depth + 1, in_dvc=True, in_run=run)
-
-
-def _join(rel: str, name: str) -> str:
-    return f"{rel}/{name}" if rel else name
+    def name(self, rel: str) -> str:
+        return rel.rpartition("/")[2] if rel else self.top_name
