@@ -304,7 +304,7 @@ class RunWatcher:
             counts[id(client)] = (client, counts.get(id(client), (client, 0))[1] + 1)
         workers = min(REMOTE_READERS, len(keys))
         for client, count in counts.values():
-            client.gather(min(count, workers))
+            client.gather(count)
 
         def read(key: Path) -> _Read:
             try:
