@@ -139,6 +139,8 @@ def test_several_runs_on_one_host_share_one_connection_and_request(
         assert sorted(len(run.metrics["train/loss"]) for run in watcher.runs) == [3, 3, 3]
         client = pool.host(at(remote_dir))
         assert len(pool._hosts) == 1
+        # Statuses compare file times with the host's clock (here: the same machine's).
+        assert abs(client.clock_offset) < 2 and abs(client.remote_time() - time.time()) < 2
         processes = ssh_processes(settings)
         assert len(processes) == 2  # the master and one agent session, for three runs
         seq = client._seq
