@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dvclive_tui.app.report_viewer.screen import ReportScreen
 from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.app.watch.widgets.runs_table import RunsTable
 from dvclive_tui.monitor.run_stats import RECONNECTING, status_label
@@ -107,6 +108,13 @@ async def test_a_run_written_while_watched_shows_up(
             await pilot.pause(0.2)
         assert steps_of(app.runs[0]) == list(range(8))
         assert str(table.get_row_at(0)[2]) != RECONNECTING
+
+        await pilot.press("R")  # the report, rendered from the run already read
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportScreen) and screen.report is not None
+        assert screen.report.generated and "train/loss" in screen.report.text
+        assert screen.report.origin.startswith(str(at(run_dir)))
 
 
 async def test_a_local_and_a_remote_run_overlaid(

@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Footer, TabbedContent, TabPane, Tabs
 
 from dvclive_tui.app.report_viewer.screen import ReportScreen
+from dvclive_tui.app.report_viewer.source import REPORT_MD, ReportText, render_run
 from dvclive_tui.app.screens.help import FOCUS_KEYS, HelpScreen, HelpSection
 from dvclive_tui.app.watch.alert_sink import AlertSink
 from dvclive_tui.app.watch.messages import PollFailed, RunsChanged
@@ -555,7 +556,16 @@ class WatchApp(App[None]):
         if run is None:
             self.notify("No run to report on yet.", severity="warning")
             return
-        self.push_screen(ReportScreen(run.path))
+        origin = run.origin
+        if origin is None:
+            self.push_screen(ReportScreen(run.path))
+            return
+
+        def render() -> ReportText:
+            with self.watcher.lock:  # the published run, read while no poll publishes
+                return render_run(run, Path(origin) / REPORT_MD, origin)
+
+        self.push_screen(ReportScreen(run.path, render=render))
 
     def action_reload(self) -> None:
         """Re-discover runs and poll now (in a worker)."""
