@@ -48,7 +48,7 @@ from dvclive_tui.commands.remote_paths import (
 from dvclive_tui.monitor.run_stats import status_label
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
 from dvclive_writer.read.naming import flatten
-from dvclive_writer.read.reader import load_run
+from dvclive_writer.read.reader import load_runs
 from dvclive_writer.text_safety import terminal_text
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def ls(path: str, as_json: bool) -> None:
     else:
         root = Path(path)
         run_dirs = runs_at(path)
-        runs = [load_run(run_dir, name=_name(run_dir, root)) for run_dir in run_dirs]
+        runs = load_runs(run_dirs, [_name(run_dir, root) for run_dir in run_dirs])
     if as_json:
         payload = {"version": LS_VERSION, "runs": [run_to_dict(run) for run in runs]}
         write_stdout(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")

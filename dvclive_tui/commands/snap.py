@@ -36,7 +36,7 @@ from dvclive_tui.monitor.rules import Rule
 from dvclive_writer.plotting.ticks import format_duration, format_value
 from dvclive_writer.read.model import Run, RunStatus
 from dvclive_writer.read.naming import flatten
-from dvclive_writer.read.reader import load_run
+from dvclive_writer.read.reader import load_runs
 from dvclive_writer.text_safety import terminal_text
 
 DEFAULT_WIDTH = 100
@@ -96,7 +96,7 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
         if location is not None:
             runs = read_remote_runs(pool, location)
         else:
-            runs = [load_run(run_dir) for run_dir in runs_at(path)]
+            runs = load_runs(runs_at(path))
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:

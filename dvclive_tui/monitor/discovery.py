@@ -31,6 +31,7 @@ from dvclive_writer.read.discovery import (
     STANDALONE_FOLDER,
     is_dvclive_dir,
 )
+from dvclive_writer.read.naming import natural_key
 
 RACY_SECONDS = 2.0
 """A folder modified this close to its listing is listed again at the next pass."""
@@ -97,7 +98,11 @@ class IncrementalDiscovery:
             del self._folders[stale]
         return sorted(
             found,
-            key=lambda path: (path != root, ".dvc" in path.relative_to(root).parts, str(path)),
+            key=lambda path: (
+                path != root,
+                ".dvc" in path.relative_to(root).parts,
+                natural_key(path),
+            ),
         )
 
     # -- internals ----------------------------------------------------------------------

@@ -355,7 +355,7 @@ class RunWatcher:
                     total.add(walker.last)
             except OSError:
                 found = []
-            for path in sorted(found):
+            for path in found:  # in discovery's order (numbers in names by value)
                 key = Path(os.path.abspath(path))
                 if key in self._readers:
                     continue

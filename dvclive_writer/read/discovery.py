@@ -15,6 +15,7 @@ from typing import Protocol
 
 from dvclive_writer.read.files import Unreadable, probe, stat_path
 from dvclive_writer.read.listing import subfolders
+from dvclive_writer.read.naming import natural_key
 from dvclive_writer.text_safety import terminal_text
 
 #: Sub-folders of ``plots/`` that only dvclive writes.
@@ -175,9 +176,9 @@ def runs_in_tree(tree: Tree) -> list[str]:
     if is_run_in(tree, ""):
         search.found.append("")
         search.walk("", 0, in_dvc=False, in_run=True)
-        return sorted(search.found, key=lambda rel: (rel != "", rel))
+        return sorted(search.found, key=lambda rel: (rel != "", natural_key(rel)))
     search.walk("", 0, in_dvc=False)
-    return sorted(search.found, key=lambda rel: (".dvc" in rel.split("/"), rel))
+    return sorted(search.found, key=lambda rel: (".dvc" in rel.split("/"), natural_key(rel)))
 
 
 class _Search:

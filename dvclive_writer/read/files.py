@@ -191,6 +191,25 @@ def real(path: str) -> str:
     return os.path.realpath(path)
 
 
+class ResolvedFolder(str):
+    """A folder's path that carries its real path, resolved once for a batch of reads (the
+    anchor of every file of a run in one poll): one ``realpath`` a batch, not one a file."""
+
+    real: str
+
+    @classmethod
+    def of(cls, folder: str) -> ResolvedFolder:
+        """``folder`` with its real path resolved now."""
+        resolved = cls(folder)
+        resolved.real = real(folder)
+        return resolved
+
+
+def real_folder(folder: str) -> str:
+    """:func:`real` of a folder (resolved already for a :class:`ResolvedFolder`)."""
+    return folder.real if isinstance(folder, ResolvedFolder) else real(folder)
+
+
 def is_within(path: str, folder: str) -> bool:
     """Whether the real ``path`` is ``folder`` or below it (both already resolved)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
@@ -273,7 +292,7 @@ def _lookup(path: str, anchor: str | None) -> os.stat_result | None:
     try:
         result = os.lstat(path)
         if st.S_ISLNK(result.st_mode):
-            if anchor is not None and not is_within(real(path), real(anchor)):
+            if anchor is not None and not is_within(real(path), real_folder(anchor)):
                 raise Unreadable(LINK_OUTSIDE)
             result = os.stat(path)
     except OSError as error:
@@ -355,7 +374,7 @@ def _checked(fd: int, path: str, anchor: str | None, known: FileStat | None) -> 
     if found.kind != "file":
         raise Unreadable(not_regular(result.st_mode), found)
     fresh = known is None or known.ident != found.ident
-    if anchor is not None and fresh and not is_within(_real_of(fd, path), real(anchor)):
+    if anchor is not None and fresh and not is_within(_real_of(fd, path), real_folder(anchor)):
         raise Unreadable(LINK_OUTSIDE)
     return found
 

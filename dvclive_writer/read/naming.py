@@ -7,6 +7,7 @@ nested param reads ``optim.lr`` and a run folder ``runs/a/dvclive`` everywhere.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -80,3 +81,15 @@ def shown_path(
         except ValueError:  # another drive on Windows
             return absolute.as_posix()
     return absolute.as_posix()
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: str | PurePath) -> list[str | int]:
+    """A sort key that orders the numbers in names by value: ``runs/2`` before ``runs/10``
+    (SLURM tasks, folds, trials). Text and numbers alternate, so keys always compare."""
+    parts: list[str | int] = []
+    for index, part in enumerate(_DIGITS.split(str(path))):
+        parts.append(int(part) if index % 2 else part)
+    return parts

@@ -10,6 +10,7 @@ everything else, incremental tails included); ``metrics.json``, plot JSON and ``
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ from dvclive_writer.read.document_limits import load_json
 #: outweighs the pure-Python parser: measured crossover 16–24 KiB; a 2,000-row dvclive TSV is
 #: ~52 KiB and parses 4–5× faster through polars).
 FAST_PATH_MIN_BYTES = 16 * 1024
+#: Whole histories up to this size may share one polars call (:func:`parse_metric_tsvs`).
+BATCH_FILE_MAX_BYTES = 1 << 20
 
 _STEP_NAMES = ("step",)
 _TIMESTAMP_NAMES = ("timestamp",)
@@ -107,6 +110,80 @@ def parse_metric_tsv(data: bytes) -> TsvTable:
         return _parse_metric_tsv(data)
     except Exception as error:  # pragma: no cover - a last guard; parsers never raise
         return _empty_table(None, warnings=[f"unreadable metric file: {error}"])
+
+
+def parse_metric_tsvs(histories: Sequence[bytes]) -> list[TsvTable]:
+    """Parse several whole metric histories: the same tables as :func:`parse_metric_tsv` on
+    each, faster for many small files (a run's first read, a fleet of runs).
+
+    Regular histories (a header, complete rows, no quotes, carriage returns or blank lines)
+    whose headers share a layout are parsed by ONE polars call and split by their row
+    counts: polars' fixed cost per call is most of the time of a small file. Anything else,
+    or a batch polars refuses, is parsed one by one.
+    """
+    tables: list[TsvTable | None] = [None] * len(histories)
+    groups: dict[tuple[int, int, int | None, int, bytes], list[tuple[int, TsvLayout, bytes]]] = {}
+    for index, data in enumerate(histories):
+        split = _regular_history(data)
+        if split is None:
+            tables[index] = parse_metric_tsv(data)
+            continue
+        layout, separator, body = split
+        key = (layout.step, layout.value, layout.timestamp, layout.width, separator)
+        groups.setdefault(key, []).append((index, layout, body))
+    for (*_, separator), members in groups.items():
+        parsed = _parse_group(members, separator) if len(members) > 1 else None
+        for position, (index, _, _) in enumerate(members):
+            one = parsed[position] if parsed is not None else parse_metric_tsv(histories[index])
+            tables[index] = one
+    return [table for table in tables if table is not None]
+
+
+def _regular_history(data: bytes) -> tuple[TsvLayout, bytes, bytes] | None:
+    """(layout, separator, body) of a history that polars reads exactly as the row parser
+    does, else ``None``."""
+    if len(data) > BATCH_FILE_MAX_BYTES or not data.endswith(b"\n"):
+        return None
+    if data.startswith(b"\xef\xbb\xbf") or b"\x00" in data[:4096]:
+        return None
+    newline = data.find(b"\n")
+    first_line = data[:newline]
+    separator = detect_separator(first_line)
+    layout = header_layout(first_line, separator)
+    if layout is None or layout.width < 2:
+        return None
+    body = data[newline + 1 :]
+    # Blank lines need no scan: polars skips them, so the row counts then disagree and the
+    # group is parsed file by file (_parse_group).
+    if not body or b"\r" in body or b'"' in body:
+        return None
+    return layout, separator, body
+
+
+def _parse_group(
+    members: list[tuple[int, TsvLayout, bytes]], separator: bytes
+) -> list[TsvTable] | None:
+    """One polars call over the members' bodies, split back per member (``None``: refused)."""
+    layout = members[0][1]
+    table = _parse_fast(b"".join(body for _, _, body in members), layout, separator)
+    counts = [body.count(b"\n") for _, _, body in members]
+    if table is None or len(table) != sum(counts):
+        return None
+    stops = np.cumsum(counts)[:-1]
+    steps = np.split(table.steps, stops)
+    values = np.split(table.values, stops)
+    stamps = None if table.timestamps is None else np.split(table.timestamps, stops)
+    return [
+        TsvTable(
+            steps=steps[i],
+            values=values[i],
+            timestamps=None if stamps is None else stamps[i],
+            layout=member_layout,
+            has_header=True,
+            separator=separator,
+        )
+        for i, (_, member_layout, _) in enumerate(members)
+    ]
 
 
 def parse_metric_rows(

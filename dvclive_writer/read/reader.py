@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dvclive_writer.read.documents import GRACE_SECONDS
@@ -182,19 +183,18 @@ class RunReader:
     ) -> None:
         """Apply this poll's answers, then read again what is new, goes on or started over."""
         fresh, self._fresh_tracks = self._fresh_tracks, []
-        apply = self._tracks.apply
         quiet = not self.run.warnings
-        again = [
-            got.rel
+        changed = [
+            got
             for want, got in zip(asked, answered, strict=True)
-            # An idle file (its known stat handed back) needs nothing: skip the call.
+            # An idle file (its known stat handed back) needs nothing: skip it.
             if not (quiet and got.stat is want.known and got.stat is not None and got.error is None)
-            and apply(got, changes, now, initial)
         ]
+        again = self._tracks.apply(changed, changes, now, initial)
         again.extend(fresh)
         while again:
             gots = self.transport.read(self._root, self._tracks.wants(again))
-            again = [got.rel for got in gots if apply(got, changes, now, initial)]
+            again = self._tracks.apply(gots, changes, now, initial)
 
     def _read_documents(self, answered: list[Got], changes: Changes, now: float) -> None:
         """Apply this poll's answers, then read the plot files the scan found (one by one:
@@ -318,3 +318,18 @@ def load_run(path: str | os.PathLike[str], *, name: str | None = None) -> Run:
     reader = RunReader(path, name=name, grace=0.0)
     reader.poll()
     return reader.run
+
+
+LOAD_THREADS = 4
+"""Runs :func:`load_runs` reads at once (file reads and polars release the GIL)."""
+
+
+def load_runs(
+    paths: Sequence[str | os.PathLike[str]], names: Sequence[str | None] | None = None
+) -> list[Run]:
+    """:func:`load_run` on each path, several at a time, the runs in the order given."""
+    labels = list(names) if names is not None else [None] * len(paths)
+    if len(paths) < 2:
+        return [load_run(path, name=label) for path, label in zip(paths, labels, strict=True)]
+    with ThreadPoolExecutor(min(LOAD_THREADS, len(paths)), "dvclive-read") as pool:
+        return list(pool.map(lambda path, label: load_run(path, name=label), paths, labels))

@@ -11,11 +11,19 @@ says so), so no history, however long or sparse, can take the memory of the proc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dvclive_writer.read.evidence import StatusEvidence
 from dvclive_writer.read.model import Changes, MetricSeries, Run
-from dvclive_writer.read.parsing import TsvLayout, TsvTable, parse_metric_rows, parse_metric_tsv
+from dvclive_writer.read.parsing import (
+    BATCH_FILE_MAX_BYTES,
+    TsvLayout,
+    TsvTable,
+    parse_metric_rows,
+    parse_metric_tsv,
+    parse_metric_tsvs,
+)
 from dvclive_writer.read.problems import CANNOT_READ, Problems
 from dvclive_writer.read.tail import MAX_LINE_BYTES, UNCHANGED, FileTailer, TailRead
 from dvclive_writer.read.transport import Got, Want
@@ -23,6 +31,8 @@ from dvclive_writer.read.transport import Got, Want
 MAX_SERIES_POINTS = 5_000_000
 """Most points one series holds (80 MB at 16 bytes a point); the rest is not read."""
 METRICS_PREFIX = "plots/metrics/"
+BATCH_BYTES = 8 << 20
+"""First reads parsed together hold at most about this many bytes at once."""
 
 
 @dataclass
@@ -78,24 +88,53 @@ class MetricTracks:
         tracks = self.tracks
         return [tracks[rel].want() for rel in rels if rel in tracks]
 
-    def apply(self, got: Got, changes: Changes, now: float, initial: bool) -> bool:
-        """Take one answer; whether the track wants to read again in this poll."""
-        track = self.tracks.get(got.rel)
-        if track is None:
-            return False
+    def apply(self, gots: Iterable[Got], changes: Changes, now: float, initial: bool) -> list[str]:
+        """Take a batch of answers; return the paths of the tracks that want to read again in
+        this poll. First reads of small histories are parsed together
+        (:func:`~dvclive_writer.read.parsing.parse_metric_tsvs`), in their order."""
+        again: list[str] = []
+        pending: list[tuple[MetricTrack, TailRead]] = []
+        pending_bytes = 0
+        for got in gots:
+            track = self.tracks.get(got.rel)
+            if track is None:
+                continue
+            read = self._take(track, got, changes, now)
+            if read is None:
+                continue
+            first_read = not track.started and len(read.data) <= BATCH_FILE_MAX_BYTES
+            if read.data and first_read:
+                pending.append((track, read))
+                pending_bytes += len(read.data)
+                if pending_bytes >= BATCH_BYTES:
+                    self._ingest_first_reads(pending, changes, now, initial=initial)
+                    pending, pending_bytes = [], 0
+            elif read.data:
+                self._ingest_first_reads(pending, changes, now, initial=initial)
+                pending, pending_bytes = [], 0
+                self._ingest(track, read, self._parse(track, read), changes, now, initial=initial)
+            # An empty read may still be a reset of a full track: it asks again from 0.
+            if read.more and not track.full:
+                again.append(track.rel)
+        self._ingest_first_reads(pending, changes, now, initial=initial)
+        return again
+
+    def _take(self, track: MetricTrack, got: Got, changes: Changes, now: float) -> TailRead | None:
+        """Apply one answer to the track's tailer; the read unless the track is done with
+        this poll (idle, unreadable or gone)."""
         read = track.tailer.apply(got)
         if read is UNCHANGED:  # an idle file: the usual poll
             if track.rel in self.run.warnings:
                 self.problems.clear_unreadable(track.rel, changes)
-            return False
+            return None
         if read.error is not None:
             self.problems.set(track.rel, f"{CANNOT_READ}{read.error}", changes, now)
-            return False
+            return None
         self.problems.clear_unreadable(track.rel, changes)
         if not read.exists:
             self._remove(track, changes)
             del self.tracks[track.rel]
-            return False
+            return None
         if read.mtime is not None:
             self.evidence.saw_mtime(read.mtime)
         if read.reset:
@@ -103,9 +142,27 @@ class MetricTracks:
         if read.dropped:
             message = f"a line longer than {MAX_LINE_BYTES:,} bytes skipped"
             self.problems.set(track.rel, message, changes, now)
-        if read.data:
-            self._ingest(track, read, changes, now, initial=initial)
-        return read.more and not track.full
+        return read
+
+    def _ingest_first_reads(
+        self,
+        pending: list[tuple[MetricTrack, TailRead]],
+        changes: Changes,
+        now: float,
+        *,
+        initial: bool,
+    ) -> None:
+        if not pending:
+            return
+        tables = parse_metric_tsvs([read.data for _, read in pending])
+        for (track, read), table in zip(pending, tables, strict=True):
+            self._ingest(track, read, table, changes, now, initial=initial)
+
+    @staticmethod
+    def _parse(track: MetricTrack, read: TailRead) -> TsvTable:
+        if not track.started:
+            return parse_metric_tsv(read.data)
+        return parse_metric_rows(read.data, track.layout, separator=track.separator)
 
     def retire_all(self, changes: Changes) -> None:
         """Forget every track (the directory vanished or was replaced)."""
@@ -117,15 +174,19 @@ class MetricTracks:
         self.tracks.clear()
 
     def _ingest(
-        self, track: MetricTrack, read: TailRead, changes: Changes, now: float, *, initial: bool
+        self,
+        track: MetricTrack,
+        read: TailRead,
+        table: TsvTable,
+        changes: Changes,
+        now: float,
+        *,
+        initial: bool,
     ) -> None:
         if not track.started:
-            table = parse_metric_tsv(read.data)
             track.layout = table.layout
             track.separator = table.separator
             track.started = True
-        else:
-            table = parse_metric_rows(read.data, track.layout, separator=track.separator)
         series = track.series
         if series is None:
             series = MetricSeries(

@@ -24,6 +24,7 @@ from typing import Literal, NamedTuple, Protocol
 from dvclive_writer.read.files import (
     DOCUMENT_CAP,
     FileStat,
+    ResolvedFolder,
     Unreadable,
     anchor_of,
     open_if_changed,
@@ -127,8 +128,9 @@ class LocalTransport:
 
     def read(self, root: str, wants: Sequence[Want]) -> Iterator[Got]:
         """Answer each want in turn with bounded reads (see :class:`Want`), lazily."""
+        anchor = ResolvedFolder.of(root)
         for want in wants:
-            yield _answer(root, want)
+            yield _answer(anchor, want)
 
     def listing(self, root: str, under: str = "") -> Listing:
         """A bounded walk below ``root/under`` (see :func:`~dvclive_writer.read.files.walk`)."""

@@ -349,3 +349,34 @@ def test_unreadable_files_and_folders_are_warnings_for_a_non_root_user(shared_tm
         made = run_unprivileged([*command, "report", str(run), mode, "-o", str(out)], cwd=root)
         assert made.returncode == 0, made.stderr
         assert made.stderr == f"Wrote {out}\n"
+
+
+def test_a_run_moved_with_its_parent_folder_reads_on_and_links_out_stay_refused(
+    tmp_path: Path,
+) -> None:
+    # The anchor's real path is remembered between reads: a rename of a folder above the run
+    # must neither break the reading nor let a link to the old place through.
+    parent = tmp_path / "a"
+    run = _run_dir(parent)
+    history = run / "plots" / "metrics" / "loss.tsv"
+    history.write_bytes(b"step\tloss\n0\t1\n")
+    clock = FakeClock()
+    reader = RunReader(run, clock=clock)
+    reader.poll()
+    moved = tmp_path / "b"
+    parent.rename(moved)
+    parent.symlink_to(moved)  # the path the reader holds now goes through a link
+    with history.open("ab") as handle:
+        handle.write(b"1\t2\n")
+    (run / "plots" / "metrics" / "lr.tsv").write_bytes(b"step\tlr\n0\t0.5\n")
+    clock.advance(5)
+    reader.poll()
+    assert reader.run.metrics["loss"].values.tolist() == [1.0, 2.0]
+    assert reader.run.metrics["lr"].values.tolist() == [0.5]
+    outside = tmp_path / "outside.tsv"
+    outside.write_bytes(b"step\tacc\n0\t5\n")
+    (run / "plots" / "metrics" / "acc.tsv").symlink_to(outside)
+    clock.advance(5)
+    reader.poll()
+    assert "acc" not in reader.run.metrics
+    assert "outside" in reader.run.warnings["plots/metrics/acc.tsv"].message

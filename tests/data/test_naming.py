@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dvclive_writer.read.naming import flatten, relative_inside, shown_path
+from dvclive_writer.read.naming import flatten, natural_key, relative_inside, shown_path
 from tests.data.conftest import inside
 
 
@@ -41,3 +41,9 @@ def test_a_path_typed_through_a_link_still_counts_as_inside(tmp_path: Path) -> N
     os.symlink(real, link)
     with inside(real):
         assert shown_path(link / "dvclive") == "dvclive"
+
+
+def test_natural_key_orders_numbers_by_value_and_always_compares() -> None:
+    names = ["run10", "run2", "run", "2", "10", "a1b10", "a1b9", "a1"]
+    expected = ["2", "10", "a1", "a1b9", "a1b10", "run", "run2", "run10"]
+    assert sorted(names, key=natural_key) == expected

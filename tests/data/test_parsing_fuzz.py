@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from dvclive_writer.read.parsing import (
     FAST_PATH_MIN_BYTES,
+    TsvTable,
     parse_json_bytes,
     parse_metric_rows,
     parse_metric_tsv,
+    parse_metric_tsvs,
     parse_yaml_bytes,
 )
 from dvclive_writer.read.reader import RunReader
@@ -178,3 +180,40 @@ def test_fast_and_slow_paths_agree(tmp_path: Path) -> None:
     odd = data + b"1\t6000\tFalse\r\n"
     mixed = parse_metric_tsv(odd)  # polars refuses "False": the slow path takes over
     assert mixed.values[-1] == 0.0 and len(mixed) == len(values) + 1
+
+
+_clean_cell = st.floats(width=64).map(lambda value: repr(value).encode())
+_odd_cell = st.sampled_from([b"True", b"False", b"x", b"", b"1e309", b"-3"])
+_cell = st.one_of(_clean_cell, _clean_cell, _clean_cell, _odd_cell)
+_row = st.tuples(st.integers(-5, 10**6), st.integers(0, 10**4), _cell).map(
+    lambda row: b"%d\t%d\t%s\n" % row
+)
+dvclive_history = st.tuples(
+    st.sampled_from([b"timestamp\tstep\tloss\n", b"step\tloss\n", b"timestamp\tstep\tacc\n"]),
+    st.lists(_row, max_size=30, unique_by=lambda row: row),
+).map(lambda parts: parts[0] + b"".join(parts[1]))
+"""Histories shaped as dvclive writes them (a timestamp column, or not), with odd cells."""
+
+
+def _same_table(batched: TsvTable, alone: TsvTable) -> None:
+    np.testing.assert_array_equal(batched.steps, alone.steps)
+    np.testing.assert_array_equal(batched.values, alone.values)
+    if alone.timestamps is None:
+        assert batched.timestamps is None
+    else:
+        np.testing.assert_array_equal(batched.timestamps, alone.timestamps)
+    assert (batched.layout, batched.has_header, batched.separator, batched.warnings) == (
+        alone.layout,
+        alone.has_header,
+        alone.separator,
+        alone.warnings,
+    )
+
+
+@FUZZ
+@given(st.lists(st.one_of(dvclive_history, tsv_like), max_size=12))
+def test_batched_first_reads_parse_as_each_file_alone(histories: list[bytes]) -> None:
+    batched = parse_metric_tsvs(histories)
+    assert len(batched) == len(histories)
+    for data, table in zip(histories, batched, strict=True):
+        _same_table(table, parse_metric_tsv(data))

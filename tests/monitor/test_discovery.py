@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from dvclive_tui.monitor.discovery import IncrementalDiscovery
+from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_writer.read.discovery import discover_runs
 from tests.data.conftest import FakeClock
 from tests.tui.runs import write_run
@@ -79,3 +80,15 @@ def test_dvc_temp_workspaces_and_skipped_folders(tmp_path: Path) -> None:
         ".dvc/tmp/exps/tmpab12/dvclive",
     ]
     assert IncrementalDiscovery(tmp_path / "dvclive").scan() == [tmp_path / "dvclive"]
+
+
+def test_runs_are_ordered_by_the_numbers_in_their_names(tmp_path: Path) -> None:
+    # SLURM array tasks, folds and trials: runs/2 before runs/10, in every command's order.
+    for task in (10, 2, 1, 0, 21, 3):
+        write_run(tmp_path / "runs" / f"task{task}" / "dvclive", steps=1)
+    expected = [tmp_path / "runs" / f"task{task}" / "dvclive" for task in (0, 1, 2, 3, 10, 21)]
+    assert discover_runs(tmp_path) == expected
+    assert IncrementalDiscovery(tmp_path, clock=FakeClock(OLD)).scan() == expected
+    watcher = RunWatcher([tmp_path], clock=FakeClock(OLD), heartbeat=1e6)
+    watcher.poll(everything=True)
+    assert [Path(run.path) for run in watcher.runs] == expected
