@@ -32,6 +32,8 @@ class Settings:
     Attributes:
         paths: Folders to watch: each is a dvclive directory or a folder to discover
             dvclive directories in (re-discovered every ``heartbeat`` seconds).
+        remote: Folders on other machines, as typed (``[user@]host:path`` or
+            ``ssh://[user@]host[:port]/path``), watched beside ``paths``.
         interval: Seconds between two polls of the files.
         heartbeat: Seconds between two re-discoveries of runs.
         theme: Textual theme name.
@@ -47,6 +49,7 @@ class Settings:
     """
 
     paths: tuple[Path, ...] = (Path("."),)
+    remote: tuple[str, ...] = ()
     interval: float = DEFAULT_INTERVAL
     heartbeat: float = DEFAULT_HEARTBEAT
     theme: str = DEFAULT_THEME

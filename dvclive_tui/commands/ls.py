@@ -1,7 +1,9 @@
 """``dvclive-tui ls [PATH] [--json]``: what a run (or every run under a folder) holds.
 
 PATH is a dvclive directory, or a repository / parent folder whose dvclive directories are
-discovered (DVC's temporary run workspaces included). For each run: every metric with its
+discovered (DVC's temporary run workspaces included); ``[user@]host:path`` or
+``ssh://[user@]host[:port]/path`` reads one on another machine over ssh (a host that does not
+answer: one line, exit status 1). For each run: every metric with its
 point count, last step, last, min and max value; params; summary; images and plots; status;
 per-file warnings. A human table by default (plain when not a terminal), JSON with
 ``--json``. Never imports Textual.
@@ -17,6 +19,9 @@ JSON structure (stable; non-finite numbers are written as the strings ``"nan"``,
                "plots": [{"name", "kind", "path", "template", "x", "y", "title",
                           "x_label", "y_label", "rows"}],
                "warnings": [{"path", "message"}]}]}
+
+A remote run also has ``"origin": "host:path"`` (``path`` is then its path there) and
+``"connection": null`` (or why its host stopped answering while it was read).
 """
 
 from __future__ import annotations
@@ -34,6 +39,13 @@ import numpy as np
 
 from dvclive_tui.commands.errors import runs_at
 from dvclive_tui.commands.output import write_stdout
+from dvclive_tui.commands.remote_paths import (
+    check_reached,
+    read_remote_runs,
+    remote_location,
+    remote_pool,
+)
+from dvclive_tui.monitor.run_stats import status_label
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
 from dvclive_writer.read.naming import flatten
 from dvclive_writer.read.reader import load_runs
@@ -65,19 +77,25 @@ def ls(path: str, as_json: bool) -> None:
     PATH is a dvclive directory or a folder (a repository) to search for them; it defaults
     to the current directory.
     """
-    root = Path(path)
-    run_dirs = runs_at(path)
-    runs = load_runs(run_dirs, [_name(run_dir, root) for run_dir in run_dirs])
+    location = remote_location(path)
+    if location is not None:
+        with remote_pool() as pool:
+            runs = read_remote_runs(pool, location)
+    else:
+        root = Path(path)
+        run_dirs = runs_at(path)
+        runs = load_runs(run_dirs, [_name(run_dir, root) for run_dir in run_dirs])
     if as_json:
         payload = {"version": LS_VERSION, "runs": [run_to_dict(run) for run in runs]}
         write_stdout(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")
     else:
         _print_human(runs)
+    check_reached(runs)
 
 
 def run_to_dict(run: Run) -> dict[str, Any]:
     """The JSON-ready description of a run (see the module docstring)."""
-    return {
+    found = {
         "name": run.name,
         "path": str(run.path),
         "status": run.status.value,
@@ -115,6 +133,10 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             for warning in sorted(run.warnings.values(), key=lambda item: item.path)
         ],
     }
+    if run.origin is not None:
+        found["origin"] = run.origin
+        found["connection"] = run.connection
+    return found
 
 
 def metric_stats(series: MetricSeries) -> dict[str, Any]:
@@ -201,9 +223,9 @@ def print_runs(console: Console, runs: list[Run]) -> None:
     for index, run in enumerate(runs):
         if index:
             console.print()
-        style = _STATUS_STYLES[run.status]
+        style = _STATUS_STYLES[run.status] if run.connection is None else "bold red"
         console.print(
-            f"[bold]{escape(terminal_text(run.name))}[/]  [{style}]{run.status.value}[/]  "
+            f"[bold]{escape(terminal_text(run.name))}[/]  [{style}]{status_label(run)}[/]  "
             f"started {_when(run.started)}  last write {_when(run.last_write)}"
         )
         if run.metrics:

@@ -15,6 +15,12 @@ the target, so a reader never sees half a report.
 
 ``--view`` shows the Markdown report in a terminal viewer. Without it, Textual is never
 imported.
+
+A PATH on another machine (``[user@]host:path``, ``ssh://[user@]host[:port]/path``) is read
+over ssh, every run under it an experiment; the report is always written on this machine:
+to ``-o``, else ``./report.<ext>`` in the current folder (never into the remote run). Only
+the image frames the report shows are fetched. A host that does not answer: one line,
+exit status 1; ``--rev`` takes local paths only.
 """
 
 from __future__ import annotations
@@ -26,11 +32,25 @@ import click
 
 from dvclive_tui.commands.errors import InputError, WorkError, require_directory, shown
 from dvclive_tui.commands.output import write_stdout
+from dvclive_tui.commands.remote_paths import (
+    check_reached,
+    localize_images,
+    read_remote,
+    remote_location,
+    remote_pool,
+)
 from dvclive_tui.experiments.revisions import RevisionError, load_run_at, open_repository
+from dvclive_tui.remote.fetch import FetchCache
+from dvclive_tui.remote.location import RemoteLocation
 from dvclive_writer.read.discovery import is_dvclive_dir, legacy_layout
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.report.builder import WORKSPACE, Mode, write_report
-from dvclive_writer.report.content import DEFAULT_MAX_POINTS, Experiment
+from dvclive_writer.report.content import (
+    DEFAULT_MAX_FRAMES,
+    DEFAULT_MAX_POINTS,
+    Experiment,
+    spread_frames,
+)
 from dvclive_writer.report.files import output_problem
 from dvclive_writer.text_safety import terminal_text
 
@@ -48,7 +68,7 @@ DEFAULT_DIR = "dvclive"
     "--output",
     metavar="FILE",
     help="Report file, - for stdout (default: PATH/report.<ext>, or ./report.<ext> for "
-    "several runs).",
+    "several runs or a remote PATH).",
 )
 @click.option(
     "--rev",
@@ -80,13 +100,24 @@ def report(
         mode = "md"
         if output == "-":
             raise click.BadParameter("--view shows a report file; - is stdout", param_hint="-o")
-    run_dirs = [Path(p) for p in paths] or [Path(DEFAULT_DIR)]
+    located = [(text, remote_location(text)) for text in paths]
+    remote = [location for _, location in located if location is not None]
+    run_dirs = [Path(text) for text, location in located if location is None]
+    if not paths:
+        run_dirs = [Path(DEFAULT_DIR)]
+    if remote and revs:
+        raise InputError("--rev reads a local repository's history: give local PATHs only")
     for run_dir in run_dirs:
         require_directory(run_dir)
     to_stdout = output == "-"
-    target = None if to_stdout else _target(output, run_dirs, revs, mode)
-    with tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch:
+    target = None if to_stdout else _target(output, run_dirs, revs, mode, remote=bool(remote))
+    with (
+        tempfile.TemporaryDirectory(prefix="dvclive-tui-report-") as scratch,
+        remote_pool() as pool,
+    ):
         experiments = _experiments(run_dirs, revs, Path(scratch))
+        cache = FetchCache(pool, Path(scratch) / "remote")
+        experiments += _remote_experiments(remote, cache, several=len(paths) > 1)
         try:
             # Runs read from git live in the scratch folder: embed their images in a md report.
             text = write_report(
@@ -108,6 +139,23 @@ def report(
         from dvclive_tui.app.report_viewer.app import run_report_viewer
 
         run_report_viewer(target)
+
+
+def _remote_experiments(
+    roots: list[RemoteLocation], cache: FetchCache, *, several: bool
+) -> list[Experiment]:
+    """The runs under remote ``roots``, read once, the images the report shows fetched."""
+    experiments = []
+    for root in roots:
+        read = read_remote(cache.pool, root)
+        check_reached([run for _, run in read])
+        for location, run in read:
+            label = run.name if several or len(read) > 1 else WORKSPACE
+            localize_images(
+                cache, location, run, lambda count: spread_frames(count, DEFAULT_MAX_FRAMES)
+            )
+            experiments.append(Experiment(label, run))
+    return experiments
 
 
 def _mode(mode: str) -> Mode:
@@ -145,12 +193,15 @@ def _label(run_dir: Path, run_dirs: list[Path], revs: tuple[str, ...]) -> str:
     return f"{WORKSPACE}:{name}" if revs else name
 
 
-def _target(output: str | None, run_dirs: list[Path], revs: tuple[str, ...], mode: str) -> Path:
-    """The report file, checked before any work: never a FIFO, device, socket, folder or link."""
+def _target(
+    output: str | None, run_dirs: list[Path], revs: tuple[str, ...], mode: str, *, remote: bool
+) -> Path:
+    """The report file, checked before any work: never a FIFO, device, socket, folder or link
+    (never on another machine: a remote PATH's report goes to the current folder)."""
     count = len(run_dirs) * (1 + len(revs))
     if output is not None:
         target = Path(output)
-    elif count == 1:
+    elif count == 1 and not remote:
         target = run_dirs[0] / f"report.{_mode(mode)}"
     else:
         target = Path(f"report.{_mode(mode)}")

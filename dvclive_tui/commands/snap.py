@@ -26,6 +26,12 @@ from dvclive_tui.charts.series import ColorAssigner, SeriesData
 from dvclive_tui.charts.view import ChartOptions, render_series_chart
 from dvclive_tui.commands.console import CommandConsole
 from dvclive_tui.commands.errors import InputError, runs_at
+from dvclive_tui.commands.remote_paths import (
+    check_reached,
+    read_remote_runs,
+    remote_location,
+    remote_pool,
+)
 from dvclive_tui.monitor.rules import Rule
 from dvclive_writer.plotting.ticks import format_duration, format_value
 from dvclive_writer.read.model import Run, RunStatus
@@ -85,7 +91,12 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
     from dvclive_tui.commands.watch import check_rules
 
     rules = check_rules(checks)
-    run_dirs = runs_at(path)
+    location = remote_location(path)
+    with remote_pool() as pool:
+        if location is not None:
+            runs = read_remote_runs(pool, location)
+        else:
+            runs = load_runs(runs_at(path))
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:
@@ -101,7 +112,6 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
         markup=False,
         legacy_windows=False,
     )
-    runs = load_runs(run_dirs)
     if rules:
         from dvclive_tui.monitor.engine import unknown_names
 
@@ -112,6 +122,7 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
         if index:
             console.print()
         print_run(console, run, width)
+    check_reached(runs)
     return print_checks(console, runs, rules, width) if rules else 0
 
 

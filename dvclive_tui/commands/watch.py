@@ -17,8 +17,11 @@ from pathlib import Path
 import click
 
 from dvclive_tui.commands.errors import InputError, require_directory
+from dvclive_tui.commands.remote_paths import check_remote_folder, connect, split_paths
 from dvclive_tui.monitor.rules import Rule, RuleError, parse_rules
 from dvclive_tui.monitor.session import SessionStart, SessionStore
+from dvclive_tui.remote.location import RemoteLocation
+from dvclive_tui.remote.transport import RemotePool
 from dvclive_tui.settings import (
     COLOR_SYSTEMS,
     DEFAULT_INTERVAL,
@@ -31,15 +34,38 @@ from dvclive_tui.settings import (
 from dvclive_writer.read.discovery import discover_runs, legacy_layout
 
 
-def check_paths(paths: Sequence[Path]) -> tuple[Path, ...]:
-    """The paths to watch (the current folder by default); raise :class:`InputError`."""
-    chosen = tuple(paths) or (Path("."),)
+def check_paths(paths: Sequence[str]) -> tuple[tuple[Path, ...], tuple[RemoteLocation, ...]]:
+    """The local paths to watch (the current folder when none is given at all) and the
+    remote ones (only their syntax checked here); raise :class:`InputError`."""
+    local, remote = split_paths(paths)
+    chosen = tuple(local) or (() if remote else (Path("."),))
     for path in chosen:
         require_directory(path)
         legacy = legacy_layout(path)
         if legacy is not None and not discover_runs(path):
             raise InputError(legacy)
-    return chosen
+    return chosen, tuple(remote)
+
+
+def open_remote(remote: Sequence[RemoteLocation]) -> RemotePool | None:
+    """Connect to the remote paths' hosts before any screen (ssh may ask for a password
+    there) and check the folders exist; ``None`` without remote paths."""
+    if not remote:
+        return None
+    pool = RemotePool()
+    try:
+        connect(pool, remote)
+        for location in remote:
+            check_remote_folder(pool, location)
+    except BaseException:
+        pool.close()
+        raise
+    return pool
+
+
+def session_paths(local: Sequence[Path], remote: Sequence[RemoteLocation]) -> list[Path]:
+    """What a saved session is keyed by: the local and the remote paths."""
+    return [*local, *(Path(str(location)) for location in remote)]
 
 
 def prepare_environment(color_system: str | None) -> None:
@@ -57,7 +83,9 @@ def check_theme(theme: str) -> None:
         raise click.BadParameter(f"unknown theme {theme!r} (one of: {known})", param_hint="--theme")
 
 
-def run_dashboard(settings: Settings, session: SessionStart | None = None) -> None:
+def run_dashboard(
+    settings: Settings, session: SessionStart | None = None, pool: RemotePool | None = None
+) -> None:
     """Run the dashboard until the user quits.
 
     The App restores ``session.restored`` (when ``--resume`` found one) and saves its state
@@ -67,7 +95,11 @@ def run_dashboard(settings: Settings, session: SessionStart | None = None) -> No
     check_theme(settings.theme)
     from dvclive_tui.app.watch.app import WatchApp
 
-    WatchApp(settings, session).run()
+    try:
+        WatchApp(settings, session, pool).run()
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def load_session(paths: Sequence[Path], *, resume: bool) -> SessionStart:
@@ -100,6 +132,8 @@ def run_headless(
     interval: float,
     on_alert: str | None,
     skip_existing: bool,
+    remote: Sequence[RemoteLocation] = (),
+    pool: RemotePool | None = None,
 ) -> None:
     """Print alert events as JSON lines until SIGINT or SIGTERM."""
     from dvclive_tui.monitor.engine import AlertEngine
@@ -111,8 +145,9 @@ def run_headless(
     sinks: list[Sink] = [JsonLines(sys.stdout)]
     if hook is not None:
         sinks.append(hook)
+    watcher = RunWatcher(paths, remote=remote, pool=pool)
     monitor = HeadlessMonitor(
-        RunWatcher(paths), AlertEngine(rules), sinks, warn=warn, skip_existing=skip_existing
+        watcher, AlertEngine(rules), sinks, warn=warn, skip_existing=skip_existing
     )
     stop = threading.Event()
     try:
@@ -125,6 +160,9 @@ def run_headless(
     finally:
         if hook is not None:
             hook.close()
+        watcher.close()
+        if pool is not None:
+            pool.close()
 
 
 interval_option = click.option(
@@ -146,7 +184,7 @@ theme_option = click.option(
 
 
 @click.command(help="Watch dvclive directories live in a terminal dashboard.")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1)
 @interval_option
 @color_system_option
 @theme_option
@@ -182,7 +220,7 @@ theme_option = click.option(
 )
 @click.option("-c", "--resume", is_flag=True, help="Restore the session saved for these paths.")
 def watch(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     interval: float,
     color_system: str | None,
     theme: str,
@@ -193,8 +231,9 @@ def watch(
     notify: str,
     resume: bool,
 ) -> None:
-    """PATHS are dvclive directories or folders to discover them in (default: here)."""
-    chosen = check_paths(paths)
+    """PATHS are dvclive directories or folders to discover them in (default: here), on
+    this machine or on another one over ssh: ``[user@]host:path``, ``ssh://host:port/path``."""
+    chosen, remote = check_paths(paths)
     rules = check_rules(rule_texts)
     if not headless and (on_alert is not None or skip_existing):
         flag = "--on-alert" if on_alert is not None else "--skip-existing"
@@ -203,16 +242,24 @@ def watch(
         if resume:
             raise click.UsageError("--resume restores the dashboard; it has no --headless use")
         run_headless(
-            chosen, rules, interval=interval, on_alert=on_alert, skip_existing=skip_existing
+            chosen,
+            rules,
+            interval=interval,
+            on_alert=on_alert,
+            skip_existing=skip_existing,
+            remote=remote,
+            pool=open_remote(remote),
         )
         return
-    session = load_session(chosen, resume=resume)
+    session = load_session(session_paths(chosen, remote), resume=resume)
+    pool = open_remote(remote)
     settings = Settings(
         paths=chosen,
+        remote=tuple(str(location) for location in remote),
         interval=interval,
         theme=theme,
         color_system=color_system,
         rules=tuple(rule.text for rule in rules),
         notify=notify,
     )
-    run_dashboard(settings, session)
+    run_dashboard(settings, session, pool)

@@ -22,8 +22,9 @@ they change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -120,11 +121,20 @@ class RunMirror:
 
     Args:
         source: The reader's run (read only on the polling thread, between polls).
+        path: The published run's path when it is not the reader's (a remote run's key).
+        frame_path: Where the views read an image frame (a remote run's: a local copy
+            fetched on demand), when not where the reader saw it.
     """
 
-    def __init__(self, source: Run) -> None:
+    def __init__(
+        self,
+        source: Run,
+        path: Path | None = None,
+        frame_path: Callable[[Path], Path] | None = None,
+    ) -> None:
         self.source = source
-        self.run = Run(path=source.path, name=source.name)
+        self._frame_path = frame_path
+        self.run = Run(path=source.path if path is None else path, name=source.name)
         """The run the UI reads (under the watcher's lock); its identity never changes."""
         self.published = False
         """Whether :attr:`run` was published once (the reader read the run)."""
@@ -152,8 +162,14 @@ class RunMirror:
         self._origins = origins
         images = [(name, series, series.version) for name, series in source.images.items()]
         if not _same(images, self._images):
+            moved = self._frame_path
             staged.images = {
-                name: replace(series, frames=list(series.frames))
+                name: replace(
+                    series,
+                    frames=[(step, path) for step, path in series.frames]
+                    if moved is None
+                    else [(step, moved(path)) for step, path in series.frames],
+                )
                 for name, series in source.images.items()
             }
             self._images = images
@@ -171,6 +187,8 @@ class RunMirror:
             "last_write": source.last_write,
             "started": source.started,
             "generation": source.generation,
+            "origin": source.origin,
+            "connection": source.connection,
         }
         return staged
 

@@ -69,6 +69,8 @@ class HeaderFacts:
     """How many more runs are watched."""
     warnings: int
     """File warnings over all runs."""
+    connection: str | None = None
+    """Why a watched run's files cannot be reached now (the first such run's)."""
 
     def elapsed(self, now: float) -> float | None:
         """Seconds from the first write to ``now`` (to the last write once over)."""
@@ -93,7 +95,17 @@ def header_facts(runs: Sequence[Run], rates: Mapping[int, StepRate]) -> HeaderFa
         rate=steps_per_second(run, rates.get(id(run))),
         others=len(runs) - 1,
         warnings=sum(len(item.warnings) for item in runs),
+        connection=next((item.connection for item in runs if item.connection), None),
     )
+
+
+RECONNECTING = "reconnecting…"
+"""The status shown for a run whose files cannot be reached now (last data kept)."""
+
+
+def status_label(run: Run) -> str:
+    """The status shown for ``run``: :data:`RECONNECTING` while its host does not answer."""
+    return RECONNECTING if run.connection is not None else run.status.value
 
 
 def timestamp_rate(run: Run) -> float | None:

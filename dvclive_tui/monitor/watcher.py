@@ -18,10 +18,16 @@ A poll with many runs to read for the first time (the first load of a fleet) rea
 with several threads, the runs :meth:`RunWatcher.prefer` names first, and can report
 progress while it goes on, so a dashboard shows the runs it needs first before the rest
 are read.
+
+Remote roots (``[user@]host:path``) are found in one listing of the path per discovery
+(:mod:`dvclive_tui.remote.runs`); the due runs of one host are read by one thread each,
+gathered so that their wants reach the host in one request per poll. A host that cannot be
+reached leaves its runs as they were, with ``Run.connection`` saying so.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -34,6 +40,17 @@ from pathlib import Path
 from dvclive_tui.monitor.discovery import DiscoveryStats, IncrementalDiscovery
 from dvclive_tui.monitor.mirror import RunMirror, Staged
 from dvclive_tui.monitor.schedule import Cadence, PollSchedule, Tier
+from dvclive_tui.remote.fetch import FetchCache
+from dvclive_tui.remote.host import HostClient, HostUnavailable
+from dvclive_tui.remote.location import RemoteLocation
+from dvclive_tui.remote.runs import (
+    RemoteRunsError,
+    find_remote_runs,
+    remote_key,
+    remote_name,
+    remote_reader,
+)
+from dvclive_tui.remote.transport import RemotePool
 from dvclive_writer.read.model import Changes, Run, RunStatus
 from dvclive_writer.read.naming import relative_inside
 from dvclive_writer.read.reader import RunReader
@@ -47,6 +64,8 @@ READERS = 8
 """Most threads reading runs at once (the parser and file reads release the GIL)."""
 PROGRESS_EVERY = 0.5
 """Seconds between two ``progress`` calls of a long poll."""
+REMOTE_READERS = 64
+"""Most threads reading remote runs at once (they wait on the network, not the CPU)."""
 
 
 def merge_changes(into: Changes, other: Changes) -> None:
@@ -115,6 +134,8 @@ class RunWatcher:
             every discovery instead of the incremental walk.
         cadence: Tiers and discovery rhythm.
         monotonic: Monotonic clock for the schedule (tests inject one).
+        remote: Remote folders (dvclive directories or folders to discover them in).
+        pool: The connections to their hosts (needed with ``remote``).
     """
 
     def __init__(
@@ -126,8 +147,14 @@ class RunWatcher:
         discover: Callable[[Path], Iterable[Path]] | None = None,
         cadence: Cadence = Cadence(),  # noqa: B008 - frozen, shared safely
         monotonic: Callable[[], float] = time.monotonic,
+        remote: Sequence[RemoteLocation] = (),
+        pool: RemotePool | None = None,
     ) -> None:
         self.roots = tuple(Path(root) for root in roots)
+        self.remote = tuple(remote)
+        if self.remote and pool is None:
+            raise ValueError("remote roots need a pool")
+        self.pool = pool
         self.lock = threading.RLock()
         """Held while the published runs, the schedule or the pending changes are read or
         updated; a poll takes it only to publish (never during file I/O)."""
@@ -142,6 +169,12 @@ class RunWatcher:
         self._polling = threading.Lock()
         """Serialises polls and discoveries (the readers' own state)."""
         self._readers: dict[Path, RunReader] = {}
+        self._hosts: dict[Path, HostClient] = {}
+        """Remote runs' keys -> their host's client."""
+        self.remote_problems: dict[str, str] = {}
+        """Remote root -> why it could not be searched at the last discovery."""
+        self.fetch_cache: FetchCache | None = None
+        """Local copies of remote runs' images, fetched when a view shows one."""
         self._mirrors: dict[Path, RunMirror] = {}
         self._schedule = PollSchedule(cadence)
         self._first_look: set[Path] = set()
@@ -156,6 +189,12 @@ class RunWatcher:
         under :attr:`lock`."""
         with self.lock:
             return [mirror.run for mirror in self._mirrors.values() if mirror.published]
+
+    def close(self) -> None:
+        """Delete the fetched copies of remote files (the pool is its owner's to close)."""
+        if self.fetch_cache is not None:
+            self.fetch_cache.close()
+            self.fetch_cache = None
 
     def rediscover(self) -> bool:
         """Re-walk every root now, whatever the mtimes say; return whether runs were added."""
@@ -231,8 +270,22 @@ class RunWatcher:
         """Poll ``keys`` and publish them in that order, yielding whether each changed.
 
         Runs are read in parallel when many are new; they are still published in order, so
-        what a long poll shows before it ends is always the first runs.
+        what a long poll shows before it ends is always the first runs. Remote runs are
+        read meanwhile on other threads (a host that is slow to answer or to reconnect
+        never holds up local runs) and published after the local ones.
         """
+        remote = [key for key in keys if key in self._hosts]
+        if not remote:
+            yield from self._poll_local(keys, now)
+            return
+        with ThreadPoolExecutor(1, "dvclive-tui-remote-poll") as background:
+            reading = background.submit(self._read_remote, remote)
+            yield from self._poll_local([key for key in keys if key not in self._hosts], now)
+            reads = reading.result()
+        for key in remote:
+            yield self._publish(reads[key], now)
+
+    def _poll_local(self, keys: list[Path], now: float) -> Iterator[bool]:
         if sum(key in self._first_look for key in keys) < PARALLEL_FROM:
             for key in keys:
                 yield self._publish(self._read(key), now)
@@ -240,6 +293,27 @@ class RunWatcher:
         with ThreadPoolExecutor(min(READERS, len(keys)), "dvclive-tui-read") as pool:
             for read in pool.map(self._read, keys):
                 yield self._publish(read, now)
+
+    def _read_remote(self, keys: list[Path]) -> dict[Path, _Read]:
+        """Read remote runs, one thread each: a host gets one request for all its runs."""
+        if not keys:
+            return {}
+        counts: dict[int, tuple[HostClient, int]] = {}
+        for key in keys:
+            client = self._hosts[key]
+            counts[id(client)] = (client, counts.get(id(client), (client, 0))[1] + 1)
+        workers = min(REMOTE_READERS, len(keys))
+        for client, count in counts.values():
+            client.gather(count)
+
+        def read(key: Path) -> _Read:
+            try:
+                return self._read(key)
+            finally:
+                self._hosts[key].leave()
+
+        with ThreadPoolExecutor(workers, "dvclive-tui-remote") as pool:
+            return dict(zip(keys, pool.map(read, keys), strict=True))
 
     def _read(self, key: Path) -> _Read:
         """Poll one reader and stage its run (no lock: the file I/O happens here)."""
@@ -292,11 +366,45 @@ class RunWatcher:
                     self._mirrors[key] = RunMirror(reader.run)
                     self._schedule.add(key, now)
                 added = True
+        added |= self._rediscover_remote(now)
         delay = min(self.cadence.discover_every, self._heartbeat)
         self._next_discovery = now + (delay if self._readers else EMPTY_REDISCOVERY)
         if full:
             self._next_full = now + self._heartbeat
         return added, total
+
+    def _rediscover_remote(self, now: float) -> bool:
+        """Add the runs found under the remote roots (one listing each, hosts' errors kept
+        in :attr:`remote_problems`)."""
+        pool = self.pool
+        added = False
+        for root in self.remote:
+            assert pool is not None
+            client = pool.host(root)
+            if client.failing and any(known is client for known in self._hosts.values()):
+                continue  # its runs' polls reconnect it (off the polling thread)
+            try:
+                found = find_remote_runs(pool, root)
+            except (HostUnavailable, RemoteRunsError) as problem:
+                self.remote_problems[str(root)] = str(problem)
+                continue
+            self.remote_problems.pop(str(root), None)
+            for location in found:
+                key = remote_key(location)
+                if key in self._readers:
+                    continue
+                reader = remote_reader(pool, location, remote_name(location, root))
+                self._readers[key] = reader
+                self._hosts[key] = pool.host(location)
+                self._first_look.add(key)
+                if self.fetch_cache is None:
+                    self.fetch_cache = FetchCache(pool)
+                frame_path = functools.partial(self.fetch_cache.local_path, location)
+                with self.lock:
+                    self._mirrors[key] = RunMirror(reader.run, key, frame_path)
+                    self._schedule.add(key, now)
+                added = True
+        return added
 
 
 @dataclass(frozen=True)

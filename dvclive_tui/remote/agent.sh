@@ -1,7 +1,9 @@
-# The remote side of dvclive-tui: plain POSIX sh plus stat, dd, head, tail, find and sleep.
+# The remote side of dvclive-tui: plain POSIX sh plus stat, dd, head, tail, find, sleep, date
+# and (when there) readlink.
 # It is sent on the standard input of a fixed `env LC_ALL=C sh -s`, defines functions,
 # answers `@DLT 0 FLAVOUR DDBYTES` and `@END`, and then runs one request after another as they
-# arrive on the same stream. It writes nothing on the remote host. The reply format is
+# arrive on the same stream. It writes nothing on the remote host. The greeting carries the
+# host's clock (`date +%s`): run statuses compare file times with it. The reply format is
 # documented in dvclive_tui/remote/wire.py. Placeholders: @LIMIT@ (seconds a request may
 # take), @PRUNE@ (find operands that skip folders).
 set -f
@@ -24,16 +26,43 @@ else
 fi
 DB=0
 dd if=/dev/null of=/dev/null iflag=skip_bytes,count_bytes count=0 2>/dev/null </dev/null && DB=1
-export SO SF
+RL=0
+readlink -f / >/dev/null 2>&1 </dev/null && RL=1
+export SO SF RL
 
-# Registry: r RID ROOT; a ID RID REL MODE BACK CAP; m ID MODE BACK CAP; k ID KEY; o ID OFFSET;
-# x ID; q ID...  (MODE: t tail, w whole, s stat; KEY: "-" or what S records carry)
+# Registry: r RID ROOT; a ID RID REL MODE BACK CAP UP; m ID MODE BACK CAP; k ID KEY;
+# o ID OFFSET; x ID; q ID...  (MODE: t tail, w whole, h head, s stat; KEY: "-" or what S
+# records carry; UP: how many leading ".." parts REL has: links must stay inside the folder
+# they reach)
 r() { eval "R$1=\$2"; }
-a() { eval "p$1=\$R$2/\$3 m$1=\$4 b$1=\$5 c$1=\$6 k$1=- o$1=0 h$1="; }
+a() {
+  u=\$R$2 n=$7
+  while [ "$n" -gt 0 ]; do u=$u/..; n=$((n - 1)); done
+  eval "p$1=\$R$2/\$3 m$1=\$4 b$1=\$5 c$1=\$6 k$1=- o$1=0 h$1= a$1=$u"
+}
 m() { eval "m$1=\$2 b$1=\$3 c$1=\$4"; }
 k() { eval "k$1=\$2"; }
 o() { eval "o$1=\$2"; }
-x() { eval "unset p$1 m$1 b$1 c$1 k$1 o$1 h$1"; }
+x() { eval "unset p$1 m$1 b$1 c$1 k$1 o$1 h$1 a$1"; }
+
+# ins FILE ANCHOR: whether FILE's real path lies inside ANCHOR's (links kept inside).
+ins() {
+  [ "$RL" = 1 ] || return 0
+  rf=$(readlink -f -- "$1" 2>/dev/null) && ra=$(readlink -f -- "$2" 2>/dev/null) || return 1
+  case $rf in "$ra" | "$ra"/*) return 0 ;; esac
+  [ "$ra" = / ]
+}
+
+# nrf FILE: why FILE (not a regular file) is not read.
+nrf() {
+  if [ -d "$1" ]; then t=directory
+  elif [ -p "$1" ]; then t=FIFO
+  elif [ -S "$1" ]; then t=socket
+  elif [ -c "$1" ]; then t='character device'
+  elif [ -b "$1" ]; then t='block device'
+  else t=other; fi
+  printf 'E %s not a regular file (%s)\n' "$i" "$t"
+}
 q() { Q=$*; }
 
 # The server-side time limit: the whole session's process group ends past TL seconds.
@@ -84,7 +113,7 @@ sts() {
 # one ID LINE: answer for one file (LINE empty: missing).
 one() {
   i=$1
-  eval "f=\$p$i md=\$m$i bk=\$b$i cp=\$c$i pk=\$k$i po=\$o$i"
+  eval "f=\$p$i md=\$m$i bk=\$b$i cp=\$c$i pk=\$k$i po=\$o$i an=\$a$i"
   if [ -z "$2" ]; then
     [ "$pk" = - ] || { printf 'M %s\n' "$i"; eval "k$i=-"; }
     return 0
@@ -96,9 +125,19 @@ one() {
     printf 'S %s %s\n' "$i" "$K"
     eval "k$i=\$K"
   fi
+  if [ "$K" != "$pk" ]; then
+    set -- $pk
+    if [ "$pk" = - ] || [ "$4 $5" != "$I" ]; then  # a new file there: where does it lead?
+      if ! ins "$f" "$an"; then
+        printf 'E %s link to outside the run: not followed\n' "$i"
+        eval "k$i=-"
+        return 0
+      fi
+    fi
+  fi
   [ "$md" != s ] || return 0
   if [ ! -f "$f" ]; then
-    [ "$K" = "$pk" ] || printf 'E %s not a regular file\n' "$i"
+    [ "$K" = "$pk" ] || nrf "$f"
     return 0
   fi
   if [ ! -r "$f" ]; then
@@ -106,25 +145,29 @@ one() {
     return 0
   fi
   wd
-  if [ "$md" = w ]; then
+  if [ "$md" != t ]; then
+    n=$Z mo=0
     if [ "$Z" -gt "$cp" ]; then
-      printf 'E %s too large: %s bytes (limit %s)\n' "$i" "$Z" "$cp"
-      return 0
+      if [ "$md" = w ]; then
+        printf 'E %s too large\n' "$i"
+        return 0
+      fi
+      n=$cp mo=1
     fi
-    printf 'D %s 0 %s 0\n' "$i" "$Z"
-    rd "$f" 0 "$Z"
+    printf 'D %s 0 %s %s\n' "$i" "$n" "$mo"
+    rd "$f" 0 "$n"
     RD="$RD $i" RP="$RP$i 0 $I $Z $pk$NL"
     return 0
   fi
+  # Tail data always starts back bytes before the offset (clamped to the file): the reader
+  # tells a new file, a shrink or a rewrite from the stat, the head and those bytes.
   s=$((po - bk))
   [ "$s" -ge 0 ] || s=0
-  [ "$Z" -ge "$po" ] || s=0
-  if [ "$pk" != - ]; then
-    set -- $pk
-    [ "$4 $5" = "$I" ] || s=0
-  fi
-  n=$((Z - s)) mo=0
-  if [ "$n" -gt "$cp" ]; then n=$cp mo=1; fi
+  [ "$s" -le "$Z" ] || s=$Z
+  e=$((po + cp)) mo=0
+  if [ "$e" -lt "$Z" ]; then mo=1; else e=$Z; fi
+  [ "$e" -ge "$s" ] || e=$s
+  n=$((e - s))
   if [ "$s" -gt 0 ] && [ "$K" != "$pk" ]; then
     hf=$(dd if="$f" bs=256 count=1 2>/dev/null)
     eval "ph=\$h$i"
@@ -158,7 +201,7 @@ chk() {
     bad=1
     if [ -n "$l" ]; then
       nk "$l"
-      if [ "$md" = w ]; then
+      if [ "$md" != t ]; then
         [ "$K" = "$ck" ] && bad=0
       else
         set -- $e
@@ -171,7 +214,7 @@ chk() {
       shift 5
       printf 'X %s\n' "$i"
       eval "k$i=\$* h$i="
-      [ "$md" = w ] || eval "o$i=\$y"
+      [ "$md" != t ] || eval "o$i=\$y"
     fi
   done
 }
@@ -182,6 +225,10 @@ LI='n=$# c=0
 while [ "$n" -gt 0 ]; do
   f=$1; shift; n=$((n - 1))
   [ -e "$f" ] || continue
+  if [ -h "$f" ] && [ "$RL" = 1 ]; then
+    r=$(readlink -f -- "$f" 2>/dev/null)
+    case $r in "$RA" | "$RA"/*) ;; *) printf "o %s %s\n" "${#f}" "$f"; continue ;; esac
+  fi
   u=-
   if [ -d "$f" ]; then { [ -r "$f" ] && [ -x "$f" ]; } || u=u; fi
   printf "%s %s %s\n" "$u" "${#f}" "$f"
@@ -205,6 +252,8 @@ lst() {
     return 0
   fi
   wd
+  RA=$(readlink -f -- "$d" 2>/dev/null) || RA=/
+  export RA
   sg=x$( (cd -- "$d" && fnd -type d -exec stat -L "$SO" "$SF %n" -- {} + -o -print) \
     2>/dev/null)
   eval "ps=\$s$r"
@@ -248,4 +297,4 @@ P() {
   wds
   printf '@END\n'
 } </dev/null
-printf '@DLT 0 %s %s\n@END\n' "$FL" "$DB"
+printf '@DLT 0 %s %s %s\n@END\n' "$FL" "$DB" "$(date +%s 2>/dev/null </dev/null)"

@@ -6,6 +6,10 @@ reply a few bytes. Before each request the mirror is compared with what the read
 (offset, known stat) and only differences are sent. A lost session is restarted (and the
 master with it) after a growing pause; until then :meth:`HostClient.exchange` raises
 :class:`HostUnavailable` at once, with the status line to show.
+
+Threads that poll runs of the same host together (:meth:`HostClient.gather`) have their
+requests sent as one: the first request waits until every gathered thread has asked (or
+:data:`GATHER_S` passed), then one exchange answers them all.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from dvclive_tui.remote.location import RemoteLocation
-from dvclive_tui.remote.model import HEAD_BYTES, Got, Listing, Want, data_start
 from dvclive_tui.remote.script import TIME_LIMIT_S, command, encode, quote_root
 from dvclive_tui.remote.session import AgentSession, SessionLost
 from dvclive_tui.remote.ssh import SshError, SshRunner, SshSettings
@@ -29,15 +32,21 @@ from dvclive_tui.remote.wire import (
     read_reply,
     stat_key,
 )
+from dvclive_writer.read.files import too_large
+from dvclive_writer.read.listing import Listing
+from dvclive_writer.read.tail import HEAD_BYTES
+from dvclive_writer.read.transport import Got, TransportUnavailable, Want
 
 LISTING_INTERVAL_S = 1.0
 """A root is listed at most this often; in between its last listing is returned."""
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 """Pauses before the 1st, 2nd, ... reconnection attempt (the last one repeats)."""
-_MODES = {"tail": "t", "whole": "w", "stat": "s"}
+GATHER_S = 0.05
+"""Longest wait of a gathered thread's request for the others' (see :meth:`HostClient.gather`)."""
+_MODES = {"tail": "t", "whole": "w", "head": "h", "stat": "s"}
 
 
-class HostUnavailable(Exception):
+class HostUnavailable(TransportUnavailable):
     """The host cannot be reached now; the message is the status line to show."""
 
 
@@ -58,6 +67,18 @@ class RootAnswer:
     root: str
     gots: list[Got]
     listing: Listing | None = None
+    listing_error: str | None = None
+    """Why the root could not be listed (``no such directory``...)."""
+
+
+@dataclass
+class _Slot:
+    """One thread's requests waiting to be sent with the others'."""
+
+    requests: Sequence[RootRequest]
+    answers: list[RootAnswer] | None = None
+    error: HostUnavailable | None = None
+    done: bool = False
 
 
 @dataclass
@@ -78,7 +99,8 @@ class _Mirror:
     """Everything registered in the current agent session."""
 
     roots: dict[str, int] = field(default_factory=dict)
-    files: dict[tuple[int, str], _File] = field(default_factory=dict)
+    files: dict[tuple[int, str, int], _File] = field(default_factory=dict)
+    """``(root id, rel, n)`` -> file: ``n`` tells apart wants of the same file in a batch."""
     polled: tuple[int, ...] = ()
     next_id: int = 1
 
@@ -110,6 +132,18 @@ class HostClient:
         self._connected_once = False
         self._listed: dict[str, tuple[float, Listing]] = {}
         self._force_listing: set[str] = set()
+        self.clock_offset = 0.0
+        """The host's clock minus this machine's (seconds, from the agent's greeting)."""
+        self._gathering = threading.Condition()
+        self._queue: list[_Slot] = []
+        self._gathered = 0
+        self._asking = 0
+        self._sending = False
+
+    @property
+    def failing(self) -> bool:
+        """Whether the last connection attempt failed (reconnection pending)."""
+        return self._failures > 0
 
     @property
     def name(self) -> str:
@@ -121,7 +155,72 @@ class HostClient:
         with self._lock:
             self._connect(interactive=interactive)
 
+    def remote_time(self) -> float:
+        """Now on the host's clock (epoch seconds): file times there compare with it."""
+        return time.time() + self.clock_offset
+
+    def gather(self, count: int) -> None:
+        """``count`` threads are about to poll this host: their requests go out together
+        (each calls :meth:`leave` when its poll is over)."""
+        with self._gathering:
+            self._gathered += count
+
+    def leave(self) -> None:
+        """A gathered thread's poll is over."""
+        with self._gathering:
+            self._gathered -= 1
+            self._gathering.notify_all()
+
     def exchange(self, requests: Sequence[RootRequest]) -> list[RootAnswer]:
+        """The answers to ``requests``, sent with the other gathered threads' in one
+        exchange; raises :class:`HostUnavailable`."""
+        slot = _Slot(requests)
+        gathering = self._gathering
+        with gathering:
+            self._queue.append(slot)
+            self._asking += 1
+            gathering.notify_all()
+            deadline = time.monotonic() + GATHER_S
+            batch: list[_Slot] = []
+            while not slot.done:
+                everyone = self._asking >= self._gathered
+                late = time.monotonic() >= deadline
+                if not self._sending and self._queue and (everyone or late):
+                    batch, self._queue = self._queue, []
+                    self._sending = True
+                    break
+                gathering.wait(max(0.001, deadline - time.monotonic()) if not late else 0.05)
+        if batch:
+            self._send_batch(batch)
+        if slot.error is not None:
+            raise HostUnavailable(str(slot.error))
+        assert slot.answers is not None
+        return slot.answers
+
+    def _send_batch(self, batch: list[_Slot]) -> None:
+        merged = [request for slot in batch for request in slot.requests]
+        answers: list[RootAnswer] = []
+        error: HostUnavailable | None = None
+        try:
+            answers = self._exchange(merged)
+        except HostUnavailable as lost:
+            error = lost
+        finally:
+            with self._gathering:
+                start = 0
+                for slot in batch:
+                    count = len(slot.requests)
+                    if error is None and len(answers) >= start + count:
+                        slot.answers = answers[start : start + count]
+                    else:
+                        slot.error = error or HostUnavailable(self.status or "request failed")
+                    start += count
+                    slot.done = True
+                    self._asking -= 1
+                self._sending = False
+                self._gathering.notify_all()
+
+    def _exchange(self, requests: Sequence[RootRequest]) -> list[RootAnswer]:
         """One batched request for every root; raises :class:`HostUnavailable`."""
         with self._lock:
             if self._session is None or not self._session.alive:
@@ -171,6 +270,8 @@ class HostClient:
             self._failed(str(exc))
             raise HostUnavailable(self.status or str(exc)) from None
         self._session = session
+        if session.hello.clock is not None:
+            self.clock_offset = session.hello.clock - time.time()
         self._mirror = _Mirror()
         self._listed.clear()
         self._failures = 0
@@ -212,6 +313,7 @@ class HostClient:
         lines: list[str] = []
         plan: list[list[_File]] = []
         polled: list[int] = []
+        seen: dict[tuple[int, str], int] = {}
         for request in requests:
             rid = mirror.roots.get(request.root)
             if rid is None:
@@ -219,7 +321,8 @@ class HostClient:
                 lines.append(f"r {rid} {quote_root(request.root)}\n")
             entries = []
             for want in request.wants:
-                entry = self._entry(rid, want, lines)
+                nth = seen[rid, want.rel] = seen.get((rid, want.rel), -1) + 1
+                entry = self._entry((rid, want.rel, nth), want, lines)
                 entries.append(entry)
                 if entry.id not in polled:
                     polled.append(entry.id)
@@ -235,22 +338,23 @@ class HostClient:
         lines.append(" ".join(["P", str(self._seq), *targets]) + "\n")
         return encode(lines), plan
 
-    def _entry(self, rid: int, want: Want, lines: list[str]) -> _File:
+    def _entry(self, key: tuple[int, str, int], want: Want, lines: list[str]) -> _File:
         mirror = self._mirror
         mode = _MODES[want.mode]
-        entry = mirror.files.get((rid, want.rel))
+        entry = mirror.files.get(key)
         if entry is None:
             entry = _File(mirror.next_id, mode, want.back, want.cap)
             mirror.next_id += 1
-            mirror.files[(rid, want.rel)] = entry
-            lines.append(command("a", entry.id, rid, want.rel, mode, want.back, want.cap))
+            mirror.files[key] = entry
+            rel = want.rel or "."
+            lines.append(command("a", entry.id, key[0], rel, mode, want.back, want.cap, _up(rel)))
         elif (entry.mode, entry.back, entry.cap) != (mode, want.back, want.cap):
             entry.mode, entry.back, entry.cap = mode, want.back, want.cap
             lines.append(command("m", entry.id, mode, want.back, want.cap))
-        key = stat_key(want.known)
-        if key != entry.key:
-            entry.key = key
-            lines.append(command("k", entry.id, key))
+        known = stat_key(want.known)
+        if known != entry.key:
+            entry.key = known
+            lines.append(command("k", entry.id, known))
         if mode == "t" and want.offset != entry.offset:
             entry.offset = want.offset
             lines.append(command("o", entry.id, want.offset))
@@ -277,10 +381,10 @@ class HostClient:
                 self._got(want, entry, reply.files.get(entry.id), before[entry.id])
                 for want, entry in zip(request.wants, entries, strict=True)
             ]
-            listing = None
+            listing, listing_error = None, None
             if request.listing:
-                listing = self._listing(request.root, reply, listed)
-            answers.append(RootAnswer(request.root, gots, listing))
+                listing, listing_error = self._listing(request.root, reply, listed)
+            answers.append(RootAnswer(request.root, gots, listing, listing_error))
         return answers
 
     @staticmethod
@@ -306,16 +410,21 @@ class HostClient:
                 entry.key, entry.offset = before
             return Got(want.rel, want.known)
         stat = parse_key(entry.key)
-        got = Got(want.rel, stat, error=records.error)
-        if records.key is not None and entry.mode == "t" and stat is not None:
-            got = replace(got, head=entry.head)
+        error, truncated = records.error, records.more
+        if error == "too large" and stat is not None:
+            error, truncated = too_large(stat.size, want.cap), True
+        if error is not None or stat is None:
+            return Got(want.rel, stat, error=error, truncated=truncated)
+        data = records.data if records.data is not None else b""
+        if entry.mode != "t":
+            return Got(want.rel, stat, b"", data, None, truncated)
         if records.data is not None:
-            got = replace(got, data=records.data, truncated=records.more)
-            if entry.mode == "t" and records.start != data_start(want, got):
+            start = min(max(0, want.offset - want.back), stat.size)
+            if records.start != start:
                 raise WireError(f"agent sent bytes from {records.start} for {want.rel!r}")
-        return got
+        return Got(want.rel, stat, entry.head[: want.head], data, None, truncated)
 
-    def _listing(self, root: str, reply: Reply, listed: set[str]) -> Listing:
+    def _listing(self, root: str, reply: Reply, listed: set[str]) -> tuple[Listing, str | None]:
         rid = self._mirror.roots[root]
         record: ListingRecord | None = reply.listings.get(rid) if root in listed else None
         previous = self._listed.get(root)
@@ -323,12 +432,24 @@ class HostClient:
             if previous is not None:
                 if record is not None:
                     self._listed[root] = (self._clock(), previous[1])
-                return previous[1]
-            return Listing()
+                return previous[1], None
+            return Listing(), None
+        if record.error is not None:
+            self._listed.pop(root, None)
+            return Listing(), record.error
         assert record.listing is not None
         if not record.complete:
             self._force_listing.add(root)
-            return previous[1] if previous is not None else record.listing
+            return (previous[1] if previous is not None else record.listing), None
         self._force_listing.discard(root)
         self._listed[root] = (self._clock(), record.listing)
-        return record.listing
+        return record.listing, None
+
+
+def _up(rel: str) -> int:
+    """How many leading ``..`` parts ``rel`` has."""
+    parts = rel.split("/")
+    count = 0
+    while count < len(parts) and parts[count] == "..":
+        count += 1
+    return count

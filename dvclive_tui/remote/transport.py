@@ -1,8 +1,11 @@
 """Remote run folders for the reader: one :class:`HostClient` per host, shared by its runs.
 
-:meth:`RemotePool.poll` sends one batched request per host for every root asked about on
-that host; :class:`RemoteTransport` is the per-root face the reading side's transport seam
-expects (``read`` and ``listing``).
+:class:`RemoteTransport` is the reading side's transport seam
+(:class:`~dvclive_writer.read.transport.Transport`) for a folder on a host:
+``RunReader(location.path, transport=pool.transport(location))`` reads a remote run with
+the same tailer, run model and views as a local one. Readers of one host polled together
+(:meth:`HostClient.gather`) share one request per poll; :meth:`RemotePool.poll` sends one
+batched request per host for explicit requests.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from collections.abc import Sequence
 
 from dvclive_tui.remote.host import HostClient, RootAnswer, RootRequest
 from dvclive_tui.remote.location import RemoteLocation
-from dvclive_tui.remote.model import Got, Listing, Want
 from dvclive_tui.remote.ssh import SshSettings
+from dvclive_writer.read.listing import Listing
+from dvclive_writer.read.transport import Got, Want
 
 HostKey = tuple[str | None, str, int | None]
 
@@ -80,8 +84,30 @@ class RemoteTransport:
         :class:`~dvclive_tui.remote.host.HostUnavailable`."""
         return self.client.exchange([RootRequest(root, wants)])[0].gots
 
-    def listing(self, root: str) -> Listing:
-        """What is under ``root`` (at most one fresh listing a second)."""
+    def listing(self, root: str, under: str = "") -> Listing:
+        """What is under ``root/under`` (at most one fresh listing a second), paths relative
+        to ``root``; a missing folder lists as empty."""
+        folder = f"{root.rstrip('/') or '/'}/{under}" if under else root
+        answer = self.client.exchange([RootRequest(folder, (), listing=True)])[0]
+        listing = answer.listing if answer.listing is not None else Listing()
+        if answer.listing_error is not None:
+            if answer.listing_error in ("no such directory", "not a directory"):
+                return Listing()
+            return Listing(errors={under: answer.listing_error})
+        prefix = under.rstrip("/")
+        return Listing(
+            files={_join(prefix, rel): stat for rel, stat in sorted(listing.files.items())},
+            folders={_join(prefix, rel): mtime for rel, mtime in listing.folders.items()},
+            errors={_join(prefix, rel): error for rel, error in sorted(listing.errors.items())},
+        )
+
+    def listing_of(self, root: str) -> tuple[Listing, str | None]:
+        """The listing of ``root`` and why it failed (``no such directory``...), if it did."""
         answer = self.client.exchange([RootRequest(root, (), listing=True)])[0]
-        assert answer.listing is not None
-        return answer.listing
+        return (answer.listing or Listing()), answer.listing_error
+
+
+def _join(prefix: str, rel: str) -> str:
+    if not prefix:
+        return rel
+    return f"{prefix}/{rel}" if rel else prefix

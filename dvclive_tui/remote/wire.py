@@ -16,12 +16,14 @@ Every reply is framed as (``<n bytes>`` are raw, exactly n bytes, then the next 
     L <rid> +\\n<batches>.\\n          listing: a new one, in batches of
                                        (-|u) <len> <./name>\\n   (u: folder not searchable)
                                        N <count>\\n  then <count> raw stat lines
+                                     with o <len> <./name>\\n lines between them: a link
+                                     leading outside the root (not followed)
     @END
 
 Only files whose stat changed (or, for tail, that have bytes past the offset) appear.
 A shrunk file's range is padded with zero bytes; the agent re-stats what it read and sends
 ``X`` if the file was replaced meanwhile. Login-script output before the first line
-(``@DLT 0 <flavour> <dd-bytes>``, then ``@END``) is skipped.
+(``@DLT 0 <flavour> <dd-bytes> <epoch seconds>``, then ``@END``) is skipped.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dvclive_tui.remote.model import FileStat, Kind, Listing
+from dvclive_writer.read.files import LINK_OUTSIDE, FileStat, Kind
+from dvclive_writer.read.listing import Listing
 
 HELLO = b"@DLT 0 "
 _KINDS: dict[str, Kind] = {"f": "file", "d": "dir", "o": "other"}
@@ -59,6 +62,8 @@ class Hello:
     """``gnu``, ``busybox``, ``bsd`` (stat's dialect) or ``none``."""
     dd_bytes: bool
     """Whether ``dd`` takes byte offsets (GNU, BusyBox)."""
+    clock: int | None = None
+    """The host's ``date +%s`` when the agent started (``None``: no ``date``)."""
 
 
 @dataclass
@@ -81,6 +86,8 @@ class ListingRecord:
 
     unchanged: bool = False
     listing: Listing | None = None
+    error: str | None = None
+    """Why the root cannot be listed (``no such directory``, ``permission denied``...)."""
     complete: bool = True
     """False when a file vanished while it was listed: ask again."""
 
@@ -95,11 +102,12 @@ class Reply:
 
 
 def parse_hello(line: bytes) -> Hello:
-    """The agent's first line: ``@DLT 0 <flavour> <dd-bytes>``."""
+    """The agent's first line: ``@DLT 0 <flavour> <dd-bytes> [<epoch seconds>]``."""
     words = line.decode("ascii", "replace").split()
-    if len(words) != 4:
+    if len(words) not in (4, 5):
         raise WireError("bad agent greeting")
-    return Hello(words[2], words[3] == "1")
+    clock = int(words[4]) if len(words) == 5 and words[4].isdigit() else None
+    return Hello(words[2], words[3] == "1", clock)
 
 
 def stat_key(stat: FileStat | None) -> str:
@@ -170,7 +178,7 @@ def _listing(source: Source, words: list[str], flavour: str) -> ListingRecord:
     if words[2] == "=":
         return ListingRecord(unchanged=True)
     if words[2] == "!":
-        return ListingRecord(listing=Listing(error=" ".join(words[3:]) or "cannot be listed"))
+        return ListingRecord(listing=Listing(), error=" ".join(words[3:]) or "cannot be listed")
     if words[2] != "+":
         raise WireError("bad listing record")
     parser = _ListingParser(source, flavour)
@@ -187,7 +195,7 @@ class _ListingParser:
         self.complete = True
         self.files: dict[str, FileStat] = {}
         self.folders: dict[str, int] = {}
-        self.unreadable: list[str] = []
+        self.errors: dict[str, str] = {}
 
     def _line(self) -> bytes:
         if self.pending is not None:
@@ -203,12 +211,14 @@ class _ListingParser:
                 break
             if line[:2] in (b"- ", b"u "):
                 names.append(self._name(line))
+            elif line.startswith(b"o "):
+                self.errors[self._name(line)[0]] = LINK_OUTSIDE
             elif line.startswith(b"N "):
                 self._stats(names, _int(line[2:].decode("ascii", "replace")))
                 names = []
             else:
                 raise WireError(f"bad listing line {line[:60]!r}")
-        listing = Listing(self.files, self.folders, tuple(sorted(self.unreadable)))
+        listing = Listing(self.files, self.folders, self.errors)
         return ListingRecord(listing=listing, complete=self.complete and not names)
 
     def _name(self, line: bytes) -> tuple[str, bool]:
@@ -235,7 +245,7 @@ class _ListingParser:
             if parsed.kind == "dir":
                 self.folders[rel] = parsed.mtime_ns
                 if unreadable:
-                    self.unreadable.append(rel)
+                    self.errors[rel] = "permission denied"
             else:
                 self.files[rel] = parsed
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol
 
 from dvclive_writer.read.files import Unreadable, probe, stat_path
 from dvclive_writer.read.listing import subfolders
@@ -118,6 +119,19 @@ def legacy_layout(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
+class Tree(Protocol):
+    """A folder tree seen through POSIX paths relative to its top (``""``: the top)."""
+
+    def subfolders(self, rel: str) -> list[str]:
+        """The names of the folders directly in ``rel``, sorted (links not entered)."""
+
+    def kind(self, rel: str) -> str | None:
+        """``"file"``, ``"dir"`` or ``"other"`` (links followed); ``None`` when missing."""
+
+    def name(self, rel: str) -> str:
+        """The folder's own name (the top's too)."""
+
+
 def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` looks like a dvclive directory.
 
@@ -125,16 +139,20 @@ def is_dvclive_dir(path: str | os.PathLike[str]) -> bool:
     a ``params.yaml``, ``dvc.yaml``, ``report.html`` or ``report.md``, or a ``metrics.json``
     in a folder whose name contains ``dvclive``.
     """
-    folder = Path(path)
-    plots = folder / "plots"
-    if any(_kind(plots / name) == "dir" for name in PLOT_FOLDERS):
+    return is_run_in(_LocalTree(Path(path), []), "")
+
+
+def is_run_in(tree: Tree, rel: str) -> bool:
+    """:func:`is_dvclive_dir` for folder ``rel`` of ``tree``."""
+    plots = _join(rel, "plots")
+    if any(tree.kind(_join(plots, name)) == "dir" for name in PLOT_FOLDERS):
         return True
-    if _kind(folder / "metrics.json") != "file":
+    if tree.kind(_join(rel, "metrics.json")) != "file":
         return False
-    if "dvclive" in folder.name.lower():
+    if "dvclive" in tree.name(rel).lower():
         return True
     companions = ("params.yaml", "dvc.yaml", "report.html", "report.md")
-    return any(_kind(folder / name) == "file" for name in companions)
+    return any(tree.kind(_join(rel, name)) == "file" for name in companions)
 
 
 def discover_runs(root: str | os.PathLike[str], problems: list[str] | None = None) -> list[Path]:
@@ -147,63 +165,88 @@ def discover_runs(root: str | os.PathLike[str], problems: list[str] | None = Non
     ``"<folder>: <why>"`` to ``problems`` (when given) and is skipped.
     """
     start = Path(root)
-    found: list[Path] = []
-    search = _Search(found, problems if problems is not None else [])
-    if is_dvclive_dir(start):
-        found.append(start)
-        search.walk(start, 0, in_dvc=False, in_run=True)
-        return sorted(found, key=lambda path: (path != start, natural_key(path)))
-    search.walk(start, 0, in_dvc=False)
-    return sorted(
-        found, key=lambda path: (".dvc" in path.relative_to(start).parts, natural_key(path))
-    )
+    tree = _LocalTree(start, problems if problems is not None else [])
+    return [start / rel if rel else start for rel in runs_in_tree(tree)]
+
+
+def runs_in_tree(tree: Tree) -> list[str]:
+    """:func:`discover_runs`'s search over any tree (a local folder, a remote listing):
+    the run folders, relative to the top, in the same order."""
+    search = _Search(tree)
+    if is_run_in(tree, ""):
+        search.found.append("")
+        search.walk("", 0, in_dvc=False, in_run=True)
+        return sorted(search.found, key=lambda rel: (rel != "", natural_key(rel)))
+    search.walk("", 0, in_dvc=False)
+    return sorted(search.found, key=lambda rel: (".dvc" in rel.split("/"), natural_key(rel)))
 
 
 class _Search:
-    """One search: the runs found and the folders that could not be listed."""
+    """One search: the runs found (relative paths)."""
 
-    def __init__(self, found: list[Path], problems: list[str]) -> None:
-        self.found = found
-        self.problems = problems
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.found: list[str] = []
 
-    def walk(self, folder: Path, depth: int, *, in_dvc: bool, in_run: bool = False) -> None:
+    def walk(self, folder: str, depth: int, *, in_dvc: bool, in_run: bool = False) -> None:
         if depth > MAX_DEPTH:
             return
-        for entry in self._subfolders(folder):
-            name = entry.name
-            child = Path(entry.path)
+        for name in self.tree.subfolders(folder):
+            child = _join(folder, name)
             if name == ".dvc" and not in_dvc:
-                exps = child / "tmp" / "exps"
-                if _kind(exps) == "dir":
+                exps = _join(child, "tmp/exps")
+                if self.tree.kind(exps) == "dir":
                     self.walk_temp_workspaces(exps, depth)
                 continue
             if name in SKIPPED_NAMES or (name.startswith(".") and name != ".dvclive"):
                 continue
             if in_run and name in RUN_OWN_FOLDERS:
                 continue
-            run = is_dvclive_dir(child)
+            run = is_run_in(self.tree, child)
             if run:
                 self.found.append(child)
             self.walk(child, depth + 1, in_dvc=in_dvc, in_run=run)
 
-    def walk_temp_workspaces(self, exps: Path, depth: int) -> None:
+    def walk_temp_workspaces(self, exps: str, depth: int) -> None:
         """Queued runs execute in ``exps/tmpXXXX`` and ``--temp`` runs in
         ``exps/standalone/tmpXXXX`` (DVC's ``mkdtemp`` under its executor folder)."""
-        for entry in self._subfolders(exps):
-            if entry.name == STANDALONE_FOLDER and exps.name == "exps":
-                self.walk_temp_workspaces(Path(entry.path), depth)
-            elif entry.name.startswith("tmp"):
-                workspace = Path(entry.path)
-                run = is_dvclive_dir(workspace)
+        for name in self.tree.subfolders(exps):
+            workspace = _join(exps, name)
+            if name == STANDALONE_FOLDER and exps.rpartition("/")[2] == "exps":
+                self.walk_temp_workspaces(workspace, depth)
+            elif name.startswith("tmp"):
+                run = is_run_in(self.tree, workspace)
                 if run:
                     self.found.append(workspace)
                 self.walk(workspace, depth + 1, in_dvc=True, in_run=run)
 
-    def _subfolders(self, folder: Path) -> list[os.DirEntry[str]]:
+
+class _LocalTree:
+    """A folder on this machine (unlistable folders added to ``problems``)."""
+
+    def __init__(self, top: Path, problems: list[str]) -> None:
+        self.top = top
+        self.problems = problems
+
+    def _path(self, rel: str) -> Path:
+        return self.top / rel if rel else self.top
+
+    def subfolders(self, rel: str) -> list[str]:
+        folder = self._path(rel)
         entries, problem = subfolders(folder)
         if problem is not None:
             self.problems.append(f"{terminal_text(str(folder))}: {problem}")
-        return entries
+        return [entry.name for entry in entries]
+
+    def kind(self, rel: str) -> str | None:
+        return _kind(self._path(rel))
+
+    def name(self, rel: str) -> str:
+        return self._path(rel).name
+
+
+def _join(rel: str, name: str) -> str:
+    return f"{rel}/{name}" if rel else name
 
 
 def _kind(path: Path) -> str | None:

@@ -303,6 +303,11 @@ class Run:
     """Per-file warnings keyed by relative path."""
     generation: int = 0
     """Bumped when a new run replaces the previous one in the same directory."""
+    origin: str | None = None
+    """Where the files are when they are not on this machine (``[user@]host:path``)."""
+    connection: str | None = None
+    """Why the files cannot be reached now (``"host: reconnecting… (...)"``): the run keeps
+    its last data meanwhile; ``None`` while they can."""
 
 
 @dataclass

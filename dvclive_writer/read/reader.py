@@ -38,6 +38,7 @@ from dvclive_writer.read.transport import (
     Got,
     LocalTransport,
     Transport,
+    TransportUnavailable,
     Want,
     read_one,
 )
@@ -54,8 +55,11 @@ class RunReader:
     (default: this machine's, bounded by :mod:`~dvclive_writer.read.files`); with another
     transport ``path`` is the run's path on the transport's side, used as given, and the
     writer's signal files are not read (their pid can only be checked on this machine), so
-    the status rests on write times and the final report. ``grace``: how long a JSON/YAML
-    file may stay unparsable before it becomes a warning (``0``: at once, for one-shot reads).
+    the status rests on write times and the final report (``clock`` should then be the
+    other host's). A transport that raises
+    :class:`~dvclive_writer.read.transport.TransportUnavailable` leaves the run as it was,
+    with ``Run.connection`` saying why. ``grace``: how long a JSON/YAML file may stay
+    unparsable before it becomes a warning (``0``: at once, for one-shot reads).
     """
 
     def __init__(
@@ -99,10 +103,27 @@ class RunReader:
         """
         changes = Changes()
         now = self.clock()
+        run = self.run
+        try:
+            self._poll(changes, now, rescan=rescan)
+        except TransportUnavailable as lost:
+            # What this poll applied stays (and is reported); the rest is read next time.
+            if run.connection != str(lost):
+                run.connection = str(lost)
+                changes.status = True
+            return changes
+        if run.connection is not None:
+            run.connection = None
+            changes.status = True
+        return changes
+
+    # -- one poll, step by step ------------------------------------------------------------
+
+    def _poll(self, changes: Changes, now: float, *, rescan: bool) -> Changes:
         first = self._first_poll
-        self._first_poll = False
         if first:
             self._locate_repository()
+            self._first_poll = False
         folders = [rel for rel in self._folders if rel]
         track_wants = self._tracks.wants()
         wants = [
@@ -134,8 +155,6 @@ class RunReader:
         self._read_tracks(track_wants, track_gots, changes, now, initial=first)
         self._read_documents(document_gots, changes, now)
         return self._finish(changes, now, evidence_gots)
-
-    # -- one poll, step by step ------------------------------------------------------------
 
     def _poll_replaced(
         self, changes: Changes, now: float, root: FileStat, evidence_gots: list[Got], first: bool

@@ -41,6 +41,7 @@ __all__ = [
     "LocalTransport",
     "Mode",
     "Transport",
+    "TransportUnavailable",
     "Want",
     "read_one",
 ]
@@ -98,6 +99,12 @@ class Got(NamedTuple):
         return known is not None and self.error is None and (stat is known or stat == known)
 
 
+class TransportUnavailable(Exception):
+    """The transport cannot reach the files now (a lost connection, a host that does not
+    answer); the message is one status line. A poll that meets it stops where it is and the
+    run keeps what it holds; a later poll goes on from the same offsets."""
+
+
 class Transport(Protocol):
     """Answers a run reader's batched wants, and lists a folder of the run."""
 
@@ -105,7 +112,7 @@ class Transport(Protocol):
         """One :class:`Got` per want, in order (a list, or an iterator the reader consumes
         once, in order: the local transport reads each file only when its answer is taken,
         so a batch never holds every file's bytes at once). Never raises for a file's
-        problem."""
+        problem; raises :class:`TransportUnavailable` when no file can be reached now."""
 
     def listing(self, root: str, under: str = "") -> Listing:
         """Files (with stats), folders (with mtimes) and errors below ``root/under``."""

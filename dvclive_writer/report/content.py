@@ -264,7 +264,7 @@ def _image_groups(experiments: Sequence[Experiment], max_frames: int) -> list[Im
             frames = series.frames
             if not frames:
                 continue
-            picked = _spread(len(frames), max_frames)
+            picked = spread_frames(len(frames), max_frames)
             shown = [
                 Frame(
                     caption=frames[i][1].name if frames[i][0] is None else f"step {frames[i][0]}",
@@ -279,7 +279,7 @@ def _image_groups(experiments: Sequence[Experiment], max_frames: int) -> list[Im
     return groups
 
 
-def _spread(count: int, limit: int) -> list[int]:
+def spread_frames(count: int, limit: int) -> list[int]:
     """At most ``limit`` indices of ``range(count)``, evenly spread, first and last kept."""
     if count <= limit:
         return list(range(count))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dvclive_tui.remote.model import FileStat, Got, Want, data_start
+from dvclive_writer.read.files import FileStat
+from dvclive_writer.read.transport import Got, Want
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Follower:
     resets: int = 0
 
     def want(self) -> Want:
-        return Want(self.rel, "tail", self.offset, self.back, self.known, self.cap)
+        return Want(self.rel, "tail", self.offset, self.back, 256, self.known, self.cap)
 
     def take(self, want: Want, got: Got) -> None:
         if got.stat is None:
@@ -32,9 +33,11 @@ class Follower:
             return
         if not got.data and got.stat == self.known:
             return
-        start = data_start(want, got)
-        if start != max(0, want.offset - want.back):  # the agent started the file over
-            self._reset()
+        start = min(max(0, want.offset - want.back), got.stat.size)
+        known = self.known
+        if known is not None and (got.stat.ident != known.ident or got.stat.size < self.offset):
+            self._reset()  # a new file, or a shrunk one: read it again from the start
+            return
         overlap = bytes(self.content[start : self.offset])
         head = bytes(self.content[: len(got.head)])
         if got.data[: len(overlap)] != overlap or (

@@ -48,6 +48,7 @@ REMOTE_TOOLS = [
     "od",
     "printf",
     "pwd",
+    "readlink",
     "rm",
     "rmdir",
     "sleep",

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from dvclive_tui.remote.host import HostClient, HostUnavailable, RootRequest
-from dvclive_tui.remote.model import Want
 from dvclive_tui.remote.ssh import SshSettings
 from dvclive_tui.remote.transport import RemotePool
+from dvclive_writer.read.transport import Want
 from tests.remote.conftest import at
 from tests.remote.follower import Follower
 from tests.remote.sshd import SILENT_ALIAS, SshTestHost, descendants

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dvclive_tui.remote.model import Want
 from dvclive_tui.remote.transport import RemotePool
+from dvclive_writer.read.transport import Want
 from tests.remote.conftest import at
 from tests.remote.sshd import SshTestHost
 

@@ -6,8 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from dvclive_tui.remote.model import Want
 from dvclive_tui.remote.transport import RemotePool
+from dvclive_writer.read.transport import Want
 from tests.remote.conftest import at
 from tests.remote.follower import Follower
 from tests.remote.sshd import GREETING, SshTestHost
@@ -41,7 +41,7 @@ def test_several_files_in_one_request(pool: RemotePool, remote_dir: Path) -> Non
         (metrics / f"m{index}.tsv").write_text(f"step\tm{index}\n0\t{index}\n")
     (remote_dir / "metrics.json").write_text('{"step": 0}')
     transport = pool.transport(at(remote_dir))
-    wants = [Want(f"plots/metrics/m{i}.tsv", "tail", back=16) for i in range(5)]
+    wants = [Want(f"plots/metrics/m{i}.tsv", "tail", back=16, head=256) for i in range(5)]
     wants += [Want("metrics.json", "whole"), Want("params.yaml", "whole"), Want("plots", "stat")]
     gots = transport.read(str(remote_dir), wants)
 
@@ -60,7 +60,7 @@ def test_several_files_in_one_request(pool: RemotePool, remote_dir: Path) -> Non
     assert gots[0].stat.mtime_ns == local.st_mtime_ns
 
     again = [
-        Want(w.rel, w.mode, len(g.data) if w.mode == "tail" else 0, w.back, g.stat)
+        Want(w.rel, w.mode, len(g.data) if w.mode == "tail" else 0, w.back, w.head, g.stat)
         for w, g in zip(wants, gots, strict=True)
     ]
     unchanged = transport.read(str(remote_dir), again)
@@ -106,10 +106,11 @@ def test_replaced_and_truncated_files_start_over(pool: RemotePool, remote_dir: P
     poll(pool, remote_dir, [follower])
     assert follower.resets == 1 and follower.content == path.read_bytes()
 
-    # Truncated in place (same inode), then shorter content.
+    # Truncated in place (same inode), then shorter content: the shrink tells.
     with path.open("r+b") as handle:
         handle.truncate(0)
         handle.write(b"step\tacc\n")
+    poll(pool, remote_dir, [follower])
     poll(pool, remote_dir, [follower])
     assert follower.resets == 2 and follower.content == b"step\tacc\n"
 
@@ -141,7 +142,8 @@ def test_whole_documents_and_caps(pool: RemotePool, remote_dir: Path) -> None:
     big = transport.read(
         str(remote_dir), [Want("metrics.json", "whole", known=second.stat, cap=100)]
     )[0]
-    assert big.data == b"" and big.error == "too large: 500 bytes (limit 100)"
+    assert big.data == b"" and big.truncated
+    assert big.error == "too large: 500 bytes, more than the 100 bytes read limit"
 
     log = remote_dir / "big.tsv"
     log.write_bytes(bytes(range(256)) * 40)
@@ -165,10 +167,10 @@ def test_fifos_and_devices_are_never_read(pool: RemotePool, remote_dir: Path) ->
         [Want("fifo.tsv", "tail"), Want("dev.tsv", "whole"), Want(".", "tail")],
     )
     assert fifo.stat is not None and fifo.stat.kind == "other" and fifo.data == b""
-    assert fifo.error == "not a regular file"
-    assert device.stat is not None and device.stat.kind == "other" and device.data == b""
+    assert fifo.error == "not a regular file (FIFO)"
+    assert device.error == "link to outside the run: not followed" and device.data == b""
     assert folder.stat is not None and folder.stat.kind == "dir"
-    assert folder.error == "not a regular file"
+    assert folder.error == "not a regular file (directory)"
 
 
 def test_listing(pool: RemotePool, remote_dir: Path) -> None:
@@ -181,7 +183,7 @@ def test_listing(pool: RemotePool, remote_dir: Path) -> None:
     os.mkfifo(remote_dir / "pipe")
     transport = pool.transport(at(remote_dir))
     listing = transport.listing(str(remote_dir))
-    assert listing.error is None
+    assert listing.errors == {}
     assert set(listing.files) == {"plots/metrics/train/loss.tsv", "params.yaml", "pipe"}
     assert listing.files["pipe"].kind == "other"
     assert listing.files["params.yaml"].size == 8
@@ -189,12 +191,13 @@ def test_listing(pool: RemotePool, remote_dir: Path) -> None:
     assert listing.folders["plots"] == os.stat(remote_dir / "plots").st_mtime_ns
 
     # Within a second the last listing comes back without asking the host.
-    assert transport.listing(str(remote_dir)) is listing
+    assert transport.listing(str(remote_dir)) == listing
 
-    missing = pool.transport(at(remote_dir / "gone")).listing(str(remote_dir / "gone"))
-    assert missing.error == "no such directory"
+    gone = pool.transport(at(remote_dir / "gone"))
+    assert gone.listing(str(remote_dir / "gone")) == type(listing)()  # as a local one
+    assert gone.listing_of(str(remote_dir / "gone"))[1] == "no such directory"
     not_dir = pool.transport(at(remote_dir / "params.yaml"))
-    assert not_dir.listing(str(remote_dir / "params.yaml")).error == "not a directory"
+    assert not_dir.listing_of(str(remote_dir / "params.yaml"))[1] == "not a directory"
 
 
 def test_listing_is_resent_only_when_entries_change(
@@ -220,7 +223,7 @@ def test_listing_is_resent_only_when_entries_change(
         session_bytes.append(session.bytes_in)
     finally:
         host_module.LISTING_INTERVAL_S = 1.0
-    assert same is first
+    assert same == first
     assert session_bytes[1] - session_bytes[0] < 30
     assert set(changed.files) == {"a.tsv", "b.tsv"}
     assert changed.files["a.tsv"].size == 7

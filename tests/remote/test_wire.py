@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dvclive_tui.remote.model import FileStat, Got, Want, data_start
 from dvclive_tui.remote.wire import WireError, parse_key, parse_stat_line, read_reply, stat_key
+from dvclive_writer.read.files import FileStat
 
 
 class Bytes:
@@ -77,7 +77,7 @@ def test_listing_with_a_newline_name_and_a_vanished_file() -> None:
     assert listing.complete and listing.listing is not None
     assert listing.listing.files == {"a\nb.tsv": FileStat(3, 11_500_000_000, (1, 11), "file")}
     assert listing.listing.folders == {"": 10_000_000_005, "sub": 10_000_000_005}
-    assert listing.listing.unreadable == ("sub",)
+    assert listing.listing.errors == {"sub": "permission denied"}
 
     shifted = (
         b"@DLT 2\nL 0 +\n- 4 ./x1\n- 4 ./x2\nN 2\n"
@@ -90,7 +90,7 @@ def test_listing_with_a_newline_name_and_a_vanished_file() -> None:
     assert not reply.listings[0].complete
     assert reply.listings[1].unchanged
     assert reply.listings[2].listing is not None
-    assert reply.listings[2].listing.error == "no such directory"
+    assert reply.listings[2].error == "no such directory"
 
 
 def test_busybox_and_bsd_stat_lines() -> None:
@@ -102,13 +102,3 @@ def test_busybox_and_bsd_stat_lines() -> None:
         0, 1_700_000_000_000_000_000, (1, 3), "other"
     )
     assert parse_stat_line("- 3 ./x", "gnu") is None
-
-
-def test_data_start_rule() -> None:
-    known = FileStat(100, 1, (1, 2), "file")
-    want = Want("m.tsv", "tail", offset=100, back=16, known=known)
-    assert data_start(want, Got("m.tsv", FileStat(150, 2, (1, 2), "file"))) == 84
-    assert data_start(want, Got("m.tsv", FileStat(150, 2, (1, 3), "file"))) == 0
-    assert data_start(want, Got("m.tsv", FileStat(50, 2, (1, 2), "file"))) == 0
-    fresh = Want("m.tsv", "tail", offset=10, back=16)
-    assert data_start(fresh, Got("m.tsv", FileStat(50, 2, (1, 2), "file"))) == 0

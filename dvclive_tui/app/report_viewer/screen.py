@@ -10,6 +10,7 @@ table of contents, ``?`` lists the keys, ``escape``/``q`` closes. Its layout is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -32,6 +33,8 @@ class ReportScreen(Screen[None]):
     Args:
         source: A ``report.md`` file or a run directory.
         name: The screen's name.
+        render: Makes the report instead of reading ``source`` (a remote run's, rendered
+            from the run already read).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -56,9 +59,16 @@ class ReportScreen(Screen[None]):
         report: ReportText
         """What to show."""
 
-    def __init__(self, source: Path, *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        source: Path,
+        *,
+        name: str | None = None,
+        render: Callable[[], ReportText] | None = None,
+    ) -> None:
         super().__init__(name=name)
         self.source = source
+        self._make_report = render
         self.report: ReportText | None = None
         """The report shown (``None`` until the first read finished)."""
 
@@ -74,7 +84,8 @@ class ReportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="report", description="read the report")
     def _read(self) -> None:
-        self.post_message(self.Loaded(read_report(self.source)))
+        make = self._make_report
+        self.post_message(self.Loaded(read_report(self.source) if make is None else make()))
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:

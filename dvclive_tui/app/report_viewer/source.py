@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dvclive_writer.read.files import DOCUMENT_CAP, read_file
+from dvclive_writer.read.model import Run
 from dvclive_writer.read.naming import shown_path
 from dvclive_writer.read.reader import load_run
 from dvclive_writer.report.builder import WORKSPACE
@@ -43,10 +44,7 @@ def read_report(source: Path) -> ReportText:
     path = source / REPORT_MD if is_dir else source
     if is_dir and not path.is_file():
         run = load_run(source, name=WORKSPACE)
-        content = collect([Experiment(WORKSPACE, run)])
-        text = render_markdown(content, path, draw_charts=False)
-        origin = shown_path(source, outside="given")
-        return ReportText(text, path, True, f"{origin} (rendered on the fly)")
+        return render_run(run, path, shown_path(source, outside="given"))
     read = read_file(path, DOCUMENT_CAP)  # regular files only, capped: a FIFO cannot hang it
     try:
         if read.data is None:
@@ -56,3 +54,11 @@ def read_report(source: Path) -> ReportText:
         reason = str(error) if isinstance(error, OSError) else "not UTF-8 text"
         text = f"# No report\n\nCannot read `{path}`: {reason}\n"
     return ReportText(text, path, False, shown_path(path, outside="given"))
+
+
+def render_run(run: Run, path: Path, origin: str) -> ReportText:
+    """The report of a run already read (a remote one: its ``report.md`` stays there),
+    rendered on the fly; ``path`` is the ``report.md`` it stands for."""
+    content = collect([Experiment(WORKSPACE, run)])
+    text = render_markdown(content, path, draw_charts=False)
+    return ReportText(text, path, True, f"{origin} (rendered on the fly)")

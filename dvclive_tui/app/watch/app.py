@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Footer, TabbedContent, TabPane, Tabs
 
 from dvclive_tui.app.report_viewer.screen import ReportScreen
+from dvclive_tui.app.report_viewer.source import REPORT_MD, ReportText, render_run
 from dvclive_tui.app.screens.help import FOCUS_KEYS, HelpScreen, HelpSection
 from dvclive_tui.app.watch.alert_sink import AlertSink
 from dvclive_tui.app.watch.messages import PollFailed, RunsChanged
@@ -53,6 +54,8 @@ from dvclive_tui.monitor.rules import parse_rules
 from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts, steps_per_second
 from dvclive_tui.monitor.session import SessionStart
 from dvclive_tui.monitor.watcher import RunWatcher
+from dvclive_tui.remote.location import parse_location
+from dvclive_tui.remote.transport import RemotePool
 from dvclive_tui.settings import Settings
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import Changes, Run, RunStatus
@@ -121,12 +124,26 @@ class WatchApp(App[None]):
     chart_options: reactive[SharedChartOptions] = reactive(SharedChartOptions, init=False)
     """Smoothing, log-y, x axis and follow of every chart (``S``, ``L``, ``X``, ``F``)."""
 
-    def __init__(self, settings: Settings, session: SessionStart | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        session: SessionStart | None = None,
+        pool: RemotePool | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.theme = settings.theme
+        self._own_pool: RemotePool | None = None
+        remote = [parse_location(text) for text in settings.remote]
+        locations = [location for location in remote if location is not None]
+        if locations and pool is None:
+            pool = self._own_pool = RemotePool()
         self.watcher = RunWatcher(
-            settings.paths, clock=settings.clock, heartbeat=settings.heartbeat
+            settings.paths,
+            clock=settings.clock,
+            heartbeat=settings.heartbeat,
+            remote=locations,
+            pool=pool,
         )
         restored = None if session is None else session.restored
         self.restored = restored
@@ -154,7 +171,9 @@ class WatchApp(App[None]):
         self._primary: Path | None = None
         self._stop_polling = threading.Event()
         self._last_poll_error: str | None = None
-        self._waiting_for = ", ".join(shown_path(path, outside="name") for path in settings.paths)
+        self._waiting_for = ", ".join(
+            [*(shown_path(path, outside="name") for path in settings.paths), *settings.remote]
+        )
         self._session = None if session is None else SessionKeeper(self, session.store)
 
     # -- layout -------------------------------------------------------------------------
@@ -231,8 +250,11 @@ class WatchApp(App[None]):
     def on_unmount(self) -> None:
         """Stop the polling worker; save the session one last time."""
         self._stop_polling.set()
+        self.watcher.close()
         if self._session is not None:
             self._session.close()
+        if self._own_pool is not None:
+            self._own_pool.close()
 
     @property
     def _tab_contents(self) -> ContentSwitcher:
@@ -534,7 +556,16 @@ class WatchApp(App[None]):
         if run is None:
             self.notify("No run to report on yet.", severity="warning")
             return
-        self.push_screen(ReportScreen(run.path))
+        origin = run.origin
+        if origin is None:
+            self.push_screen(ReportScreen(run.path))
+            return
+
+        def render() -> ReportText:
+            with self.watcher.lock:  # the published run, read while no poll publishes
+                return render_run(run, Path(origin) / REPORT_MD, origin)
+
+        self.push_screen(ReportScreen(run.path, render=render))
 
     def action_reload(self) -> None:
         """Re-discover runs and poll now (in a worker)."""

@@ -17,6 +17,7 @@ from dvclive_tui.charts.marks import color_of
 from dvclive_tui.experiments.table import MISSING
 from dvclive_tui.monitor.fleet_view import BASE_COLUMNS, GroupRow, RunRow, cell_text
 from dvclive_tui.monitor.run_filter import RunLookup
+from dvclive_tui.monitor.run_stats import status_label
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import RunStatus
 
@@ -123,7 +124,8 @@ def _run_cell(name: str, lookup: RunLookup, selected: bool) -> Text:
     if name == "name":
         return Text(sanitize(run.name), style="bold" if selected else "")
     if name == "status":
-        return Text(run.status.value, style=STATUS_STYLE[run.status.value])
+        label = status_label(run)
+        return Text(label, style=STATUS_STYLE.get(label, "bold red"))
     value = lookup(name)
     if name == "rate":
         running = run.status is RunStatus.RUNNING

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from dvclive_tui.app.widgets.strips import StripWidget, WidgetOptions
 from dvclive_tui.imaging.halfblock import HalfBlockImage, render_image
+from dvclive_tui.remote.fetch import materialize
 from dvclive_tui.text import sanitize
 from dvclive_writer.read.model import ImageSeries
 
@@ -242,6 +243,7 @@ class ImageView(StripWidget, can_focus=True):
     @work(thread=True, exclusive=True, group="decode-image", description="decode an image")
     def _decode(self, key: DecodeKey) -> None:
         path, _version, columns, rows, background = key
+        materialize(path)  # a remote run's frame: fetched now, when shown
         self.post_message(
             self.Decoded(key, render_image(path, columns, rows, background=background))
         )

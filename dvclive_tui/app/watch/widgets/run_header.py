@@ -127,6 +127,9 @@ class RunHeader(Widget):
             text.append(f" +{facts.others}", label)
         text.append("  ")
         text.append(facts.status.value, status_style)
+        if facts.connection:
+            text.append("  ")
+            text.append(f" ⚠ {sanitize(facts.connection)} ", self._style("run-header--warning"))
         if facts.warnings:
             text.append("  ")
             text.append(f" ⚠ {facts.warnings} ", self._style("run-header--warning"))

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from dvclive_tui.charts.marks import color_of
-from dvclive_tui.monitor.run_stats import current_step, elapsed, write_age
+from dvclive_tui.monitor.run_stats import current_step, elapsed, status_label, write_age
 from dvclive_tui.text import format_duration, sanitize
 from dvclive_writer.read.model import Run
 
@@ -41,7 +41,7 @@ class RunsTable(DataTable[Text]):
         rows = [
             (
                 sanitize(run.name),
-                run.status.value,
+                status_label(run),
                 _text(current_step(run)),
                 format_duration(elapsed(run, now)) if run.started is not None else "",
                 f"{format_duration(write_age(run, now))} ago" if run.last_write else "",
