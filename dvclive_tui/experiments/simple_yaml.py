@@ -96,6 +96,9 @@ def _float(text: str) -> float:
         return sign * float("inf")
     if text == ".nan":
         return float("nan")
+    if text in ("", ".") or text.startswith(("e", ".e")):
+        # "._" matches YAML's float pattern but is no number: the full loader reports it.
+        raise Unsupported("a float of underscores only")
     return sign * float(text)
 
 

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dvclive_tui.experiments.simple_yaml import Unsupported, load_simple
@@ -110,6 +110,8 @@ documents = st.recursive(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents, st.booleans(), st.integers(min_value=2, max_value=4))
+@example({"._": None}, False, 2)  # YAML's float pattern, no number: both loaders refuse it
+@example({"a": "+._e+5"}, True, 2)
 def test_dumped_documents(document: Any, flow: bool, indent: int) -> None:
     text = yaml.safe_dump(document, default_flow_style=flow, indent=indent, sort_keys=False)
     check(text)

@@ -58,16 +58,31 @@ async def saved_when(check: object, store: SessionStore, pilot: Pilot[None]) -> 
     raise AssertionError(f"not saved: {store.load()}")
 
 
+async def watching(app: WatchApp, pilot: Pilot[None]) -> None:
+    """Wait until the session keeper took its baseline (its first look, a timer): a key
+    pressed before that is part of the baseline, not a change."""
+    keeper = app.session
+    assert keeper is not None
+    for _ in range(300):
+        if keeper.watching:
+            return
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+    raise AssertionError("the session keeper never looked")
+
+
 async def test_changes_are_saved_while_the_app_runs(workdir: Path, state_home: Path) -> None:
     write_sweep(workdir, 4)
     app = app_for(resume=False)
     store = SessionStore(PATHS)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await watching(app, pilot)
         await pilot.press(">")
         state = await saved_when(lambda s: s.charts_per_page == 6, store, pilot)
         assert state.tab == "charts"
-        await pilot.press("6", "space")
+        await open_runs(pilot, app)  # the table has its rows before space selects one
+        await pilot.press("space")
         await saved_when(lambda s: len(s.selected) == 1 and s.tab == "runs", store, pilot)
     assert store.path.is_relative_to(state_home)
 

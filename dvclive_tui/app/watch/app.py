@@ -176,6 +176,11 @@ class WatchApp(App[None]):
         )
         self._session = None if session is None else SessionKeeper(self, session.store)
 
+    @property
+    def session(self) -> SessionKeeper | None:
+        """What saves the dashboard's session (``None``: sessions are off)."""
+        return self._session
+
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:

@@ -146,6 +146,11 @@ class SessionKeeper:
             )
         app.query_one(RunsPane).restore_cursor(state.cursor_run)
 
+    @property
+    def watching(self) -> bool:
+        """Whether the first look took the baseline (a change from now on is saved)."""
+        return self._last is not None
+
     def check(self) -> None:
         """Hand the state to the saver when it changed since the last look."""
         if not self.app.is_running:
