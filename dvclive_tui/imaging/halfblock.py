@@ -120,7 +120,7 @@ def _render_cached(
     path: str, mtime_ns: int, size: int, max_columns: int, max_rows: int, background: Rgb
 ) -> HalfBlockImage | None:
     del mtime_ns, size  # cache key only
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     data = read_file(path, IMAGE_CAP).data
     if data is None:
@@ -131,7 +131,10 @@ def _render_cached(
                 return None
             opened.load()
             image = opened.convert("RGBA")
-    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+    except Exception:
+        # A half-written or hostile file: PIL's plugins raise many kinds of errors, and a
+        # library may have patched Image.open (Ultralytics retries with a HEIF plugin it
+        # may not have, raising ModuleNotFoundError). The last good frame stays shown.
         return None
     columns, rows = fit_cells(image.width, image.height, max_columns, max_rows)
     if columns == 0:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from dvclive_tui.imaging.halfblock import fit_cells, render_image
@@ -89,3 +91,28 @@ def test_special_files_and_pixel_bombs_give_none_without_hanging(tmp_path: Path)
     with sparse.open("wb") as handle:
         handle.truncate(1 << 30)
     assert render_image(sparse, 20, 10) is None
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ModuleNotFoundError("No module named 'pi_heif'"),  # Ultralytics' patched Image.open
+        struct.error("unpack requires a buffer of 4 bytes"),
+        RuntimeError("decoder error"),
+        IndexError("tuple index out of range"),
+        ZeroDivisionError("division by zero"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_any_decoder_error_is_a_missing_frame_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """Pillow's plugins, or a library that patched ``Image.open``, may raise anything on a
+    broken file: the frame is missing (the view keeps the last good one), nothing raises."""
+
+    def failing_open(*_args: object, **_kwargs: object) -> Image.Image:
+        raise error
+
+    path = two_band_png(tmp_path / f"{type(error).__name__}.png")
+    monkeypatch.setattr(Image, "open", failing_open)
+    assert render_image(path, 20, 10) is None
