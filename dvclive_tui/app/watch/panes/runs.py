@@ -330,7 +330,11 @@ class RunsPane(Vertical):
         fleet = self._update.fleet
         assert fleet is not None
         choices = self.view.choices
+        # Short facts first, the free text (an alert, the filter) last: at 80 columns the
+        # line is cut at its end.
         parts = [f"{len(fleet.listed)}/{fleet.total} runs"]
+        if fleet.hidden:
+            parts.append(f"{fleet.hidden} hidden")
         if choices.selected:
             parts.append(f"{len(choices.selected)} selected")
         elif len(fleet.listed) > DEFAULT_CHARTED:
@@ -341,14 +345,12 @@ class RunsPane(Vertical):
             parts.append(f"sort {choices.sort_by} {'↓' if choices.sort_descending else '↑'}")
         if choices.group_by:
             parts.append(f"group {choices.group_by}")
-        if choices.run_filter:
-            parts.append(f"filter {choices.run_filter}")
-        if fleet.hidden:
-            parts.append(f"{fleet.hidden} hidden")
         run = self.cursor_run()
         messages = [] if run is None else self._alerts_of(run.path)
         if messages:
             parts.append(f"! {messages[-1]}")
+        if choices.run_filter:
+            parts.append(f"filter {choices.run_filter}")
         self.query_one("#runs-status", Static).update(sanitize(" · ".join(parts)))
 
     # -- the cursor -------------------------------------------------------------------
