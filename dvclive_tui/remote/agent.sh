@@ -277,15 +277,15 @@ lst() {
 dsc() {
   eval "d=\$R$1"
   if [ ! -d "$d" ]; then
-    if [ -e "$d" ]; then printf 'L %s ! not a directory\n' "$1"
-    else printf 'L %s ! no such directory\n' "$1"; fi
+    if [ -e "$d" ]; then printf 'F %s ! not a directory\n' "$1"
+    else printf 'F %s ! no such directory\n' "$1"; fi
     return 0
   fi
   if [ ! -r "$d" ] || [ ! -x "$d" ]; then
-    printf 'L %s ! permission denied\n' "$1"
+    printf 'F %s ! permission denied\n' "$1"
     return 0
   fi
-  printf 'L %s ?\n' "$1"
+  printf 'F %s +\n' "$1"
   (
     cd -- "$d" || exit 0
     {

@@ -356,8 +356,9 @@ class HostClient:
             forced = root in self._force_listing or root not in self._listed
             targets.append(f"{mirror.roots[root]}{'!' if forced else ''}")
         for request in requests:
-            if request.discovery:
-                targets.append(f"{mirror.roots[request.root]}?")
+            target = f"{mirror.roots[request.root]}?"
+            if request.discovery and target not in targets:
+                targets.append(target)
         self._seq += 1
         lines.append(" ".join(["P", str(self._seq), *targets]) + "\n")
         return encode(lines), plan
@@ -415,7 +416,7 @@ class HostClient:
         return answers
 
     def _discovered(self, root: str, gots: list[Got], reply: Reply) -> RootAnswer:
-        record = reply.listings.get(self._mirror.roots[root])
+        record = reply.discoveries.get(self._mirror.roots[root])
         if record is None or record.listing is None:
             raise WireError(f"no discovery listing of {root!r} in the reply")
         if record.error is not None:

@@ -18,9 +18,10 @@ Every reply is framed as (``<n bytes>`` are raw, exactly n bytes, then the next 
                                        N <count>\\n  then <count> raw stat lines
                                      with o <len> <./name>\\n lines between them: a link
                                      leading outside the root (not followed)
-    L <rid> ?\n<lines>@@\n            discovery listing: ./path lines, a folder once, a run's
-                                     marker file twice, a marker link to a folder 3 times;
-                                     "\\n@T" when it ran out of time
+    F <rid> ! <message>              discovery listing: the root cannot be listed
+    F <rid> +\\n<lines>@@\\n            discovery listing: ./path lines, a folder once, a
+                                     run's marker file twice, a marker link to a folder 3
+                                     times; "\\n@T" when it ran out of time
     @END
 
 Only files whose stat changed (or, for tail, that have bytes past the offset) appear.
@@ -106,6 +107,7 @@ class Reply:
     seq: int
     files: dict[int, FileRecords] = field(default_factory=dict)
     listings: dict[int, ListingRecord] = field(default_factory=dict)
+    discoveries: dict[int, ListingRecord] = field(default_factory=dict)
 
 
 def parse_hello(line: bytes) -> Hello:
@@ -154,6 +156,9 @@ def read_reply(source: Source, seq: int, flavour: str) -> Reply:
         if tag == "L" and len(words) >= 3:
             reply.listings[_int(words[1])] = _listing(source, words, flavour)
             continue
+        if tag == "F" and len(words) >= 3:
+            reply.discoveries[_int(words[1])] = _found(source, words)
+            continue
         if tag not in {"S", "M", "E", "H", "D", "X"} or len(words) < 2:
             raise WireError(f"unexpected reply line {line[:60]!r}")
         record = reply.files.setdefault(_int(words[1]), FileRecords())
@@ -186,12 +191,18 @@ def _listing(source: Source, words: list[str], flavour: str) -> ListingRecord:
         return ListingRecord(unchanged=True)
     if words[2] == "!":
         return ListingRecord(listing=Listing(), error=" ".join(words[3:]) or "cannot be listed")
-    if words[2] == "?":
-        return _discovery(source)
     if words[2] != "+":
         raise WireError("bad listing record")
     parser = _ListingParser(source, flavour)
     return parser.parse()
+
+
+def _found(source: Source, words: list[str]) -> ListingRecord:
+    if words[2] == "!":
+        return ListingRecord(listing=Listing(), error=" ".join(words[3:]) or "cannot be listed")
+    if words[2] != "+":
+        raise WireError("bad discovery record")
+    return _discovery(source)
 
 
 def _discovery(source: Source) -> ListingRecord:

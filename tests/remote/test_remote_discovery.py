@@ -152,3 +152,24 @@ def test_busybox_discovery_matches_local(short_dir: Path, remote_dir: Path) -> N
             assert remote_runs(pool, remote_dir) == local_runs(remote_dir)
         finally:
             pool.close(stop_masters=True)
+
+
+def test_a_listing_and_a_discovery_of_one_root_in_one_request(
+    settings: SshSettings, remote_dir: Path
+) -> None:
+    run = small_run(remote_dir / "dvclive")
+    client = HostClient(at(remote_dir), settings)
+    try:
+        listed, found = client.exchange(
+            [
+                RootRequest(str(run), (), listing=True),
+                RootRequest(str(run), (), discovery=True),
+            ]
+        )
+        assert listed.listing is not None and found.listing is not None
+        assert listed.listing.files["metrics.json"].size == len('{"step": 0}')
+        assert set(listed.listing.folders) == {"", "plots", "plots/metrics"}
+        assert runs_in_listing(found.listing, "dvclive") == [""]
+        assert found.listing_note is None and listed.listing_error is None
+    finally:
+        client.close(stop_master=True)
