@@ -40,6 +40,8 @@ def test_version_matches_the_installed_distribution() -> None:
         ("ls", "--interval"),
         ("compare", "--bogus"),
         ("report", "--bogus"),
+        ("report", "--html", "--md"),
+        ("report", "--html", "--view"),
     ],
 )
 def test_bad_flags_exit_2_with_one_readable_line(args: tuple[str, ...]) -> None:
@@ -51,11 +53,12 @@ def test_bad_flags_exit_2_with_one_readable_line(args: tuple[str, ...]) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["watch", "ls", "snap", "report"])
+@pytest.mark.parametrize("command", ["watch", "ls", "snap", "report", "compare"])
 def test_missing_directory_exits_2_with_one_line(command: str, tmp_path: object) -> None:
     missing = f"{tmp_path}/does-not-exist"
     result = _run(command, missing)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "does-not-exist" in lines[0] or "does not exist" in lines[0]
+    # Every command says it the same way.
+    assert lines[0] == f"dvclive-tui: error: path '{missing}' does not exist", lines[0]

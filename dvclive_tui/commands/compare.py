@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import InputError
+from dvclive_tui.commands.errors import InputError, require_directory
 from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.experiments.refs import Selection
 from dvclive_writer.text_safety import terminal_lines
 
 
 @click.command(name="compare")
-@click.argument("dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-a", "--all-branches", is_flag=True, help="Experiments of every branch tip.")
 @click.option("-T", "--all-tags", is_flag=True, help="Experiments of every tag.")
 @click.option("-A", "--all-commits", is_flag=True, help="Experiments of every commit.")
@@ -74,6 +74,8 @@ def compare(
              name ~ "exp-*"   (glob)     exp-*   (bare glob on names)
              `batch-size` in [16, 32]    (backquotes for other keys)
     """
+    for folder in dirs:
+        require_directory(folder)  # one line, as every command says it
     from dvclive_tui.experiments.load import CannotLoad, load_experiments
     from dvclive_tui.experiments.refs import UnknownRevision
     from dvclive_tui.experiments.view import TableView, ViewError

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +45,7 @@ from dvclive_tui.commands.remote_paths import (
     remote_pool,
 )
 from dvclive_tui.monitor.run_stats import status_label
+from dvclive_tui.monitor.watcher import display_name
 from dvclive_writer.read.model import MetricSeries, Run, RunStatus
 from dvclive_writer.read.naming import flatten
 from dvclive_writer.read.reader import load_runs
@@ -84,7 +84,7 @@ def ls(path: str, as_json: bool) -> None:
     else:
         root = Path(path)
         run_dirs = runs_at(path)
-        runs = load_runs(run_dirs, [_name(run_dir, root) for run_dir in run_dirs])
+        runs = load_runs(run_dirs, [display_name(run_dir, root) for run_dir in run_dirs])
     if as_json:
         payload = {"version": LS_VERSION, "runs": [run_to_dict(run) for run in runs]}
         write_stdout(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")
@@ -174,12 +174,6 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [_finite(item) for item in value]
     return value
-
-
-def _name(run_dir: Path, root: Path) -> str:
-    if run_dir == root:
-        return os.path.normpath(str(root))
-    return run_dir.relative_to(root).as_posix()
 
 
 def _number(value: Any) -> str:

@@ -30,7 +30,13 @@ from pathlib import Path
 
 import click
 
-from dvclive_tui.commands.errors import InputError, WorkError, require_directory, shown
+from dvclive_tui.commands.errors import (
+    InputError,
+    WorkError,
+    require_directory,
+    runs_at,
+    shown,
+)
 from dvclive_tui.commands.output import write_stdout
 from dvclive_tui.commands.remote_paths import (
     check_reached,
@@ -59,10 +65,8 @@ DEFAULT_DIR = "dvclive"
 
 @click.command(name="report")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option(
-    "--html", "mode", flag_value="html", default=True, help="Write report.html (default)."
-)
-@click.option("--md", "mode", flag_value="md", help="Write report.md with PNG charts.")
+@click.option("--html", "html", is_flag=True, help="Write report.html (default).")
+@click.option("--md", "md", is_flag=True, help="Write report.md with PNG charts.")
 @click.option(
     "-o",
     "--output",
@@ -89,13 +93,17 @@ DEFAULT_DIR = "dvclive"
 )
 def report(
     paths: tuple[str, ...],
-    mode: str,
+    html: bool,
+    md: bool,
     output: str | None,
     revs: tuple[str, ...],
     max_points: int,
     view: bool,
 ) -> None:
     """Regenerate report.html / report.md from a run's files."""
+    if html and (md or view):
+        raise click.UsageError("--html and --md (or --view) exclude each other: give one")
+    mode = "md" if md else "html"
     if view:
         mode = "md"
         if output == "-":
@@ -109,6 +117,7 @@ def report(
         raise InputError("--rev reads a local repository's history: give local PATHs only")
     for run_dir in run_dirs:
         require_directory(run_dir)
+    run_dirs = _runs_named(run_dirs)
     to_stdout = output == "-"
     target = None if to_stdout else _target(output, run_dirs, revs, mode, remote=bool(remote))
     with (
@@ -158,6 +167,18 @@ def _remote_experiments(
     return experiments
 
 
+def _runs_named(paths: list[Path]) -> list[Path]:
+    """Each PATH that is a run, else the runs found under it, as every command finds them
+    (none: :class:`InputError`, exit 2). A folder in DVCLive's 0.x layout is refused."""
+    run_dirs: list[Path] = []
+    for path in paths:
+        legacy = None if is_dvclive_dir(path) else legacy_layout(path)
+        if legacy is not None:
+            raise InputError(legacy)
+        run_dirs += [path] if is_dvclive_dir(path) else runs_at(str(path))
+    return run_dirs
+
+
 def _mode(mode: str) -> Mode:
     return "md" if mode == "md" else "html"
 
@@ -165,11 +186,6 @@ def _mode(mode: str) -> Mode:
 def _experiments(run_dirs: list[Path], revs: tuple[str, ...], scratch: Path) -> list[Experiment]:
     experiments = []
     for run_dir in run_dirs:
-        if not is_dvclive_dir(run_dir):
-            legacy = legacy_layout(run_dir)
-            if legacy is not None:
-                raise InputError(legacy)
-            click.echo(f"Warning: {shown(run_dir)} holds no dvclive files", err=True)
         label = _label(run_dir, run_dirs, revs)
         experiments.append(Experiment(label, load_run(run_dir, name=label)))
     if revs:

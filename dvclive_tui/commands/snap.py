@@ -13,6 +13,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -33,6 +34,7 @@ from dvclive_tui.commands.remote_paths import (
     remote_pool,
 )
 from dvclive_tui.monitor.rules import Rule
+from dvclive_tui.monitor.watcher import display_name
 from dvclive_writer.plotting.ticks import format_duration, format_value
 from dvclive_writer.read.model import Run, RunStatus
 from dvclive_writer.read.naming import flatten
@@ -96,7 +98,8 @@ def snap(path: str, width: int | None, checks: tuple[str, ...]) -> int:
         if location is not None:
             runs = read_remote_runs(pool, location)
         else:
-            runs = load_runs(runs_at(path))
+            run_dirs = runs_at(path)
+            runs = load_runs(run_dirs, [display_name(run, Path(path)) for run in run_dirs])
     stream = sys.stdout
     is_tty = stream.isatty()
     if width is None:

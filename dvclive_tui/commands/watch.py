@@ -107,9 +107,11 @@ def load_session(paths: Sequence[Path], *, resume: bool) -> SessionStart:
     newer file is ignored with one warning on stderr; none saved: one note)."""
     store = SessionStore(paths)
     restored = store.load(warn=warn) if resume else None
+    note = ""
     if resume and restored is None and not store.path.exists():
-        click.echo("dvclive-tui: no saved session for these paths; starting afresh", err=True)
-    return SessionStart(store, restored)
+        note = "no saved session for these paths; starting afresh"
+        click.echo(f"dvclive-tui: {note}", err=True)
+    return SessionStart(store, restored, note)
 
 
 def check_rules(texts: Sequence[str]) -> list[Rule]:

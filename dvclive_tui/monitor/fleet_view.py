@@ -38,6 +38,7 @@ from dvclive_tui.experiments.filter import Filter
 from dvclive_tui.experiments.table import MISSING, format_value
 from dvclive_tui.monitor.fleet_choices import FleetChoices
 from dvclive_tui.monitor.run_filter import FLAGS, TIMELY, RunLookup, compile_run_filter
+from dvclive_tui.monitor.run_values import RESERVED
 from dvclive_writer.read.model import Run
 
 BASE_COLUMNS: tuple[str, ...] = ("name", "status", "step", "rate", "wrote")
@@ -103,6 +104,12 @@ class Arrangement:
 def key_of(run: Run) -> str:
     """The key of a run in choices and sessions: its absolute path."""
     return str(run.path)
+
+
+def groupable(name: str) -> bool:
+    """Whether runs may be grouped by the column ``name``: a param or the status (a
+    metric's values are all different, and change at every step)."""
+    return name.startswith("params.") or name == "status"
 
 
 def sort_value(value: Any) -> tuple[int, Any]:
@@ -276,6 +283,16 @@ class FleetView:
         """Filter by ``text`` (raises ``FilterError`` with one readable line)."""
         self.filter = compile_run_filter(text)
         self.choices.run_filter = text.strip()
+
+    def unknown_filter_names(self, runs: Sequence[Run]) -> list[str]:
+        """The names the filter reads that no run in ``runs`` has (a typo lists nothing)."""
+        lookups = [RunLookup(run) for run in runs]
+        base = {*RESERVED, *FLAGS, *TIMELY}
+        return [
+            name
+            for name in self.filter.names
+            if name not in base and all(lookup(name) is MISSING for lookup in lookups)
+        ]
 
     def reads_time(self) -> bool:
         """Whether the filter or the sort reads a value that changes with time alone."""

@@ -69,6 +69,8 @@ class HeaderFacts:
     """How many more runs are watched."""
     warnings: int
     """File warnings over all runs."""
+    warned_runs: int = 0
+    """How many runs have warnings."""
     connection: str | None = None
     """Why a watched run's files cannot be reached now (the first such run's)."""
 
@@ -95,6 +97,7 @@ def header_facts(runs: Sequence[Run], rates: Mapping[int, StepRate]) -> HeaderFa
         rate=steps_per_second(run, rates.get(id(run))),
         others=len(runs) - 1,
         warnings=sum(len(item.warnings) for item in runs),
+        warned_runs=sum(1 for item in runs if item.warnings),
         connection=next((item.connection for item in runs if item.connection), None),
     )
 

@@ -212,6 +212,8 @@ class SessionStart:
 
     store: SessionStore
     restored: SessionState | None = None
+    note: str = ""
+    """A line for the dashboard about the resume (e.g. nothing was saved for these paths)."""
 
 
 class SessionSaver:

@@ -50,10 +50,13 @@ class ChartCache:
 
 
 def chart_png_path(chart: Chart) -> str:
-    """PNG path relative to the report's folder: ``static/<metric>.png`` etc."""
+    """PNG path relative to the report's folder: ``static/<metric>.png`` etc.; a name's
+    control and invisible characters are written escaped (``\x1b``), so no file name the
+    report creates can drive a terminal that lists the folder."""
+    name = terminal_text(chart.name)
     if chart.kind == "metric":
-        return f"{chart.name}.png"
-    return f"static/{chart.name}.png"
+        return f"{name}.png"
+    return f"static/{name}.png"
 
 
 def render_markdown(

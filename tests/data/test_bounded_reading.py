@@ -339,7 +339,8 @@ def test_unreadable_files_and_folders_are_warnings_for_a_non_root_user(shared_tm
     assert described["summary"] == {"loss": 0.25, "step": 1}
     searched = run_unprivileged([*command, "ls", str(repo), "--json"], cwd=root)
     assert searched.returncode == 0, searched.stderr
-    assert [run["name"] for run in json.loads(searched.stdout)["runs"]] == ["open/dvclive"]
+    # Named as watch and snap name it: relative to the current folder.
+    assert [run["name"] for run in json.loads(searched.stdout)["runs"]] == ["repo/open/dvclive"]
     assert searched.stderr == f"Warning: {repo / 'closed'}: permission denied\n"
     outputs = root / "out"
     outputs.mkdir()

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,8 @@ from PIL import Image
 
 from dvclive_tui.cli import cli
 from dvclive_writer import Live
+from dvclive_writer.text_safety import terminal_text
+from tests.hostile.corpus import CONTROL_CLASSES
 from tests.report.conftest import chart_names
 
 
@@ -172,3 +175,39 @@ def test_md_twice_on_a_thousand_class_confusion_matrix(tmp_path: Path) -> None:
     png = run / "static" / "sklearn" / "confusion_matrix.png"
     with Image.open(png) as image:
         assert image.width * image.height < 20_000_000
+
+
+def test_a_folder_holding_runs_is_searched_as_every_command_does(tmp_path: Path) -> None:
+    write_run(tmp_path / "runs" / "00", [0.5, 0.4])
+    write_run(tmp_path / "runs" / "01", [0.9, 0.8])
+    code, output = invoke("--md", str(tmp_path / "runs" / "00"), "-o", str(tmp_path / "a.md"))
+    assert code == 0, output
+    assert "train/loss" in (tmp_path / "a.md").read_text()
+    code, output = invoke(str(tmp_path / "runs"), "-o", str(tmp_path / "b.html"))
+    assert code == 0, output
+    page = (tmp_path / "b.html").read_text()
+    assert "runs/00/dvclive" in page and "runs/01/dvclive" in page
+    (tmp_path / "empty").mkdir()
+    code, output = invoke(str(tmp_path / "empty"), "-o", str(tmp_path / "c.html"))
+    assert code == 2 and "no dvclive directory found" in output
+    assert not (tmp_path / "c.html").exists()
+
+
+@pytest.mark.parametrize("label", sorted(CONTROL_CLASSES))
+def test_report_md_never_creates_a_file_name_with_control_characters(
+    tmp_path: Path, label: str
+) -> None:
+    """A metric named with escape sequences gets its chart PNG under an escaped name (a
+    terminal listing ``static/`` must not run them), linked from the report as written."""
+    text = CONTROL_CLASSES[label].replace("/", "_")
+    with Live(str(tmp_path / "dvclive"), report=None, save_dvc_exp=False) as live:
+        for step in range(3):
+            live.log_metric(f"m{text}", step)
+            live.next_step()
+    code, output = invoke("--md", str(tmp_path / "dvclive"), "-o", str(tmp_path / "r.md"))
+    assert code == 0, output
+    created = [path.name for path in (tmp_path / "static").rglob("*")]
+    assert created and all(name == terminal_text(name) for name in created), created
+    page = (tmp_path / "r.md").read_text()
+    links = re.findall(r"\]\((static/[^)]+\.png)\)", page)
+    assert links and all((tmp_path / unquote(link)).is_file() for link in links)

@@ -543,15 +543,21 @@ async def test_standalone_report_viewer_lists_its_keys(workdir: Path) -> None:
         assert screen_of(app) is report
 
 
-async def test_header_shortens_a_long_run_name_to_keep_its_figures(
-    workdir: Path, clock: Clock
-) -> None:
+async def test_header_keeps_the_run_name_before_the_times(workdir: Path, clock: Clock) -> None:
+    """Which run it is comes first at 80 columns: the times and the speed go, then the usual
+    "/dvclive" ending; the status and the step stay."""
     name = "experiments/sweep-learning-rate-0.001-batch-256/seed-42/dvclive"
     write_run(workdir / name, steps=4)
     app = make_app(Path(name), clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         line = app.query_one(RunHeader).render_line(0).text.rstrip()
-        assert line.endswith("wrote 5s ago"), line
-        assert "experiments/" in line and "/dvclive" in line and "…" in line
-        assert "step 3" in line and "running" in line
+        assert "experiments/sweep-learning-rate-0.001-batch-256/seed-42  running" in line, line
+        assert "step 3" in line and "wrote" not in line and "…" not in line
+    short = "runs/7/dvclive"
+    write_run(workdir / short, steps=4)
+    app = make_app(Path(short), clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = app.query_one(RunHeader).render_line(0).text.rstrip()
+        assert "runs/7/dvclive  running" in line and line.endswith("wrote 5s ago"), line

@@ -105,3 +105,24 @@ def test_compare_help_lists_every_table_binding() -> None:
         "App",
         "Moving around",
     ]
+
+
+async def test_brackets_in_a_description_are_shown_not_taken_as_markup(tmp_path: Path) -> None:
+    """``T``'s ``METRIC [min|max] [K]`` reads as written in the help (Rich would take the
+    brackets for style tags and drop them)."""
+    from textual.widgets import Static
+
+    from dvclive_tui.app.screens.help import HelpScreen
+
+    app = WatchApp(Settings(paths=(tmp_path,)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        shown = "\n".join(
+            line.text
+            for static in screen.query(Static)
+            for line in static.render_lines(static.region.reset_offset)
+        )
+        assert "METRIC [min|max] [K]" in shown, shown

@@ -109,6 +109,11 @@ async def test_filter_narrows_the_list_and_the_charts(workdir: Path) -> None:
         assert any("invalid filter" in note.message for note in app._notifications)
         await pilot.press("escape")
         assert listed(app) == ["06", "07"]
+        # A name no run has (a typo) is applied but said at once.
+        await pilot.press("slash", "ctrl+u", *"lrr >= 0.01", "enter")
+        await settle(pilot)
+        assert any("no run has 'lrr'" in note.message for note in app._notifications)
+        assert not any("'lr'" in note.message for note in app._notifications)
 
 
 async def test_group_by_a_param_and_collapse(workdir: Path) -> None:
@@ -136,6 +141,12 @@ async def test_group_by_a_param_and_collapse(workdir: Path) -> None:
         await pilot.press("g")
         await settle(pilot)
         assert not any(key.startswith("[") for key in listed(app))
+        # A metric's values differ run by run: grouping by one is refused in one line.
+        await to_column(pilot, app, "eval/loss")
+        await pilot.press("g")
+        await settle(pilot)
+        assert not any(key.startswith("[") for key in listed(app))
+        assert any("group by a param" in note.message for note in app._notifications)
 
 
 async def test_selection_is_overlaid_on_every_chart_in_distinct_colours(workdir: Path) -> None:

@@ -182,3 +182,18 @@ async def test_restored_views_wait_for_their_charts(workdir: Path, state_home: P
         assert cursor is not None and cursor.cursor == 5.0
         assert grid(app).page == 1, "focusing eval/loss turned to its page (page 2 was saved)"
         assert isinstance(app.focused, Chart) and app.focused is zoomed
+
+
+async def test_resuming_with_nothing_saved_says_so_in_the_dashboard(
+    workdir: Path, state_home: Path
+) -> None:
+    """stderr is behind the dashboard's screen: ``-c`` with no saved session is a toast."""
+    write_sweep(workdir, 2)
+    app = app_for(resume=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("no saved session" in note.message for note in app._notifications)
+    fresh = app_for(resume=False)
+    async with fresh.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not any("no saved session" in note.message for note in fresh._notifications)

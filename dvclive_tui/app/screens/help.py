@@ -129,5 +129,6 @@ class HelpScreen(ScrollOverlay):
                 )
                 table.add_column("action", ratio=1)
                 for keys, description in rows:
-                    table.add_row(keys, description)
+                    # Plain text: "[min|max]" in a description is no markup tag.
+                    table.add_row(Text(keys), Text(description))
                 yield Static(table)

@@ -96,8 +96,14 @@ class WatchApp(App[None]):
         Binding("F", "follow_all", "Follow all", show=False),
         Binding("greater_than_sign", "grid_size(1)", "More charts"),
         Binding("less_than_sign", "grid_size(-1)", "Fewer charts", show=False),
-        Binding("n", "page(1)", "Next page", show=False),
-        Binding("p", "page(-1)", "Previous page", show=False),
+        Binding("n", "page(1)", "Next page", show=False, tooltip="Next page of charts"),
+        Binding(
+            "p",
+            "page(-1)",
+            "Previous page",
+            show=False,
+            tooltip="Previous page of charts (in the Runs tab, p pins the run)",
+        ),
         Binding("m", "toggle_metric_list", "Metric list", show=False),
         Binding("w", "warnings", "Warnings", show=False),
         Binding("r", "reload", "Re-scan", show=False),
@@ -147,6 +153,7 @@ class WatchApp(App[None]):
         )
         restored = None if session is None else session.restored
         self.restored = restored
+        self._session_note = "" if session is None else session.note
         """The session ``--resume`` restored (``None``: a fresh start)."""
         self.query_text = "" if restored is None else restored.metric_filter
         """The ``/`` filter of metrics."""
@@ -229,6 +236,8 @@ class WatchApp(App[None]):
             self.call_after_refresh(self._show_restored_tab, restored.tab)
         if self._session is not None:
             self._session.start()
+        if self._session_note:  # stderr is behind the dashboard's screen: say it here too
+            self.notify(self._session_note, severity="information", markup=False)
         if self.settings.watch:
             self.call_after_refresh(self._poll_forever)
             self.set_interval(1.0, self._tick)

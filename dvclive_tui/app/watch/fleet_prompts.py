@@ -52,7 +52,7 @@ class TopKScreen(ModalScreen[TopK | None]):
         """A hint, the input and a line for errors."""
         with Vertical() as box:
             box.border_title = "Top k"
-            yield Label("METRIC [min|max] [K]   e.g. eval/loss min 8")
+            yield Label("METRIC [min|max] [K]   e.g. eval/loss min 8", markup=False)
             yield Input(self._suggestion, id="top-k-input")
             yield Label("", id="prompt-error", markup=False)
 

@@ -52,6 +52,7 @@ from dvclive_tui.monitor.fleet_view import (
     GroupRow,
     RunRow,
     TopK,
+    groupable,
     key_of,
 )
 from dvclive_tui.monitor.rules import guess_direction
@@ -449,7 +450,15 @@ class RunsPane(Vertical):
         self._on_cursor_column(self.view.toggle_sort)
 
     def action_group(self) -> None:
-        """Group by the cursor's column, or stop grouping."""
+        """Group by the cursor's column (a param or the status), or stop grouping."""
+        column = self._cursor_column()
+        if column is not None and column != self.view.choices.group_by and not groupable(column):
+            self.app.notify(
+                f"group by a param column or the status ({sanitize(column)} is not one)",
+                severity="warning",
+                markup=False,
+            )
+            return
         self._on_cursor_column(self.view.toggle_group)
 
     def action_hide(self) -> None:
@@ -482,6 +491,10 @@ class RunsPane(Vertical):
         except FilterError as error:
             self.notify(str(error), severity="error", timeout=6, markup=False)
             return
+        unknown = self.view.unknown_filter_names(self._runs())
+        if unknown:  # applied (a metric may appear later), but a typo is said at once
+            names = ", ".join(repr(sanitize(name)) for name in unknown)
+            self.notify(f"no run has {names} (yet)", severity="warning", timeout=6, markup=False)
         event.filter_bar.close()
         self._changed()
 

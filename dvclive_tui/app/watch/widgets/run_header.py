@@ -111,16 +111,26 @@ class RunHeader(Widget):
         now = self._clock()
         status_style = self._style(_STATUS_STYLE[facts.status])
         text.append(f"{_STATUS_ICON[facts.status]} ", status_style)
-        rest = self._facts_text(facts, now, status_style)
-        # The figures matter more than the whole name: shorten the name to fit them.
-        room = self.content_size.width - text.cell_len - rest.cell_len
         name = sanitize(facts.name)
+        width = self.content_size.width - text.cell_len
+        # Which run it is matters most, then the status and step; the times and the speed
+        # go first when the line is short, then the usual "/dvclive" ending of the name,
+        # and only then the middle of the name.
+        rest = self._facts_text(facts, now, status_style, times=True)
+        if width - rest.cell_len < len(name):
+            rest = self._facts_text(facts, now, status_style, times=False)
+        if width - rest.cell_len < len(name) and name.endswith("/dvclive"):
+            name = name.removesuffix("/dvclive")
+        room = width - rest.cell_len
         text.append(shorten_middle(name, max(room, 12)), self._style("run-header--name"))
         text.append_text(rest)
         return text
 
-    def _facts_text(self, facts: HeaderFacts, now: float, status_style: Style) -> Text:
-        """Everything after the run name."""
+    def _facts_text(
+        self, facts: HeaderFacts, now: float, status_style: Style, *, times: bool
+    ) -> Text:
+        """Everything after the run name (``times``: with the elapsed time, the speed and
+        the age of the last write)."""
         label = self._style("run-header--label")
         text = Text()
         if facts.others:
@@ -132,10 +142,16 @@ class RunHeader(Widget):
             text.append(f" ⚠ {sanitize(facts.connection)} ", self._style("run-header--warning"))
         if facts.warnings:
             text.append("  ")
-            text.append(f" ⚠ {facts.warnings} ", self._style("run-header--warning"))
+            # Over every watched run (the warnings dialog lists them): say so with several.
+            where = f" in {facts.warned_runs} runs" if facts.warned_runs > 1 else ""
+            if facts.others and facts.warned_runs == 1:
+                where = " in 1 run"
+            text.append(f" ⚠ {facts.warnings}{where} ", self._style("run-header--warning"))
         if facts.step is not None:
             text.append("  step ", label)
             text.append(str(facts.step))
+        if not times:
+            return text
         elapsed = facts.elapsed(now)
         if elapsed is not None:
             text.append("  elapsed ", label)
