@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
+
 from dvclive_tui.commands.errors import InputError, WorkError
 from dvclive_tui.remote.fetch import FetchCache
 from dvclive_tui.remote.host import HostUnavailable
@@ -96,13 +98,18 @@ def check_remote_folder(pool: RemotePool, location: RemoteLocation) -> None:
 
 
 def remote_runs(pool: RemotePool, location: RemoteLocation) -> list[RemoteLocation]:
-    """The runs at or under ``location``; :class:`InputError` / :class:`WorkError`."""
+    """The runs at or under ``location``; :class:`InputError` / :class:`WorkError`. A
+    search cut short (too many entries, out of time) is one warning line on stderr."""
+    problems: list[str] = []
     try:
-        return find_remote_runs(pool, location)
+        found = find_remote_runs(pool, location, problems)
     except RemoteRunsError as error:
         raise InputError(str(error)) from None
     except HostUnavailable as error:
         raise WorkError(once(str(error))) from None
+    for problem in problems:
+        click.echo(f"Warning: {problem}", err=True)
+    return found
 
 
 def read_remote_runs(pool: RemotePool, root: RemoteLocation) -> list[Run]:

@@ -374,8 +374,8 @@ class RunWatcher:
         return added, total
 
     def _rediscover_remote(self, now: float) -> bool:
-        """Add the runs found under the remote roots (one listing each, hosts' errors kept
-        in :attr:`remote_problems`)."""
+        """Add the runs found under the remote roots (one listing each, hosts' errors and
+        searches cut short kept in :attr:`remote_problems`)."""
         pool = self.pool
         added = False
         for root in self.remote:
@@ -383,12 +383,16 @@ class RunWatcher:
             client = pool.host(root)
             if client.failing and any(known is client for known in self._hosts.values()):
                 continue  # its runs' polls reconnect it (off the polling thread)
+            partial: list[str] = []
             try:
-                found = find_remote_runs(pool, root)
+                found = find_remote_runs(pool, root, partial)
             except (HostUnavailable, RemoteRunsError) as problem:
                 self.remote_problems[str(root)] = str(problem)
                 continue
-            self.remote_problems.pop(str(root), None)
+            if partial:
+                self.remote_problems[str(root)] = partial[0]
+            else:
+                self.remote_problems.pop(str(root), None)
             for location in found:
                 key = remote_key(location)
                 if key in self._readers:

@@ -4,8 +4,10 @@
 # answers `@DLT 0 FLAVOUR DDBYTES` and `@END`, and then runs one request after another as they
 # arrive on the same stream. It writes nothing on the remote host. The greeting carries the
 # host's clock (`date +%s`): run statuses compare file times with it. The reply format is
-# documented in dvclive_tui/remote/wire.py. Placeholders: @LIMIT@ (seconds a request may
-# take), @PRUNE@ (find operands that skip folders).
+# documented in dvclive_tui/remote/wire.py. Placeholders, each between two @: LIMIT (seconds
+# a request may take), PRUNE (find operands that skip folders), SEEK (find operands that
+# skip what discovery never looks at), MARK (find operands for the files that make a run),
+# SEEKS (seconds a discovery listing may take), CAP (most lines a discovery listing sends).
 set -f
 export LC_ALL=C
 NL='
@@ -267,7 +269,43 @@ lst() {
   printf '.\n'
 }
 
-# P SEQ [RID[!]...]: poll the files of `q`, then list the given roots.
+# dsc RID: what discovery looks at under a root, found by one bounded `find` (depth, skipped
+# and hidden names pruned; nothing stat'ed but links among the run markers): each folder
+# once, each regular marker file twice, each marker link to a folder three times, then an
+# empty line and "@T" when it ran out of time; at most CAP lines (the pipe closes and find
+# ends); "@@" ends it.
+dsc() {
+  eval "d=\$R$1"
+  if [ ! -d "$d" ]; then
+    if [ -e "$d" ]; then printf 'F %s ! not a directory\n' "$1"
+    else printf 'F %s ! no such directory\n' "$1"; fi
+    return 0
+  fi
+  if [ ! -r "$d" ] || [ ! -x "$d" ]; then
+    printf 'F %s ! permission denied\n' "$1"
+    return 0
+  fi
+  printf 'F %s +\n' "$1"
+  (
+    cd -- "$d" || exit 0
+    {
+      find . \( @SEEK@ \) -prune -o -type d -print -o -type f \( @MARK@ \) -print -print \
+        -o -type l \( @MARK@ \) \( -exec test -d {} \; -print -print -print -o \
+        -exec test -f {} \; -print -print \) &
+      f=$!
+      (trap 'kill $s 2>/dev/null; exit 0' TERM; sleep @SEEKS@ & s=$!; wait $s; kill $f) \
+        >/dev/null 2>&1 </dev/null &
+      t=$!
+      wait $f
+      e=$?
+      kill $t 2>/dev/null
+      [ "$e" != 143 ] || printf '\n@T\n'  # after the line the kill may have cut
+    } | head -n @CAP@
+  ) 2>/dev/null </dev/null
+  printf '@@\n'
+}
+
+# P SEQ [RID[!|?]...]: poll the files of `q`, then list the given roots (?: for discovery).
 P() {
   printf '@DLT %s\n' "$1"
   shift
@@ -293,7 +331,9 @@ P() {
     one "$i" "$l"
   done
   chk
-  for r in $LR; do lst "$r"; done
+  for r in $LR; do
+    case $r in *\?) dsc "${r%?}" ;; *) lst "$r" ;; esac
+  done
   wds
   printf '@END\n'
 } </dev/null

@@ -20,7 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from dvclive_tui.remote.location import RemoteLocation
-from dvclive_tui.remote.script import TIME_LIMIT_S, command, encode, quote_root
+from dvclive_tui.remote.script import (
+    DISCOVERY_CAP,
+    TIME_LIMIT_S,
+    command,
+    discovery_limit,
+    encode,
+    quote_root,
+)
 from dvclive_tui.remote.session import AgentSession, SessionLost
 from dvclive_tui.remote.ssh import SshError, SshRunner, SshSettings
 from dvclive_tui.remote.wire import (
@@ -58,6 +65,9 @@ class RootRequest:
     wants: Sequence[Want] = ()
     listing: bool = False
     """Include the root's listing (a fresh one at most every :data:`LISTING_INTERVAL_S`)."""
+    discovery: bool = False
+    """Include what discovery looks at under the root instead (always fresh; see
+    :func:`~dvclive_tui.remote.script.seek_operands`)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,10 @@ class RootAnswer:
     listing: Listing | None = None
     listing_error: str | None = None
     """Why the root could not be listed (``no such directory``...)."""
+    listing_note: str | None = None
+    """Discovery: why the listing is partial (its cap, its time limit)."""
+    timed_out: bool = False
+    """Discovery: the listing ran out of time."""
 
 
 @dataclass
@@ -114,11 +128,14 @@ class HostClient:
         settings: SshSettings | None = None,
         *,
         time_limit_s: int = TIME_LIMIT_S,
+        discovery_cap: int = DISCOVERY_CAP,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.location = location
         self.time_limit_s = time_limit_s
         """Seconds a request may run on the host before the agent's session is ended."""
+        self.discovery_cap = discovery_cap
+        """Most entries a discovery listing sends."""
         self.runner = SshRunner(location, settings)
         self.status: str | None = "connecting…"
         """One line for the views: ``None`` while connected."""
@@ -254,7 +271,9 @@ class HostClient:
         if self._session is not None:
             self._session.close()
             self._session = None
-        session = AgentSession(self.runner, time_limit_s=self.time_limit_s)
+        session = AgentSession(
+            self.runner, time_limit_s=self.time_limit_s, discovery_cap=self.discovery_cap
+        )
         try:
             if self.runner.master_pid() is None:
                 self.runner.start_master(interactive=interactive)
@@ -264,7 +283,9 @@ class HostClient:
                 # A master that answers its socket may sit on a dead link: start afresh.
                 self.runner.stop_master()
                 self.runner.start_master(interactive=interactive)
-                session = AgentSession(self.runner, time_limit_s=self.time_limit_s)
+                session = AgentSession(
+                    self.runner, time_limit_s=self.time_limit_s, discovery_cap=self.discovery_cap
+                )
                 session.start()
         except SshError as exc:
             self._failed(str(exc))
@@ -334,6 +355,10 @@ class HostClient:
         for root in sorted(listed, key=lambda r: mirror.roots[r]):
             forced = root in self._force_listing or root not in self._listed
             targets.append(f"{mirror.roots[root]}{'!' if forced else ''}")
+        for request in requests:
+            target = f"{mirror.roots[request.root]}?"
+            if request.discovery and target not in targets:
+                targets.append(target)
         self._seq += 1
         lines.append(" ".join(["P", str(self._seq), *targets]) + "\n")
         return encode(lines), plan
@@ -381,11 +406,28 @@ class HostClient:
                 self._got(want, entry, reply.files.get(entry.id), before[entry.id])
                 for want, entry in zip(request.wants, entries, strict=True)
             ]
+            if request.discovery:
+                answers.append(self._discovered(request.root, gots, reply))
+                continue
             listing, listing_error = None, None
             if request.listing:
                 listing, listing_error = self._listing(request.root, reply, listed)
             answers.append(RootAnswer(request.root, gots, listing, listing_error))
         return answers
+
+    def _discovered(self, root: str, gots: list[Got], reply: Reply) -> RootAnswer:
+        record = reply.discoveries.get(self._mirror.roots[root])
+        if record is None or record.listing is None:
+            raise WireError(f"no discovery listing of {root!r} in the reply")
+        if record.error is not None:
+            return RootAnswer(root, gots, Listing(), record.error)
+        note = None
+        if record.timed_out:
+            limit = discovery_limit(self.time_limit_s)
+            note = f"listing took longer than {limit} s: the rest not searched"
+        elif record.entries > self.discovery_cap:
+            note = f"more than {self.discovery_cap:,} entries: the rest not searched"
+        return RootAnswer(root, gots, record.listing, listing_note=note, timed_out=record.timed_out)
 
     @staticmethod
     def _apply(entry: _File, records: FileRecords) -> None:

@@ -2,10 +2,12 @@
 
 Discovery is :func:`dvclive_writer.read.discovery.runs_in_tree` (the same test for a
 dvclive directory, nested runs, DVC's temporary workspaces, skipped and hidden folders)
-applied to one listing of the remote path, which the host client refreshes at most once a
-second. A remote run is read by the ordinary :class:`~dvclive_writer.read.reader.RunReader`
-through a :class:`~dvclive_tui.remote.transport.RemoteTransport`, with the host's clock
-(file times there are compared with it, not with this machine's).
+applied to one bounded listing of the remote path: the host's ``find`` prunes what the
+search never enters and sends only folders and the files that make a run, at most
+:data:`~dvclive_tui.remote.script.DISCOVERY_CAP` of them, within a time limit. A remote
+run is read by the ordinary :class:`~dvclive_writer.read.reader.RunReader` through a
+:class:`~dvclive_tui.remote.transport.RemoteTransport`, with the host's clock (file times
+there are compared with it, not with this machine's).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import posixpath
 from dataclasses import replace
 from pathlib import Path
 
+from dvclive_tui.remote.host import HostUnavailable
 from dvclive_tui.remote.location import RemoteLocation
 from dvclive_tui.remote.transport import RemotePool
 from dvclive_writer.read.discovery import runs_in_tree
@@ -32,22 +35,33 @@ def remote_key(location: RemoteLocation) -> Path:
     return Path(f"//{location}")
 
 
-def find_remote_runs(pool: RemotePool, location: RemoteLocation) -> list[RemoteLocation]:
+def find_remote_runs(
+    pool: RemotePool, location: RemoteLocation, problems: list[str] | None = None
+) -> list[RemoteLocation]:
     """The run folders at or under ``location`` (sorted as local discovery sorts them).
 
+    A listing cut short (too many entries, out of time) adds one line to ``problems``.
     Raises :class:`RemoteRunsError` for a missing folder or one without runs, and
-    :class:`~dvclive_tui.remote.host.HostUnavailable` when the host cannot be reached.
+    :class:`~dvclive_tui.remote.host.HostUnavailable` when the host cannot be reached or
+    the listing ran out of time before any run was found.
     """
-    transport = pool.transport(location)
-    listing, error = transport.listing_of(location.path)
+    answer = pool.transport(location).discover(location.path)
     shown = terminal_text(str(location))
+    error = answer.listing_error
     if error == "no such directory":
         raise RemoteRunsError(f"path '{shown}' does not exist")
     if error is not None:
         raise RemoteRunsError(f"path '{shown}': {error}")
+    listing = answer.listing if answer.listing is not None else Listing()
     found = runs_in_listing(listing, posixpath.basename(location.path.rstrip("/")))
+    note = f"{shown}: {answer.listing_note}" if answer.listing_note is not None else None
+    if not found and answer.timed_out:
+        raise HostUnavailable((note or shown).removesuffix(": the rest not searched"))
+    if note is not None and problems is not None:
+        problems.append(note)
     if not found:
-        raise RemoteRunsError(f"no dvclive directory found under '{shown}'")
+        unsearched = f" ({note})" if note is not None else ""
+        raise RemoteRunsError(f"no dvclive directory found under '{shown}'{unsearched}")
     root = location.path
     return [replace(location, path=posixpath.join(root, rel) if rel else root) for rel in found]
 

@@ -12,7 +12,15 @@ import shlex
 from collections.abc import Iterable
 from importlib.resources import files
 
-from dvclive_writer.read.discovery import SKIPPED_NAMES
+from dvclive_writer.read.discovery import MAX_DEPTH as SEARCH_DEPTH
+from dvclive_writer.read.discovery import (
+    PLOT_FOLDERS,
+    RUN_COMPANIONS,
+    RUN_SUMMARY,
+    SKIPPED_NAMES,
+    TEMP_WORKSPACES,
+)
+from dvclive_writer.read.listing import MAX_ENTRIES
 
 REMOTE_COMMAND = "env LC_ALL=C sh -s"
 """The fixed command ssh runs; the agent and the requests arrive on its standard input."""
@@ -22,14 +30,64 @@ MAX_DEPTH = 12
 """Listings leave out entries more than this many folders below the root."""
 PRUNED_PATHS = (".dvc/cache",)
 """Folders below a root that listings skip besides :data:`SKIPPED_NAMES`."""
+DISCOVERY_CAP = MAX_ENTRIES
+"""Most entries one discovery listing sends; past it the listing stops and says so."""
 
 _TILDE = re.compile(r"~[A-Za-z0-9._-]*(/|$)")
 
 
-def agent_text(time_limit_s: int = TIME_LIMIT_S) -> str:
+def agent_text(time_limit_s: int = TIME_LIMIT_S, discovery_cap: int = DISCOVERY_CAP) -> str:
     """The agent's source with its parameters filled in."""
     source = files("dvclive_tui.remote").joinpath("agent.sh").read_text(encoding="utf-8")
-    return source.replace("@LIMIT@", str(int(time_limit_s))).replace("@PRUNE@", prune_operands())
+    values = {
+        "@LIMIT@": str(int(time_limit_s)),
+        "@PRUNE@": prune_operands(),
+        "@SEEK@": seek_operands(),
+        "@MARK@": mark_operands(),
+        "@SEEKS@": str(discovery_limit(time_limit_s)),
+        "@CAP@": str(int(discovery_cap) + 1),
+    }
+    for placeholder, value in values.items():
+        source = source.replace(placeholder, value)
+    return source
+
+
+def discovery_limit(time_limit_s: int = TIME_LIMIT_S) -> int:
+    """Seconds a discovery listing may take (half a request's limit: the request that
+    carries it still answers in time)."""
+    return max(1, int(time_limit_s) // 2)
+
+
+def seek_operands() -> str:
+    """``find`` operands matching what discovery never looks at (it runs the same search
+    as :func:`~dvclive_writer.read.discovery.runs_in_tree` over what is left): skipped and
+    hidden names, ``.dvc`` but its temporary workspaces, a run's own plot folders, names
+    holding a newline, and entries deeper than the search reaches (a folder at
+    :data:`~dvclive_writer.read.discovery.MAX_DEPTH` is tested for a run: its
+    ``plots/metrics`` lies 3 folders lower; DVC's workspaces are 3 or 4 folders lower)."""
+    terms = [f"-name {shlex.quote(name)}" for name in sorted(SKIPPED_NAMES)]
+    terms.append("-name '*\n*'")
+    terms.append("( -name '.*' ! -name . ! -name .dvclive ! -name .dvc )")
+    exps = f"*/{TEMP_WORKSPACES}"
+    terms.append(f"( -path '*/.dvc/*' ! -path '*/.dvc/tmp' ! -path '{exps}' ! -path '{exps}/*' )")
+    terms += [f"-path '*/plots/{name}/*'" for name in PLOT_FOLDERS]
+    reach = SEARCH_DEPTH + 3
+    terms.append(f"( -path {_deeper(reach)} ! -path '{exps}/*' )")
+    terms.append(f"-path {_deeper(reach + 4)}")
+    return " -o ".join(terms).replace("(", "\\(").replace(")", "\\)")
+
+
+def mark_operands() -> str:
+    """``find`` operands matching the entries that make a folder a run."""
+    terms = [f"-name {name}" for name in (RUN_SUMMARY, *RUN_COMPANIONS)]
+    terms += [f"-path '*/plots/{name}'" for name in PLOT_FOLDERS]
+    terms.append(f"-path '*/{TEMP_WORKSPACES}'")
+    return " -o ".join(terms)
+
+
+def _deeper(levels: int) -> str:
+    """A ``-path`` pattern for entries more than ``levels`` folders below ``.``."""
+    return shlex.quote("./" + "*/" * levels + "*")
 
 
 def prune_operands() -> str:

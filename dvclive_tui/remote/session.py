@@ -15,13 +15,16 @@ import subprocess
 import threading
 from collections.abc import Callable
 
-from dvclive_tui.remote.script import REMOTE_COMMAND, TIME_LIMIT_S, agent_text
+from dvclive_tui.remote.script import DISCOVERY_CAP, REMOTE_COMMAND, TIME_LIMIT_S, agent_text
 from dvclive_tui.remote.ssh import SshError, SshRunner
 from dvclive_tui.remote.wire import HELLO, Hello, WireError, parse_hello
 
 READ_CHUNK = 1 << 20
 NOISE_LIMIT = 1 << 20
 """Most bytes of login-script output tolerated before the agent's first line."""
+CLOSE_WAIT_S = 0.3
+"""How long a closed session's ssh may take to end by itself (an idle agent exits at once
+at the end of its input; a busy one is not waited for)."""
 SILENCE_MARGIN_S = 15.0
 """A reply that stays silent this much past the agent's time limit is given up."""
 
@@ -86,9 +89,16 @@ class Stream:
 class AgentSession:
     """A started agent over one ssh session; :meth:`start` returns once it said hello."""
 
-    def __init__(self, runner: SshRunner, *, time_limit_s: int = TIME_LIMIT_S) -> None:
+    def __init__(
+        self,
+        runner: SshRunner,
+        *,
+        time_limit_s: int = TIME_LIMIT_S,
+        discovery_cap: int = DISCOVERY_CAP,
+    ) -> None:
         self.runner = runner
         self.time_limit_s = time_limit_s
+        self.discovery_cap = discovery_cap
         self.silence_s = time_limit_s + SILENCE_MARGIN_S
         self.hello = Hello("none", dd_bytes=False)
         self.bytes_in = 0
@@ -127,7 +137,7 @@ class AgentSession:
         self._drainer.start()
         self._stream = Stream(process.stdout.fileno(), self.silence_s, self._count_in)
         try:
-            self._send(agent_text(self.time_limit_s).encode("utf-8"))
+            self._send(agent_text(self.time_limit_s, self.discovery_cap).encode("utf-8"))
             self.hello = self._await_hello()
         except (SessionLost, WireError) as exc:
             reason = self._failure(str(exc))
@@ -210,10 +220,14 @@ class AgentSession:
         except OSError:
             pass
         try:
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            process.wait(timeout=CLOSE_WAIT_S)
+        except subprocess.TimeoutExpired:  # a request still runs there: end ssh, and with it
+            process.terminate()  # the remote side's output (which ends what it runs)
+            try:
+                process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         for pipe in (process.stdout, process.stderr):
             if pipe is not None:
                 pipe.close()

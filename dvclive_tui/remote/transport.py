@@ -101,6 +101,11 @@ class RemoteTransport:
             errors={_join(prefix, rel): error for rel, error in sorted(listing.errors.items())},
         )
 
+    def discover(self, root: str) -> RootAnswer:
+        """What discovery looks at under ``root`` (a bounded listing; see
+        :attr:`RootRequest.discovery`)."""
+        return self.client.exchange([RootRequest(root, (), discovery=True)])[0]
+
     def listing_of(self, root: str) -> tuple[Listing, str | None]:
         """The listing of ``root`` and why it failed (``no such directory``...), if it did."""
         answer = self.client.exchange([RootRequest(root, (), listing=True)])[0]

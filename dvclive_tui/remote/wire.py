@@ -18,6 +18,10 @@ Every reply is framed as (``<n bytes>`` are raw, exactly n bytes, then the next 
                                        N <count>\\n  then <count> raw stat lines
                                      with o <len> <./name>\\n lines between them: a link
                                      leading outside the root (not followed)
+    F <rid> ! <message>              discovery listing: the root cannot be listed
+    F <rid> +\\n<lines>@@\\n            discovery listing: ./path lines, a folder once, a
+                                     run's marker file twice, a marker link to a folder 3
+                                     times; "\\n@T" when it ran out of time
     @END
 
 Only files whose stat changed (or, for tail, that have bytes past the offset) appear.
@@ -90,6 +94,10 @@ class ListingRecord:
     """Why the root cannot be listed (``no such directory``, ``permission denied``...)."""
     complete: bool = True
     """False when a file vanished while it was listed: ask again."""
+    entries: int = 0
+    """Discovery listings: how many lines the agent sent (its cap cuts them)."""
+    timed_out: bool = False
+    """Discovery listings: the agent stopped it at its time limit."""
 
 
 @dataclass
@@ -99,6 +107,7 @@ class Reply:
     seq: int
     files: dict[int, FileRecords] = field(default_factory=dict)
     listings: dict[int, ListingRecord] = field(default_factory=dict)
+    discoveries: dict[int, ListingRecord] = field(default_factory=dict)
 
 
 def parse_hello(line: bytes) -> Hello:
@@ -147,6 +156,9 @@ def read_reply(source: Source, seq: int, flavour: str) -> Reply:
         if tag == "L" and len(words) >= 3:
             reply.listings[_int(words[1])] = _listing(source, words, flavour)
             continue
+        if tag == "F" and len(words) >= 3:
+            reply.discoveries[_int(words[1])] = _found(source, words)
+            continue
         if tag not in {"S", "M", "E", "H", "D", "X"} or len(words) < 2:
             raise WireError(f"unexpected reply line {line[:60]!r}")
         record = reply.files.setdefault(_int(words[1]), FileRecords())
@@ -183,6 +195,48 @@ def _listing(source: Source, words: list[str], flavour: str) -> ListingRecord:
         raise WireError("bad listing record")
     parser = _ListingParser(source, flavour)
     return parser.parse()
+
+
+def _found(source: Source, words: list[str]) -> ListingRecord:
+    if words[2] == "!":
+        return ListingRecord(listing=Listing(), error=" ".join(words[3:]) or "cannot be listed")
+    if words[2] != "+":
+        raise WireError("bad discovery record")
+    return _discovery(source)
+
+
+def _discovery(source: Source) -> ListingRecord:
+    """A discovery listing: folders, and the run markers as files (a link to a folder as a
+    file of kind ``dir``: discovery never enters it)."""
+    counts: dict[str, int] = {}
+    order: list[str] = []
+    timed_out = False
+    lines = 0
+    while True:
+        line = source.read_line()
+        if line == b"@@":
+            break
+        if line == b"@T":
+            timed_out = True
+            continue
+        if not line:  # ends a line cut by the time limit (a folder that tells nothing)
+            continue
+        if line != b"." and not line.startswith(b"./"):
+            raise WireError(f"bad discovery line {line[:60]!r}")
+        lines += 1
+        rel = line[2:].decode("utf-8", "surrogateescape")
+        if rel not in counts:
+            order.append(rel)
+        counts[rel] = counts.get(rel, 0) + 1
+    listing = Listing()
+    for rel in order:
+        count = counts[rel]
+        if count == 1:
+            listing.folders[rel] = 0
+        else:
+            kind: Kind = "file" if count == 2 else "dir"
+            listing.files[rel] = FileStat(0, 0, (0, 0), kind)
+    return ListingRecord(listing=listing, entries=lines, timed_out=timed_out)
 
 
 class _ListingParser:

@@ -42,6 +42,13 @@ STANDALONE_FOLDER = "standalone"
 """``.dvc/tmp/exps/standalone``: where ``dvc exp run --temp`` makes its workspaces."""
 
 
+RUN_SUMMARY = "metrics.json"
+"""The file a run writes its summary to."""
+RUN_COMPANIONS = ("params.yaml", "dvc.yaml", "report.html", "report.md")
+"""Files that, beside :data:`RUN_SUMMARY`, make a folder a run."""
+TEMP_WORKSPACES = ".dvc/tmp/exps"
+"""Where DVC's queued and ``--temp`` runs have their workspaces (below a repository)."""
+
 #: Folders of a run that hold its own files, never nested runs.
 RUN_OWN_FOLDERS = frozenset({"plots", "artifacts"})
 
@@ -147,12 +154,11 @@ def is_run_in(tree: Tree, rel: str) -> bool:
     plots = _join(rel, "plots")
     if any(tree.kind(_join(plots, name)) == "dir" for name in PLOT_FOLDERS):
         return True
-    if tree.kind(_join(rel, "metrics.json")) != "file":
+    if tree.kind(_join(rel, RUN_SUMMARY)) != "file":
         return False
     if "dvclive" in tree.name(rel).lower():
         return True
-    companions = ("params.yaml", "dvc.yaml", "report.html", "report.md")
-    return any(tree.kind(_join(rel, name)) == "file" for name in companions)
+    return any(tree.kind(_join(rel, name)) == "file" for name in RUN_COMPANIONS)
 
 
 def discover_runs(root: str | os.PathLike[str], problems: list[str] | None = None) -> list[Path]:
@@ -194,7 +200,7 @@ class _Search:
         for name in self.tree.subfolders(folder):
             child = _join(folder, name)
             if name == ".dvc" and not in_dvc:
-                exps = _join(child, "tmp/exps")
+                exps = _join(folder, TEMP_WORKSPACES)
                 if self.tree.kind(exps) == "dir":
                     self.walk_temp_workspaces(exps, depth)
                 continue
