@@ -543,21 +543,21 @@ async def test_standalone_report_viewer_lists_its_keys(workdir: Path) -> None:
         assert screen_of(app) is report
 
 
-async def test_header_keeps_the_run_name_before_the_times(workdir: Path, clock: Clock) -> None:
-    """Which run it is comes first at 80 columns: the times and the speed go, then the usual
-    "/dvclive" ending; the status and the step stay."""
-    name = "experiments/sweep-learning-rate-0.001-batch-256/seed-42/dvclive"
+async def header_at_80_columns(workdir: Path, clock: Clock, name: str) -> str:
+    """The header line of a 4-step run written at ``name``, in an 80×24 dashboard."""
     write_run(workdir / name, steps=4)
     app = make_app(Path(name), clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        line = app.query_one(RunHeader).render_line(0).text.rstrip()
-        assert "experiments/sweep-learning-rate-0.001-batch-256/seed-42  running" in line, line
-        assert "step 3" in line and "wrote" not in line and "…" not in line
-    short = "runs/7/dvclive"
-    write_run(workdir / short, steps=4)
-    app = make_app(Path(short), clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        line = app.query_one(RunHeader).render_line(0).text.rstrip()
-        assert "runs/7/dvclive  running" in line and line.endswith("wrote 5s ago"), line
+        return app.query_one(RunHeader).render_line(0).text.rstrip()
+
+
+async def test_header_keeps_the_run_name_before_the_times(workdir: Path, clock: Clock) -> None:
+    """Which run it is comes first at 80 columns: the times and the speed go, then the usual
+    "/dvclive" ending; the status and the step stay."""
+    long_name = "experiments/sweep-learning-rate-0.001-batch-256/seed-42/dvclive"
+    line = await header_at_80_columns(workdir, clock, long_name)
+    assert "experiments/sweep-learning-rate-0.001-batch-256/seed-42  running" in line, line
+    assert "step 3" in line and "wrote" not in line and "…" not in line
+    line = await header_at_80_columns(workdir, clock, "runs/7/dvclive")
+    assert "runs/7/dvclive  running" in line and line.endswith("wrote 5s ago"), line
