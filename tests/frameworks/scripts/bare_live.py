@@ -9,6 +9,9 @@ from dvclive_writer import Live
 dist.init_process_group("gloo")
 rank = dist.get_rank()
 live = Live("run", report=None)
+# Both ranks have made (and, without the guard, cleared) the run before either logs: a
+# rank that starts late would otherwise delete the files the other one writes.
+dist.barrier()
 live.log_param("rank", rank)
 for step in range(5):
     live.log_metric("rank", rank)
