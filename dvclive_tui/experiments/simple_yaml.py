@@ -14,34 +14,19 @@ core schema exactly as that loader resolves them (``1e-05`` a float, ``yes`` a s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_FLOAT = re.compile(
-    r"""^(?:
-     [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
-    |[-+]?\.(?:inf|Inf|INF)
-    |\.(?:nan|NaN|NAN))$""",
-    re.X,
+from dvclive_writer.read.yaml_core import (
+    BOOL,
+    FLOAT,
+    INT,
+    NULL,
+    TIMESTAMP,
+    core_float,
+    core_int,
 )
-_INT = re.compile(
-    r"""^(?:[-+]?0b[0-1_]+
-    |[-+]?0o?[0-7_]+
-    |[-+]?[0-9_]+
-    |[-+]?0x[0-9a-fA-F_]+)$""",
-    re.X,
-)
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_TIMESTAMP = re.compile(
-    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
-    (?:[Tt]|[ \t]+)[0-9][0-9]?
-    :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
-    (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-    re.X,
-)
+
 #: Characters that give up anywhere: tabs, byte order marks, line breaks YAML and Python
 #: disagree on, and what YAML does not accept (control characters, surrogates).
 _ODD_CHARACTERS = re.compile(
@@ -61,45 +46,27 @@ def _resolve(text: str) -> Any:
     """A plain scalar as the YAML 1.2 core schema resolves it (first-character dispatch
     and rule order as the full loader's resolvers)."""
     first = text[:1]
-    if first in ("t", "T", "f", "F") and _BOOL.match(text):
+    if first in ("t", "T", "f", "F") and BOOL.match(text):
         return text[0] in "tT"
-    if first and first in "-+0123456789." and _FLOAT.match(text):
-        return _float(text)
-    if first and first in "-+0123456789" and _INT.match(text):
-        return _int(text)
+    if first and first in "-+0123456789." and FLOAT.match(text):
+        return _number(core_float, text)
+    if first and first in "-+0123456789" and INT.match(text):
+        return _number(core_int, text)
     if first == "<" and text == "<<":
         raise Unsupported("merge key")
-    if first in ("~", "n", "N", "") and _NULL.match(text):
+    if first in ("~", "n", "N", "") and NULL.match(text):
         return None
-    if first and first in "0123456789" and _TIMESTAMP.match(text):
+    if first and first in "0123456789" and TIMESTAMP.match(text):
         raise Unsupported("timestamp")
     return text
 
 
-def _int(text: str) -> int:
-    text = text.replace("_", "")
-    sign = -1 if text[0] == "-" else 1
-    if text[0] in "+-":
-        text = text[1:]
-    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
-        if text.startswith(prefix):
-            return sign * int(text[2:], base)
-    return sign * int(text)
-
-
-def _float(text: str) -> float:
-    text = text.replace("_", "").lower()
-    sign = -1.0 if text[0] == "-" else 1.0
-    if text[0] in "+-":
-        text = text[1:]
-    if text == ".inf":
-        return sign * float("inf")
-    if text == ".nan":
-        return float("nan")
-    if text in ("", ".") or text.startswith(("e", ".e")):
-        # "._" matches YAML's float pattern but is no number: the full loader reports it.
-        raise Unsupported("a float of underscores only")
-    return sign * float(text)
+def _number(parse: Callable[[str], Any], text: str) -> Any:
+    """``parse(text)``; what the full loader refuses (``._``, too many digits) is left to it."""
+    try:
+        return parse(text)
+    except ValueError:
+        raise Unsupported("a number the full loader refuses") from None
 
 
 def _quoted(text: str) -> tuple[str, str]:

@@ -25,49 +25,25 @@ from dvclive_writer.read.document_limits import (
     check_yaml_graph,
     check_yaml_size,
 )
+from dvclive_writer.read.yaml_core import (
+    BOOL,
+    FLOAT,
+    INT,
+    NULL,
+    TIMESTAMP,
+    core_float,
+    core_int,
+)
 
 _BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
-    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    (
-        "tag:yaml.org,2002:float",
-        re.compile(
-            r"""^(?:
-             [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-            |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-            |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
-            |[-+]?\.(?:inf|Inf|INF)
-            |\.(?:nan|NaN|NAN))$""",
-            re.X,
-        ),
-        "-+0123456789.",
-    ),
-    (
-        "tag:yaml.org,2002:int",
-        re.compile(
-            r"""^(?:[-+]?0b[0-1_]+
-            |[-+]?0o?[0-7_]+
-            |[-+]?[0-9_]+
-            |[-+]?0x[0-9a-fA-F_]+)$""",
-            re.X,
-        ),
-        "-+0123456789",
-    ),
+    ("tag:yaml.org,2002:bool", BOOL, "tTfF"),
+    ("tag:yaml.org,2002:float", FLOAT, "-+0123456789."),
+    ("tag:yaml.org,2002:int", INT, "-+0123456789"),
     ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
-    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
-    (
-        "tag:yaml.org,2002:timestamp",
-        re.compile(
-            r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-            |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
-            (?:[Tt]|[ \t]+)[0-9][0-9]?
-            :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
-            (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-            re.X,
-        ),
-        "0123456789",
-    ),
+    ("tag:yaml.org,2002:null", NULL, "~nN"),
+    ("tag:yaml.org,2002:timestamp", TIMESTAMP, "0123456789"),
 ]
 
 
@@ -78,36 +54,21 @@ class Yaml12Loader(_BASE):  # type: ignore[misc]
 
     def construct_yaml_int(self, node: Any) -> int:
         """Decimal, ``0b``, ``0o`` and ``0x`` integers; a leading zero is still decimal."""
-        text = str(self.construct_scalar(node)).replace("_", "")
-        if len(text) > INT_DIGITS_LIMIT:
+        text = str(self.construct_scalar(node))
+        digits = len(text.replace("_", ""))
+        if digits > INT_DIGITS_LIMIT:
             line = node.start_mark.line + 1
-            raise UnsafeDocument(f"an integer with {len(text)} digits at line {line}")
-        sign = -1 if text[0] == "-" else 1
-        if text[0] in "+-":
-            text = text[1:]
-        for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
-            if text.startswith(prefix):
-                return sign * int(text[2:], base)
-        return sign * int(text)
+            raise UnsafeDocument(f"an integer with {digits} digits at line {line}")
+        return core_int(text)
 
     def construct_yaml_float(self, node: Any) -> float:
         """Floats, ``.inf`` and ``.nan`` (underscores ignored)."""
-        text = str(self.construct_scalar(node)).replace("_", "").lower()
-        sign = -1.0 if text[0] == "-" else 1.0
-        if text[0] in "+-":
-            text = text[1:]
-        if text == ".inf":
-            return sign * float("inf")
-        if text == ".nan":
-            return float("nan")
-        return sign * float(text)
+        return core_float(str(self.construct_scalar(node)))
 
 
 for _tag, _regexp, _first in _RESOLVERS:
     Yaml12Loader.add_implicit_resolver(_tag, _regexp, list(_first) or [""])
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), [""]
-)
+Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:null", NULL, [""])
 Yaml12Loader.add_constructor("tag:yaml.org,2002:int", Yaml12Loader.construct_yaml_int)
 Yaml12Loader.add_constructor("tag:yaml.org,2002:float", Yaml12Loader.construct_yaml_float)
 
