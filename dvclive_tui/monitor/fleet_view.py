@@ -286,7 +286,7 @@ class FleetView:
 
     def unknown_filter_names(self, runs: Sequence[Run]) -> list[str]:
         """The names the filter reads that no run in ``runs`` has (a typo lists nothing)."""
-        lookups = [RunLookup(run) for run in runs]
+        lookups = [self.lookup(run, None, 0.0) for run in runs]  # names alone: no rate, no time
         base = {*RESERVED, *FLAGS, *TIMELY}
         return [
             name
