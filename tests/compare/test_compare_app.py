@@ -15,7 +15,10 @@ from dvclive_tui.app.compare.diff_screen import DiffScreen
 from dvclive_tui.app.compare.table_screen import CompareScreen
 from dvclive_tui.app.screens.help import HelpScreen
 from dvclive_tui.app.widgets.chart_grid import ChartGrid
+from dvclive_tui.experiments.load import load_experiments
 from dvclive_tui.experiments.model import ExperimentSet
+from dvclive_tui.experiments.refs import Selection
+from tests.compare import repo_builder as rb
 from tests.compare.factory import build_experiments
 from tests.compare.ui import open_overlay
 from tests.settle import settle, snapshot_after
@@ -314,3 +317,23 @@ async def test_experiments_are_drawn_under_their_baseline(exps: ExperimentSet) -
         assert labels(screen) == ["main", "brisk-lion", "dark-fox", "eager-elk", "calm-owl"]
         assert str(screen.table.get_cell_at((4, 1))) == "└── calm-owl"
         app.exit()
+
+
+async def test_an_experiment_made_a_branch_is_listed_twice(tmp_path: Path) -> None:
+    """An experiment commit that became a branch is a baseline of ``-A`` and still an
+    experiment of its parent, so the same commit is two rows, as in ``dvc exp show -A``
+    (found on iterative/example-get-started-experiments): the table must show both."""
+    repo = tmp_path / "repo"
+    rb.init_repo(repo)
+    rb.train(repo, "only", {"lr": 0.1})
+    exp_commit = rb.git(repo, "for-each-ref", "refs/exps", "--format=%(objectname)")
+    rb.git(repo, "branch", "best", exp_commit.split()[0])
+    exps = load_experiments(repo, selection=Selection(all_branches=True))
+    app = make_app(exps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        keys = [exp.key for exp in screen.view.rows]
+        assert len(keys) == screen.table.row_count
+        assert len(keys) > len(set(keys)), "the commit is a baseline and an experiment"

@@ -99,7 +99,8 @@ class CompareScreen(Screen[None]):
         """Keys of selected experiments, in selection order."""
         self._columns: list[Column] = []
         self._rows: list[Experiment] = []
-        self._branches: dict[str, str] = {}
+        self._branches: list[str] = []
+        """The tree glyphs of each row of :attr:`_rows`."""
         """Row key -> the tree branch drawn before its name (``├── ``, ``└── ``)."""
 
     # -- layout ------------------------------------------------------------------------
@@ -142,7 +143,7 @@ class CompareScreen(Screen[None]):
         old_col = table.cursor_column
         tree = self.view.tree_rows
         self._rows = [row.exp for row in tree]
-        self._branches = {row.exp.key: row.branch for row in tree}
+        self._branches = [row.branch for row in tree]
         self._columns = self.view.columns
         table.clear(columns=True)
         table.add_column(" ", key="__marker", width=2)
@@ -154,20 +155,23 @@ class CompareScreen(Screen[None]):
             group = groups[column.file] if column.file != previous_file else None
             previous_file = column.file
             table.add_column(header_text(column, group), key=column.key)
-        for exp in self._rows:
-            table.add_row(*self._row_cells(exp), key=exp.key)
+        # Keyed by position: one commit may be two rows (an experiment made a branch is a
+        # baseline of -A and an experiment of its parent, as dvc exp show lists it).
+        for index in range(len(self._rows)):
+            table.add_row(*self._row_cells(index), key=str(index))
         if old_row is not None:
             keys = [exp.key for exp in self._rows]
             if old_row in keys:
                 table.move_cursor(row=keys.index(old_row), column=old_col)
         self._update_status()
 
-    def _row_cells(self, exp: Experiment) -> list[Text]:
+    def _row_cells(self, index: int) -> list[Text]:
+        exp = self._rows[index]
         selected = exp.key in self.selected
         color = self.color_index(exp.key) if selected else None
         cells = [
             marker_text(selected, exp.key in self.view.starred, color),
-            experiment_text(exp, self._branches.get(exp.key, ""), selected=selected),
+            experiment_text(exp, self._branches[index], selected=selected),
             Text(sanitize(exp.short_rev), style="dim"),
             Text(created_text(exp)),
             status_text(exp),
@@ -301,9 +305,12 @@ class CompareScreen(Screen[None]):
         self.rebuild()
 
     def _refresh_row(self, exp: Experiment) -> None:
+        """Redraw the rows of ``exp`` (one commit may be listed twice)."""
         table = self.table
-        for index, value in enumerate(self._row_cells(exp)):
-            table.update_cell_at(Coordinate(table.cursor_row, index), value)
+        for row, shown in enumerate(self._rows):
+            if shown.key == exp.key:
+                for column, value in enumerate(self._row_cells(row)):
+                    table.update_cell_at(Coordinate(row, column), value)
         self._update_status()
 
     def chosen(self) -> list[Experiment]:
