@@ -21,18 +21,20 @@ import numpy.typing as npt
 
 from dvclive_tui.charts.raster import (
     BRAILLE_BASE,
+    DOT_MASKS,
     DOTS_X,
     DOTS_Y,
     Viewport,
     cell_dots,
-    pack_dots,
-    round_px,
+    column_spans,
     series_pixels,
+    span_cells,
 )
 from dvclive_writer.plotting import ticks as tk
 from dvclive_writer.text_safety import terminal_text
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 class Role(enum.IntEnum):
@@ -587,42 +589,50 @@ def _draw_plot(
 ) -> None:
     rows = viewport.height_px // DOTS_Y
     cols = viewport.width_px // DOTS_X
+    cell_count = rows * cols
     # Two layers: reference lines and faded raw data below, the series on top. A cell
     # shows the dots of one layer only, so faded dots never thicken a series' line.
-    # Per layer: the lit dots of every cell, and the last curve that lit one there.
-    layers: dict[bool, tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]] = {}
-    for top in (False, True):
-        layers[top] = (
-            np.zeros((rows * cols, DOTS_X * DOTS_Y), dtype=bool),
-            np.full(rows * cols, -1, dtype=np.int64),
-        )
-    columns: dict[int, npt.NDArray[np.int64]] = {}  # curves sharing x (raw + smoothed)
+    # Per layer (the top one second): the dot bits of every cell and the last curve that
+    # lit one there.
+    layer_bits = np.zeros(2 * cell_count, dtype=np.uint8)
+    layer_owner = np.full(2 * cell_count, -1, dtype=np.int64)
+    layer_start = np.array(
+        [cell_count if item.curve.color >= 0 and not item.curve.dim else 0 for item in prepared],
+        dtype=np.int64,
+    )
+
+    def light(cells: IntArray, bits: npt.NDArray[np.uint8], owners: IntArray) -> None:
+        slots = cells + layer_start[owners]
+        np.bitwise_or.at(layer_bits, slots, bits)
+        np.maximum.at(layer_owner, slots, owners)
+
+    dense: list[int] = []  # clean lines, drawn together as column spans
+    others: list[tuple[int, FloatArray, FloatArray, bool]] = []
     for index, item in enumerate(prepared):
         x, y = (item.x, item.y) if item.covers(x_lo, x_hi) else _window(item.x, item.y, x_lo, x_hi)
         if len(x) == 0:
             continue
         clean = item.clean and len(x) == len(item.x)
-        shared = columns.get(id(x)) if clean else None
-        if clean and shared is None:
-            shared = columns[id(x)] = round_px(viewport.x_to_px(x))
+        if clean and decimate and item.curve.lines:
+            dense.append(index)
+        else:
+            others.append((index, x, y, clean))
+    chunks, rejected = column_spans([(prepared[i].x, prepared[i].y) for i in dense], viewport)
+    dense_index = np.array(dense, dtype=np.int64)
+    for spans in chunks:
+        cells, bits, owners = span_cells(spans, viewport.width_px)
+        light(cells, bits, dense_index[owners])
+    others.extend((dense[i], prepared[dense[i]].x, prepared[dense[i]].y, True) for i in rejected)
+    for index, x, y, clean in others:
         pixel_cols, pixel_rows = series_pixels(
-            x,
-            y,
-            viewport,
-            lines=item.curve.lines,
-            decimate=decimate,
-            clean=clean,
-            x_pixels=shared,
+            x, y, viewport, lines=prepared[index].curve.lines, decimate=decimate, clean=clean
         )
         cells, dots = cell_dots(pixel_cols, pixel_rows, viewport.width_px)
-        layer_dots, layer_owner = layers[item.curve.color >= 0 and not item.curve.dim]
-        layer_dots.reshape(-1)[cells * (DOTS_X * DOTS_Y) + dots] = True  # a flat index: faster
-        layer_owner[cells] = index
-    top_codes, low_codes = (pack_dots(layers[top][0]).reshape(rows, cols) for top in (True, False))
-    top_owner, low_owner = (layers[top][1].reshape(rows, cols) for top in (True, False))
-    on_top = top_codes != 0
-    codes = np.where(on_top, top_codes, low_codes)
-    owners = np.where(on_top, top_owner, low_owner)
+        light(cells, DOT_MASKS[dots], np.full(len(cells), index, dtype=np.int64))
+    on_top = layer_bits[cell_count:] != 0
+    codes = np.where(on_top, layer_bits[cell_count:], layer_bits[:cell_count]).astype(np.uint32)
+    owners = np.where(on_top, layer_owner[cell_count:], layer_owner[:cell_count])
+    codes, owners = codes.reshape(rows, cols), owners.reshape(rows, cols)
     roles = np.array([int(Role.BLANK), *(item.curve.role for item in prepared)], dtype=np.int32)
     lit = codes != 0
     area = (slice(plot_top, plot_top + rows), slice(plot_left, plot_left + cols))

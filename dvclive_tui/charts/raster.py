@@ -2,14 +2,17 @@
 
 Everything is vectorised with numpy: points are mapped to pixels, decimated with M4 on
 integer columns, joined by DDA lines (one pixel per step along the major axis, endpoints
-included) and packed into braille code points (U+2800 + dot bits).
+included) and packed into braille code points (U+2800 + dot bits). Dense clean lines (the
+usual training curve: more points than columns) skip the per-pixel work: their pixels are
+one span of rows per column (:func:`column_spans`), computed for many lines at once.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +22,7 @@ from dvclive_writer.plotting.decimate import m4_pixels, m4_values
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+UInt8Array = npt.NDArray[np.uint8]
 
 DOTS_X = 2
 """Braille dots per cell, horizontally."""
@@ -60,7 +64,7 @@ class Viewport:
         half_span = self.x_max * 0.5 - self.x_min * 0.5
         scale = (self.width_px - 1) / half_span if half_span > 0 else math.inf
         if not math.isfinite(scale):  # empty or subnormal span: a flat line in the middle
-            return np.full(len(x), (self.width_px - 1) / 2)
+            return np.full(np.shape(x), (self.width_px - 1) / 2)
         with np.errstate(over="ignore"):  # far outside: inf, clamped by round_px
             result: FloatArray = x * 0.5
             result -= self.x_min * 0.5
@@ -72,7 +76,7 @@ class Viewport:
         half_span = self.y_max * 0.5 - self.y_min * 0.5
         scale = (self.height_px - 1) / half_span if half_span > 0 else math.inf
         if not math.isfinite(scale):
-            return np.full(len(y), (self.height_px - 1) / 2)
+            return np.full(np.shape(y), (self.height_px - 1) / 2)
         with np.errstate(over="ignore"):
             result: FloatArray = y * -0.5
             result += self.y_max * 0.5
@@ -325,15 +329,201 @@ def series_pixels(
 def cell_dots(cols: IntArray, rows: IntArray, width_px: int) -> tuple[IntArray, IntArray]:
     """The braille cell (``r * cells_across + c``) and dot (bit number, 0-7) of each pixel.
 
-    :func:`pack_dots` turns the dots lit per cell into dot bits: the cost follows the
-    pixels a series lights, not the canvas, which matters with many series overlaid.
+    The cost follows the pixels a series lights, not the canvas, which matters with many
+    series overlaid.
     """
     # Shifts and masks: DOTS_Y is 4 and DOTS_X 2, and pixels inside the canvas are >= 0.
     cells = (rows >> 2) * (width_px >> 1) + (cols >> 1)
     return cells, _DOT_BITS[((rows & 3) << 1) | (cols & 1)]
 
 
-def pack_dots(lit: BoolArray) -> IntArray:
-    """Dot bits per cell from a ``(cells, 8)`` table of lit dots (see :func:`cell_dots`)."""
-    packed = np.packbits(lit, axis=1, bitorder="little")[:, 0]
-    return packed.astype(np.int64)
+def _column_masks() -> UInt8Array:
+    """Dot bits of the rows ``a..b`` of a cell in its left or right dot column, indexed by
+    ``(column & 1) * 16 + a * 4 + b`` (0 when ``a > b``)."""
+    masks = np.zeros(2 * DOTS_Y * DOTS_Y, dtype=np.uint8)
+    for side in range(DOTS_X):
+        for first in range(DOTS_Y):
+            for last in range(first, DOTS_Y):
+                bits = sum(1 << int(_DOT_NUMBERS[row, side]) for row in range(first, last + 1))
+                masks[side * 16 + first * 4 + last] = bits
+    return masks
+
+
+_SPAN_MASKS = _column_masks()
+DOT_MASKS: UInt8Array = (1 << np.arange(8)).astype(np.uint8)
+"""The dot bits of dot number ``n`` (see :func:`cell_dots`)."""
+
+
+@dataclass(frozen=True)
+class ColumnSpans:
+    """Lit pixels as spans: rows ``lo..hi`` of pixel column ``cols``, drawn by ``owner``."""
+
+    cols: IntArray
+    lo: IntArray
+    hi: IntArray
+    owner: IntArray
+    """Index of the line (in the list given to :func:`column_spans`) each span belongs to."""
+
+
+SPAN_CHUNK = 8
+"""Lines whose spans are computed together: their arrays stay small and in the CPU cache
+(large temporaries are fresh pages from the system at every frame, slower than the work)."""
+
+
+def column_spans(
+    lines: Sequence[tuple[FloatArray, FloatArray]], viewport: Viewport
+) -> tuple[list[ColumnSpans], list[int]]:
+    """The pixels of clean polylines, as one span of rows per pixel column and line.
+
+    When a line's consecutive points stay in their pixel column or step to the next one
+    (dense data, x increasing), the pixels it lights in a column are one run: the rows of
+    its own points joined with the halves of the two segments that cross into the
+    neighbouring columns (a DDA segment one column across splits at its middle step). That
+    is exactly :func:`series_pixels`' raster, with a few operations per column instead of
+    per pixel. Lines with the same x (a sweep's runs) share the grouping by column; lines
+    are computed together, :data:`SPAN_CHUNK` at a time, on a grid of every pixel column.
+
+    Args:
+        lines: ``(x, y)`` of each line, all values finite.
+        viewport: Data rectangle and canvas size.
+
+    Returns:
+        Spans inside the canvas (in chunks of lines), and the indices of the lines this
+        cannot draw (they skip or revisit columns, or leave the canvas by more than the
+        pixel that clipping keeps): draw those with :func:`series_pixels`.
+    """
+    known: dict[tuple[int, float, float], list[tuple[FloatArray, _ColumnGroups | None]]] = {}
+    drawable: list[tuple[int, _ColumnGroups]] = []
+    rejected: list[int] = []
+    for index, (x, _) in enumerate(lines):
+        if not len(x):
+            continue
+        same_ends = known.setdefault((len(x), float(x[0]), float(x[-1])), [])
+        groups = next((found for seen, found in same_ends if np.array_equal(seen, x)), _NEW)
+        if groups is _NEW:
+            groups = _column_groups(x, viewport)
+            same_ends.append((x, groups))
+        if groups is None:
+            rejected.append(index)
+        else:
+            drawable.append((index, groups))
+    chunks: list[ColumnSpans] = []
+    for start in range(0, len(drawable), SPAN_CHUNK):
+        chunk = drawable[start : start + SPAN_CHUNK]
+        spans, refused = _chunk_spans(
+            [(groups, lines[index][1]) for index, groups in chunk], viewport
+        )
+        owners = np.array([index for index, _ in chunk], dtype=np.int64)
+        chunks.append(replace(spans, owner=owners[spans.owner]))
+        rejected.extend(chunk[position][0] for position in refused)
+    return chunks, sorted(rejected)
+
+
+@dataclass(frozen=True)
+class _ColumnGroups:
+    """Points of a line grouped by pixel column (x increasing, no column skipped)."""
+
+    starts: IntArray
+    """Index of each group's first point."""
+    ends: IntArray
+    """Index of each group's last point."""
+    first_col: int
+    """Pixel column of the first group (the others follow, one column each)."""
+    members: IntArray | None
+    """``(most points in a group, groups)`` indices of every group's points, each column
+    padded with its last point; ``None`` when groups differ so much in size that padding
+    would cost more than it saves."""
+
+
+_NEW = _ColumnGroups(np.zeros(0, np.int64), np.zeros(0, np.int64), 0, None)
+
+
+def _column_groups(x: FloatArray, viewport: Viewport) -> _ColumnGroups | None:
+    """The groups of ``x`` by pixel column, or ``None`` when columns are skipped, revisited
+    or more than one pixel outside the canvas."""
+    columns = round_px(viewport.x_to_px(x))
+    starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
+    first, last = int(columns[0]), int(columns[-1])
+    if first < -1 or last > viewport.width_px or last - first != len(starts) - 1:
+        return None
+    if len(starts) > 1 and not (columns[1:] >= columns[:-1]).all():  # with the count: steps of one
+        return None
+    ends = np.append(starts[1:], len(x)) - 1
+    most = int((ends - starts).max()) + 1
+    members = None
+    if most * len(starts) <= 2 * len(x):  # about even groups: one gather, then SIMD min/max
+        members = np.minimum(starts + np.arange(most)[:, None], ends)
+    return _ColumnGroups(starts, ends, first, members)
+
+
+def _chunk_spans(
+    lines: list[tuple[_ColumnGroups, FloatArray]], viewport: Viewport
+) -> tuple[ColumnSpans, list[int]]:
+    """Spans of a few lines (owners are positions in ``lines``), and the positions of the
+    lines whose rows leave the canvas by more than a pixel.
+
+    Every line's groups go on one grid of pixel columns ``-1..width`` (slot = column + 1);
+    free slots hold the top row, inside the canvas, and join nothing.
+    """
+    width_px, height_px = viewport.width_px, viewport.height_px
+    slots = width_px + 2
+    grouped = np.full((4, len(lines), slots), viewport.y_max, dtype=np.float64)
+    used = np.zeros((len(lines), slots), dtype=bool)
+    for line, (groups, y) in enumerate(lines):
+        area = slice(groups.first_col + 1, groups.first_col + 1 + len(groups.starts))
+        used[line, area] = True
+        if groups.members is None:
+            grouped[0, line, area] = y[groups.starts]
+            np.maximum.reduceat(y, groups.starts, out=grouped[1, line, area])
+            np.minimum.reduceat(y, groups.starts, out=grouped[2, line, area])
+            grouped[3, line, area] = y[groups.ends]
+        else:
+            points = y[groups.members]
+            grouped[0, line, area] = points[0]
+            np.maximum.reduce(points, axis=0, out=grouped[1, line, area])
+            np.minimum.reduce(points, axis=0, out=grouped[2, line, area])
+            grouped[3, line, area] = points[-1]
+    rows = viewport.y_to_px(grouped)  # row 0 is the top: the largest y gives the lowest row
+    # Rows that round to -1..height, as clipping keeps them (NaN from an overflow: refused).
+    inside = (rows[1].min(axis=1) > -1.5) & (rows[2].max(axis=1) < height_px + 0.5)
+    if not inside.all():
+        rows[:, ~inside] = 0.0
+    np.rint(rows, out=rows)
+    firsts, lo, hi, lasts = rows.astype(np.int64)
+    # The segment from a column's last row to the next column's first: its first half
+    # (t / n rounded half to even) stays in the column, the rest enters the next one.
+    joined = used[:, 1:] & used[:, :-1]
+    rise = np.where(joined, firsts[:, 1:] - lasts[:, :-1], 0)
+    step = np.sign(rise)
+    left_end = lasts[:, :-1] + step * ((np.abs(rise) - 1) >> 1)
+    right_start = np.where(joined, left_end + step, firsts[:, 1:])
+    np.minimum(lo[:, :-1], left_end, out=lo[:, :-1])
+    np.maximum(hi[:, :-1], left_end, out=hi[:, :-1])
+    np.minimum(lo[:, 1:], right_start, out=lo[:, 1:])
+    np.maximum(hi[:, 1:], right_start, out=hi[:, 1:])
+    np.maximum(lo, 0, out=lo)
+    np.minimum(hi, height_px - 1, out=hi)
+    keep = used & (lo <= hi) & inside[:, None]
+    keep[:, 0] = keep[:, -1] = False  # columns -1 and width: outside the canvas
+    owners, cols = np.nonzero(keep)
+    return ColumnSpans(cols - 1, lo[keep], hi[keep], owners), np.flatnonzero(~inside).tolist()
+
+
+def span_cells(spans: ColumnSpans, width_px: int) -> tuple[IntArray, UInt8Array, IntArray]:
+    """The braille cells (``r * cells_across + c``) that spans light, their dot bits and owners.
+
+    A cell may be listed several times (its two dot columns, several lines): OR the bits.
+    """
+    cols, lo, hi, owner = spans.cols, spans.lo, spans.hi, spans.owner
+    first = lo >> 2
+    per_column = (hi >> 2) - first + 1
+    top, bottom = lo & 3, hi & 3
+    if len(per_column) and int(per_column.max()) > 1:  # spans over several cells: one each
+        span = np.repeat(np.arange(len(cols)), per_column)
+        starts = np.cumsum(per_column) - per_column
+        cell_row = np.arange(len(span), dtype=np.int64) - starts[span] + first[span]
+        top = np.where(cell_row == first[span], top[span], 0)
+        bottom = np.where(cell_row == (hi >> 2)[span], bottom[span], 3)
+        cols, first, owner = cols[span], cell_row, owner[span]
+    cells = first * (width_px >> 1) + (cols >> 1)
+    return cells, _SPAN_MASKS[((cols & 1) << 4) | (top << 2) | bottom], owner
