@@ -12,6 +12,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
@@ -23,6 +24,8 @@ from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.text import sanitize
 
 Sink = Callable[[Event], None]
+WAKE_LATE = 0.005
+"""Seconds a sleeping thread may wake after its time (kept free in each step's period)."""
 
 
 class JsonLines:
@@ -64,18 +67,36 @@ class HeadlessMonitor:
         self._skip_existing = skip_existing
         self._last_error: str | None = None
         self._unknown_checked = False
+        self.hot_seconds: float | None = None
+        """How long the last step took to read and judge the runs being written."""
 
     def step(self) -> list[Event]:
-        """Poll once and hand out the events; return them."""
+        """Poll once and hand out the events; return them.
+
+        The events of the runs being written are handed out as soon as those are read,
+        before the quiet runs and discovery (see :meth:`RunWatcher.poll`).
+        """
+        events: list[Event] = []
+        self.hot_seconds = None
+        started = time.monotonic()
+
+        def hand_out_hot() -> None:
+            events.extend(self._hand_out())
+            self.hot_seconds = time.monotonic() - started
+
         try:
-            self.watcher.poll()
+            self.watcher.poll(hot_read=hand_out_hot)
         except Exception as error:  # a poll that fails is retried at the next tick
             message = sanitize(f"{type(error).__name__}: {error}").splitlines()[0]
             if message != self._last_error:
                 self._warn(f"poll failed: {message}")
             self._last_error = message
-            return []
+            return events
         self._last_error = None
+        return events + self._hand_out()
+
+    def _hand_out(self) -> list[Event]:
+        """Judge what changed since the last call and hand the events to the sinks."""
         changes = self.watcher.take_changes()
         with self.watcher.lock:
             runs = self.watcher.runs
@@ -95,12 +116,22 @@ class HeadlessMonitor:
         return events
 
     def run(self, interval: float, stop: threading.Event) -> None:
-        """Call :meth:`step` every ``interval`` seconds until ``stop`` is set."""
+        """Call :meth:`step` until ``stop`` is set, so that a row is reported within
+        ``interval`` seconds of reaching the disk.
+
+        A row written just after its file was read is read at the next step, then judged:
+        steps start ``interval`` minus the time reading and judging the written runs took
+        (the most of the last few steps, plus how late a timer may wake; at most a
+        quarter interval) apart.
+        """
+        recent: deque[float] = deque(maxlen=8)
         while not stop.is_set():
             started = time.monotonic()
             self.step()
             spent = time.monotonic() - started
-            stop.wait(max(interval / 4, interval - spent))
+            recent.append(spent if self.hot_seconds is None else self.hot_seconds)
+            period = interval - min(max(recent) + WAKE_LATE, interval / 4)
+            stop.wait(max(interval / 4, period - spent))
 
 
 @contextmanager

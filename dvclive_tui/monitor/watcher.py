@@ -205,36 +205,65 @@ class RunWatcher:
         """Read the runs in ``keys`` (absolute directories) first in each poll."""
         self._preferred = frozenset(keys)
 
-    def poll(self, *, everything: bool = False, progress: Callable[[], None] | None = None) -> bool:
+    def poll(
+        self,
+        *,
+        everything: bool = False,
+        progress: Callable[[], None] | None = None,
+        hot_read: Callable[[], None] | None = None,
+    ) -> bool:
         """Read the due runs (all with ``everything``), discovering when due.
 
-        ``progress`` is called (from the polling thread) every :data:`PROGRESS_EVERY`
-        seconds while a long poll goes on, after what it read so far was published.
-        Returns whether anything changed; :attr:`last_poll` tells what the poll did.
+        Hot runs are read first, then ``hot_read`` is called (what they wrote is published
+        by then: an alert on a run being written never waits for the quiet ones), then
+        discovery runs when due and the other due runs are read. ``progress`` is called
+        (from the polling thread) every :data:`PROGRESS_EVERY` seconds while a long poll
+        goes on, after what it read so far was published. Returns whether anything changed;
+        :attr:`last_poll` tells what the poll did.
         """
         with self._polling:
             started = time.perf_counter()
             now = self._monotonic()
+            changed_runs = 0
+            reported = started
+
+            def read(keys: list[Path]) -> None:
+                nonlocal changed_runs, reported
+                preferred = self._preferred
+                keys.sort(key=lambda key: key not in preferred)
+                for changed_one in self._poll_all(keys, now):
+                    changed_runs += changed_one
+                    if progress is not None and time.perf_counter() - reported >= PROGRESS_EVERY:
+                        progress()
+                        reported = time.perf_counter()
+
+            hot: list[Path] = []
+            if not everything:
+                with self.lock:
+                    hot = [  # local runs: a host gets one request a poll, in the second part
+                        key
+                        for key in self._schedule.due(now)
+                        if self._schedule.tier(key) is Tier.HOT
+                        and key not in self._first_look
+                        and key not in self._hosts
+                    ]
+                read(hot)
+            if hot_read is not None:
+                hot_read()
             changed = False
             discovery = None
             if now >= self._next_discovery:
                 changed, discovery = self._rediscover(now, full=now >= self._next_full)
             with self.lock:
-                keys = list(self._readers) if everything else self._schedule.due(now)
-            preferred = self._preferred
-            keys.sort(key=lambda key: key not in preferred)
-            changed_runs = 0
-            reported = started
-            for changed_one in self._poll_all(keys, now):
-                changed_runs += changed_one
-                if progress is not None and time.perf_counter() - reported >= PROGRESS_EVERY:
-                    progress()
-                    reported = time.perf_counter()
+                due = list(self._readers) if everything else self._schedule.due(now)
+            done = set(hot)
+            rest = [key for key in due if key not in done]
+            read(rest)
             with self.lock:
                 tiers = self._schedule.counts()
             self.last_poll = PollStats(
                 runs=len(self._readers),
-                polled=len(keys),
+                polled=len(hot) + len(rest),
                 changed=changed_runs,
                 tiers=tiers,
                 discovery=discovery,

@@ -6,14 +6,16 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 from dvclive_tui.monitor.engine import AlertEngine, check_state
 from dvclive_tui.monitor.events import Event
-from dvclive_tui.monitor.headless import HeadlessMonitor
+from dvclive_tui.monitor.headless import WAKE_LATE, HeadlessMonitor
 from dvclive_tui.monitor.rules import parse_rule, parse_rules
+from dvclive_tui.monitor.schedule import Cadence
 from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_writer.read.reader import load_run
 from tests.data.conftest import FakeClock
@@ -152,3 +154,68 @@ def test_status_alerts_follow_the_builtin_switch(tmp_path: Path, builtin: bool) 
     watcher.poll()
     kinds = [event.kind for event in engine.observe(watcher.runs, watcher.take_changes())]
     assert kinds == (["gone"] if builtin else [])
+
+
+def test_alerts_of_runs_being_written_go_out_before_the_quiet_runs_are_read(
+    tmp_path: Path,
+) -> None:
+    clock, ticks = FakeClock(FROZEN + 5), FakeClock(0.0)
+    tiered = Cadence(hot_seconds=30.0, cold_every=2.0, all_hot_below=0)
+    hot = write_run(tmp_path / "hot" / "dvclive", steps=5).resolve()
+    cold = write_run(tmp_path / "cold" / "dvclive", steps=5).resolve()
+    watcher = RunWatcher([tmp_path], clock=clock, cadence=tiered, monotonic=ticks)
+    cold_step_when_sent: dict[Path, int] = {}
+
+    def sink(event: Event) -> None:
+        run = watcher.run_for(cold)
+        assert run is not None
+        cold_step_when_sent[event.path] = run.metrics["train/loss"].steps[-1]
+
+    monitor = HeadlessMonitor(watcher, AlertEngine([], clock=clock), [sink], warn=print)
+    monitor.step()
+    for run in (hot, cold):
+        write_rows(run, "train/loss", [(5, 0.1)], clock)
+    for seconds in (0.25, 31.0):  # seen growing, then quiet: cold, not finished
+        clock.advance(seconds)
+        ticks.advance(seconds)
+        monitor.step()
+    watcher.wake(hot)
+    write_rows(hot, "train/loss", [(6, math.nan)], clock)
+    write_rows(cold, "train/loss", [(6, math.nan)], clock)
+    clock.advance(2.0)
+    ticks.advance(2.0)  # the cold run is due too
+    events = monitor.step()
+    assert [(event.path.parent.name, event.kind) for event in events] == [
+        ("hot", "nan"),
+        ("cold", "nan"),
+    ]
+    assert cold_step_when_sent == {hot: 5, cold: 6}, "the hot run's alert left first"
+    assert monitor.hot_seconds is not None
+
+
+def write_rows(run: Path, metric: str, rows: list[tuple[int, float]], clock: FakeClock) -> None:
+    tsv = run / "plots" / "metrics" / f"{metric}.tsv"
+    with tsv.open("a") as handle:
+        handle.writelines(f"{step}\t{value}\n" for step, value in rows)
+    os.utime(tsv, (clock.now, clock.now))
+
+
+def test_steps_start_early_by_what_reading_the_written_runs_takes(tmp_path: Path) -> None:
+    """A row written just after its file was read is judged within one interval: the next
+    step starts the interval minus that reading time (and timer lateness) later."""
+    harness = Harness(tmp_path, [])
+    write_run(tmp_path / "a" / "dvclive", steps=5)
+    harness.step()
+    waits: list[float] = []
+
+    class Stop(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            assert timeout is not None and harness.monitor.hot_seconds is not None
+            assert 0.25 / 4 <= timeout <= 0.25 - WAKE_LATE - harness.monitor.hot_seconds
+            waits.append(timeout)
+            if len(waits) == 3:
+                self.set()
+            return self.is_set()
+
+    harness.monitor.run(0.25, Stop())
+    assert len(waits) == 3

@@ -124,3 +124,42 @@ def test_the_first_poll_reads_every_run_found(tmp_path: Path) -> None:
     assert watcher.poll()
     assert watcher.last_poll.polled == 3
     assert all(len(run.metrics["train/loss"]) == 3 for run in watcher.runs)
+
+
+def test_hot_runs_are_read_and_handed_over_before_the_quiet_ones(
+    tmp_path: Path, ticks: FakeClock
+) -> None:
+    """``hot_read`` runs once the written runs are published and before the cold runs and
+    the runs discovered by this poll are read."""
+    clock = FakeClock(FROZEN + 5)
+    hot = write_run(tmp_path / "hot" / "dvclive", steps=5).resolve()
+    cold = write_run(tmp_path / "cold" / "dvclive", steps=5).resolve()
+    watcher = RunWatcher([tmp_path], clock=clock, cadence=TIERED, monotonic=ticks)
+    watcher.poll()
+    append_at(hot, 5, 0.3, clock)
+    append_at(cold, 5, 0.3, clock)
+    tick(watcher, clock, ticks)  # both seen growing: never taken for finished
+    tick(watcher, clock, ticks, 31.0)  # both quiet: cold
+    watcher.wake(hot)
+    assert watcher.tier(hot) is Tier.HOT and watcher.tier(cold) is Tier.COLD
+    watcher.take_changes()
+    append_at(hot, 6, 0.2, clock)
+    append_at(cold, 6, 0.1, clock)
+    write_run(tmp_path / "new" / "dvclive", steps=2)
+    clock.advance(TIERED.cold_every)
+    ticks.advance(TIERED.cold_every)  # the cold run and discovery are due as well
+    seen_at_hand_over: dict[Path, int] = {}
+
+    def hand_over() -> None:
+        for key in (hot, cold):
+            run = watcher.run_for(key)
+            assert run is not None
+            seen_at_hand_over[key] = run.metrics["train/loss"].steps[-1]
+        assert len(watcher.runs) == 2, "discovery comes after the hand-over"
+        assert set(watcher.take_changes()) == {hot}
+
+    watcher.poll(hot_read=hand_over)
+    assert seen_at_hand_over == {hot: 6, cold: 5}
+    assert watcher.run_for(cold).metrics["train/loss"].steps[-1] == 6  # type: ignore[union-attr]
+    assert len(watcher.runs) == 3
+    assert set(watcher.take_changes()) == {cold, (tmp_path / "new" / "dvclive").resolve()}
