@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import collections
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,8 +83,9 @@ class HeaderFacts:
         return None if self.last_write is None else max(0.0, now - self.last_write)
 
 
-def header_facts(runs: Sequence[Run], rates: Mapping[int, StepRate]) -> HeaderFacts | None:
-    """Facts about ``runs[0]`` (``None`` while no run is known)."""
+def header_facts(runs: Sequence[Run], rate_of: Callable[[Run], float | None]) -> HeaderFacts | None:
+    """Facts about ``runs[0]`` (``None`` while no run is known); ``rate_of`` gives the
+    steps per second the runs table shows."""
     if not runs:
         return None
     run = runs[0]
@@ -94,7 +95,7 @@ def header_facts(runs: Sequence[Run], rates: Mapping[int, StepRate]) -> HeaderFa
         step=current_step(run),
         started=run.started,
         last_write=run.last_write,
-        rate=steps_per_second(run, rates.get(id(run))),
+        rate=rate_of(run),
         others=len(runs) - 1,
         warnings=sum(len(item.warnings) for item in runs),
         warned_runs=sum(1 for item in runs if item.warnings),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets.data_table import ColumnKey
 
@@ -14,6 +16,7 @@ from dvclive_tui.app.watch.fleet_prompts import ColumnsScreen, TopKScreen
 from dvclive_tui.app.watch.panes.charts import ChartsPane
 from dvclive_tui.app.watch.panes.runs import RunsPane
 from dvclive_tui.app.watch.widgets.fleet_table import FleetTable
+from dvclive_tui.app.watch.widgets.run_header import RunHeader
 from dvclive_tui.app.widgets.filter_bar import FilterBar
 from dvclive_tui.monitor.fleet_view import DEFAULT_TOP_K
 from dvclive_tui.monitor.watcher import RunWatcher
@@ -282,3 +285,43 @@ async def test_keys_work_while_a_poll_is_stuck(workdir: Path) -> None:
             clock.release()
         await settle(pilot)
         assert worker.is_finished
+
+
+async def test_the_header_and_the_table_show_the_same_rate(workdir: Path) -> None:
+    """Runs without timestamps: the rate comes from the polls; both views read one value."""
+    clock = Clock(NOW)
+    runs = write_sweep(workdir, 2)
+    app = WatchApp(Settings(paths=(Path("runs"),), watch=False, clock=clock))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_runs(pilot, app)
+        for step in range(30, 34):
+            clock.advance(0.7)
+            for run in runs:
+                append_step(run, "eval/loss", step, 0.5)
+            await poll(pilot)
+            clock.advance(0.3)
+            await poll(pilot)  # nothing new: the observed rate must not drift in one view
+        header = str(app.query_one(RunHeader).render())
+        primary = app.primary_run()
+        assert primary is not None and "running" in header
+        grid = table(app)
+        cell = grid.get_cell(str(primary.path), "rate")
+        assert str(cell).endswith("/s")
+        assert f"{str(cell).removesuffix('/s')} step/s" in header, (header, str(cell))
+
+
+async def test_a_longer_status_widens_its_column() -> None:
+    """A cell updated in place (``reconnecting…`` replacing ``running``) is never cut."""
+
+    class OneTable(App[None]):
+        def compose(self) -> ComposeResult:
+            yield FleetTable()
+
+    columns = [("name", Text("run")), ("status", Text("status"))]
+    async with OneTable().run_test(size=(80, 10)) as pilot:
+        grid = pilot.app.query_one(FleetTable)
+        grid.show(columns, [("a", [Text("runs/1"), Text("running")])])
+        await pilot.pause()
+        grid.show(columns, [("a", [Text("runs/1"), Text("reconnecting…")])])
+        await pilot.pause()
+        assert grid.columns[ColumnKey("status")].content_width == len("reconnecting…")

@@ -429,7 +429,7 @@ class WatchApp(App[None]):
             primary = self.primary_run()
             runs = self.runs
             ordered = [primary, *(run for run in runs if run is not primary)] if primary else []
-            facts = header_facts(ordered, self._rates)
+            facts = header_facts(ordered, self.rate_of)
         self.query_one(RunHeader).show(facts)
 
     def _tick(self) -> None:

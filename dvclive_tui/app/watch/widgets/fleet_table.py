@@ -73,8 +73,8 @@ class FleetTable(DataTable[Text]):
         for index, (key, cells) in enumerate(rows):
             old = self._rows[index][1]
             for column, (before, after) in enumerate(zip(old, cells, strict=True)):
-                if before != after:
-                    self.update_cell(key, keys[column], after)
+                if before != after:  # a longer text ("reconnecting…") widens its column
+                    self.update_cell(key, keys[column], after, update_width=True)
             self._rows[index] = (key, cells)
 
     def _restore_cursor(
