@@ -150,7 +150,7 @@ def metric_stats(series: MetricSeries) -> dict[str, Any]:
     high = float(finite_or_inf.max()) if len(finite_or_inf) else math.nan
     return {
         "count": count,
-        "last_step": int(series.steps[-1]),
+        "last_step": series.last_step,
         "last": float(values[-1]),
         "min": low,
         "max": high,

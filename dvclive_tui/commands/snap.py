@@ -175,7 +175,7 @@ def _line(text: str, width: int, style: str = "") -> Text:
 
 
 def _last_step(run: Run) -> int | None:
-    steps = [int(series.steps[-1]) for series in run.metrics.values() if len(series)]
+    steps = [step for series in run.metrics.values() if (step := series.last_step) is not None]
     if steps:
         return max(steps)
     step = run.summary.get("step")

@@ -103,7 +103,8 @@ class HeadlessMonitor:
             if self._skip_existing:
                 fresh = [run for run in runs if run.path in changes and changes[run.path].new_run]
                 self.engine.prime(fresh)
-                runs = [run for run in runs if run not in fresh]
+                primed = {id(run) for run in fresh}
+                runs = [run for run in runs if id(run) not in primed]
             events = self.engine.observe(runs, changes)
             if not self._unknown_checked and self.watcher.runs:
                 self._unknown_checked = True

@@ -23,7 +23,7 @@ OBSERVATION_WINDOW = 30.0
 
 def current_step(run: Run) -> int | None:
     """The newest step of any metric, else the summary's ``step``."""
-    latest = [int(series.steps[-1]) for series in run.metrics.values() if len(series)]
+    latest = [step for series in run.metrics.values() if (step := series.last_step) is not None]
     if latest:
         return max(latest)
     step = run.summary.get("step")
@@ -116,11 +116,10 @@ def timestamp_rate(run: Run) -> float | None:
     """Steps per second from the newest timestamped rows of the longest metric."""
     best: tuple[int, float] | None = None
     for series in run.metrics.values():
-        stamps = series.timestamps
-        if stamps is None or len(series) < 2:
+        times = series.timestamps_tail(RATE_WINDOW)
+        if times is None or len(series) < 2:
             continue
-        steps = series.steps[-RATE_WINDOW:]
-        times = stamps[-RATE_WINDOW:]
+        steps = series.steps_tail(RATE_WINDOW)
         valid = times >= 0
         steps, times = steps[valid], times[valid]
         if len(steps) < 2:

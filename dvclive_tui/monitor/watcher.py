@@ -33,7 +33,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,6 +173,8 @@ class RunWatcher:
         """Remote runs' keys -> their host's client."""
         self.remote_problems: dict[str, str] = {}
         """Remote root -> why it could not be searched at the last discovery."""
+        self._searches: dict[RemoteLocation, Future[_Found]] = {}
+        self._searcher: ThreadPoolExecutor | None = None
         self.fetch_cache: FetchCache | None = None
         """Local copies of remote runs' images, fetched when a view shows one."""
         self._mirrors: dict[Path, RunMirror] = {}
@@ -192,6 +194,9 @@ class RunWatcher:
 
     def close(self) -> None:
         """Delete the fetched copies of remote files (the pool is its owner's to close)."""
+        if self._searcher is not None:  # a search waiting on ssh ends with the pool
+            self._searcher.shutdown(wait=False, cancel_futures=True)
+            self._searcher = None
         if self.fetch_cache is not None:
             self.fetch_cache.close()
             self.fetch_cache = None
@@ -404,25 +409,35 @@ class RunWatcher:
 
     def _rediscover_remote(self, now: float) -> bool:
         """Add the runs found under the remote roots (one listing each, hosts' errors and
-        searches cut short kept in :attr:`remote_problems`)."""
+        searches cut short kept in :attr:`remote_problems`).
+
+        A host that failed before any of its runs is known is searched again on a thread of
+        its own: reconnecting may take ssh's whole ConnectTimeout, which must not hold up the
+        polls of the other runs; what it finds is added at a later poll.
+        """
         pool = self.pool
         added = False
         for root in self.remote:
             assert pool is not None
             client = pool.host(root)
-            if client.failing and any(known is client for known in self._hosts.values()):
+            found: _Found | None
+            if not client.failing:
+                found = _find_remote(pool, root)
+            elif any(known is client for known in self._hosts.values()):
                 continue  # its runs' polls reconnect it (off the polling thread)
-            partial: list[str] = []
-            try:
-                found = find_remote_runs(pool, root, partial)
-            except (HostUnavailable, RemoteRunsError) as problem:
-                self.remote_problems[str(root)] = str(problem)
+            else:
+                found = self._find_in_background(pool, root)
+            if found is None:
                 continue
+            if isinstance(found, Exception):
+                self.remote_problems[str(root)] = str(found)
+                continue
+            locations, partial = found
             if partial:
                 self.remote_problems[str(root)] = partial[0]
             else:
                 self.remote_problems.pop(str(root), None)
-            for location in found:
+            for location in locations:
                 key = remote_key(location)
                 if key in self._readers:
                     continue
@@ -438,6 +453,33 @@ class RunWatcher:
                     self._schedule.add(key, now)
                 added = True
         return added
+
+    def _find_in_background(self, pool: RemotePool, root: RemoteLocation) -> _Found | None:
+        """The result of the background search of ``root`` once it is over (a new search is
+        started when none runs); ``None`` while it goes on."""
+        pending = self._searches.get(root)
+        if pending is None:
+            if self._searcher is None:
+                self._searcher = ThreadPoolExecutor(1, "dvclive-tui-remote-discovery")
+            self._searches[root] = self._searcher.submit(_find_remote, pool, root)
+            return None
+        if not pending.done():
+            return None
+        del self._searches[root]
+        return pending.result()
+
+
+_Found = tuple[list[RemoteLocation], list[str]] | HostUnavailable | RemoteRunsError
+"""The run folders found under a remote root and the notes on a search cut short, or why
+the root could not be searched."""
+
+
+def _find_remote(pool: RemotePool, root: RemoteLocation) -> _Found:
+    partial: list[str] = []
+    try:
+        return find_remote_runs(pool, root, partial), partial
+    except (HostUnavailable, RemoteRunsError) as problem:
+        return problem
 
 
 @dataclass(frozen=True)

@@ -104,10 +104,20 @@ class MetricSeries:
     @property
     def steps(self) -> npt.NDArray[np.int64]:
         """Steps as ``int64`` (a copy while the storage is ``int32``)."""
-        held = self._steps[: self._n]
+        return self.steps_tail(self._n)
+
+    def steps_tail(self, count: int) -> npt.NDArray[np.int64]:
+        """The newest ``count`` steps (fewer when the series is shorter), as :attr:`steps`;
+        cheap however long the series."""
+        held = self._steps[max(0, self._n - count) : self._n]
         if held.dtype == np.int64:
             return held  # type: ignore[return-value]
         return held.astype(np.int64)
+
+    @property
+    def last_step(self) -> int | None:
+        """The newest step (``None`` while empty)."""
+        return int(self._steps[self._n - 1]) if self._n else None
 
     @property
     def values(self) -> npt.NDArray[np.float64]:
@@ -117,9 +127,13 @@ class MetricSeries:
     @property
     def timestamps(self) -> npt.NDArray[np.int64] | None:
         """Epoch-millisecond timestamps as ``int64`` (``-1`` where missing), or ``None``."""
+        return self.timestamps_tail(self._n)
+
+    def timestamps_tail(self, count: int) -> npt.NDArray[np.int64] | None:
+        """The newest ``count`` timestamps, as :attr:`timestamps`."""
         if self._timestamps is None:
             return None
-        held = self._timestamps[: self._n]
+        held = self._timestamps[max(0, self._n - count) : self._n]
         if held.dtype == np.int64:
             return held  # type: ignore[return-value]
         base = self._ts_base if self._ts_base is not None else 0

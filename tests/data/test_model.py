@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dvclive_writer.read.model import MetricSeries
 
@@ -47,3 +49,30 @@ def test_growth_keeps_points_and_reset_bumps_generation() -> None:
     assert len(series) == 0 and series.generation == 1 and series.has_timestamp
     series.append([5], [1.0], [1_700_000_000_000])
     assert series.timestamps is not None and series.timestamps.tolist() == [1_700_000_000_000]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(-(2**40), 2**40),
+            st.one_of(st.just(-1), st.integers(1_500_000_000_000, 1_900_000_000_000)),
+        ),
+        max_size=40,
+    ),
+    count=st.integers(0, 50),
+    narrow=st.booleans(),
+)
+def test_tails_and_the_last_step_are_the_end_of_the_whole_arrays(
+    rows: list[tuple[int, int]], count: int, narrow: bool
+) -> None:
+    """Whatever the storage (narrow or upgraded), a tail equals the end of the full view."""
+    series = MetricSeries("x", "x.tsv", has_timestamp=True, capacity=4)
+    for step, stamp in rows:
+        series.append([step % 1000 if narrow else step], [0.5], [stamp])
+    assert series.last_step == (int(series.steps[-1]) if rows else None)
+    np.testing.assert_array_equal(series.steps_tail(count), series.steps[-count:] if count else [])
+    stamps, tail = series.timestamps, series.timestamps_tail(count)
+    assert stamps is not None and tail is not None
+    np.testing.assert_array_equal(tail, stamps[-count:] if count else [])
+    assert MetricSeries("y", "y.tsv", has_timestamp=False).timestamps_tail(3) is None

@@ -27,7 +27,7 @@ from dvclive_writer.read.discovery import discover_runs
 from dvclive_writer.read.listing import walk
 from dvclive_writer.read.model import Run
 from tests.remote.conftest import at
-from tests.remote.sshd import SshTestHost
+from tests.remote.sshd import SILENT_ALIAS, SshTestHost
 from tests.settle import poll, settle
 from tests.tui.runs import append_step, write_run
 
@@ -251,3 +251,42 @@ def test_images_are_fetched_when_shown_only(pool: RemotePool, remote_dir: Path) 
     finally:
         watcher.close()
     assert not frames[-1][1].exists()
+
+
+def test_a_silent_host_without_known_runs_is_searched_off_the_polling_thread(
+    ssh_host: SshTestHost, short_dir: Path, tmp_path: Path
+) -> None:
+    """After the first attempt (which the first screen waits for), a host that does not
+    answer is searched again on a thread of its own: the local runs' polls stay quick and
+    its problem stays reported."""
+    settings = SshSettings(
+        command=ssh_host.ssh_command, control_dir=short_dir / "ctl", connect_timeout_s=2
+    )
+    pool = RemotePool(settings)
+    local = write_run(tmp_path / "local" / "dvclive", steps=3)
+    silent = at("/tmp/runs", SILENT_ALIAS)
+    watcher = RunWatcher([tmp_path], remote=[silent], pool=pool)
+    try:
+        watcher.poll()
+        assert [run.name for run in watcher.runs] == ["local/dvclive"]
+        assert "cannot connect" in watcher.remote_problems[str(silent)]
+        client = pool.host(silent)
+        assert client.failing
+        slowest = 0.0
+        deadline = time.monotonic() + 10  # back-off pauses of 0.5, 1, 2, 4 s: several retries
+        step = 3
+        while time.monotonic() < deadline:
+            append_step(local, "train/loss", step, 0.1)
+            step += 1
+            started = time.monotonic()
+            watcher.rediscover()
+            watcher.poll()
+            slowest = max(slowest, time.monotonic() - started)
+            time.sleep(0.1)
+        assert slowest < 1.0, f"a poll waited {slowest:.1f} s on the silent host"
+        [run] = watcher.runs
+        assert steps_of(run) == list(range(step))
+        assert "cannot connect" in watcher.remote_problems[str(silent)]
+    finally:
+        watcher.close()
+        pool.close()

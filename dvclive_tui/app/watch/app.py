@@ -354,7 +354,8 @@ class WatchApp(App[None]):
             now = self.settings.clock()
             fresh = [run for run in runs if run.path in changes and changes[run.path].new_run]
             self._alerts.prime(fresh)
-            alerts = self._alerts.check([run for run in runs if run not in fresh], changes)
+            primed = {id(run) for run in fresh}
+            alerts = self._alerts.check([run for run in runs if id(run) not in primed], changes)
             for run in runs:
                 if run.path in changes:
                     self._rates.setdefault(id(run), StepRate()).observe(now, current_step(run))
