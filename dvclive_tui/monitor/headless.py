@@ -20,6 +20,7 @@ from typing import TextIO
 
 from dvclive_tui.monitor.engine import AlertEngine, unknown_names
 from dvclive_tui.monitor.events import Event
+from dvclive_tui.monitor.remote_notes import ProblemNotes
 from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.text import sanitize
 
@@ -67,6 +68,7 @@ class HeadlessMonitor:
         self._skip_existing = skip_existing
         self._last_error: str | None = None
         self._unknown_checked = False
+        self._remote_notes = ProblemNotes()
         self.hot_seconds: float | None = None
         """How long the last step took to read and judge the runs being written."""
 
@@ -93,6 +95,10 @@ class HeadlessMonitor:
             self._last_error = message
             return events
         self._last_error = None
+        with self.watcher.lock:
+            problems = self._remote_notes.news(self.watcher.remote_problems)
+        for problem in problems:
+            self._warn(problem)
         return events + self._hand_out()
 
     def _hand_out(self) -> list[Event]:

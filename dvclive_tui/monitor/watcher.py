@@ -172,7 +172,8 @@ class RunWatcher:
         self._hosts: dict[Path, HostClient] = {}
         """Remote runs' keys -> their host's client."""
         self.remote_problems: dict[str, str] = {}
-        """Remote root -> why it could not be searched at the last discovery."""
+        """Remote root -> why it could not be searched (or not wholly) at the last
+        discovery; changed under :attr:`lock`."""
         self._searches: dict[RemoteLocation, Future[_Found]] = {}
         self._searcher: ThreadPoolExecutor | None = None
         self.fetch_cache: FetchCache | None = None
@@ -429,14 +430,12 @@ class RunWatcher:
                 found = self._find_in_background(pool, root)
             if found is None:
                 continue
-            if isinstance(found, Exception):
-                self.remote_problems[str(root)] = str(found)
-                continue
-            locations, partial = found
-            if partial:
-                self.remote_problems[str(root)] = partial[0]
-            else:
-                self.remote_problems.pop(str(root), None)
+            locations, partial = ([], [str(found)]) if isinstance(found, Exception) else found
+            with self.lock:
+                if partial:
+                    self.remote_problems[str(root)] = partial[0]
+                else:
+                    self.remote_problems.pop(str(root), None)
             for location in locations:
                 key = remote_key(location)
                 if key in self._readers:

@@ -16,6 +16,8 @@ import numpy as np
 from dvclive_tui.app.report_viewer.screen import ReportScreen
 from dvclive_tui.app.watch.app import WatchApp
 from dvclive_tui.app.watch.widgets.runs_table import RunsTable
+from dvclive_tui.monitor.engine import AlertEngine
+from dvclive_tui.monitor.headless import HeadlessMonitor
 from dvclive_tui.monitor.run_stats import RECONNECTING, status_label
 from dvclive_tui.monitor.watcher import RunWatcher
 from dvclive_tui.remote.fetch import materialize
@@ -290,3 +292,35 @@ def test_a_silent_host_without_known_runs_is_searched_off_the_polling_thread(
     finally:
         watcher.close()
         pool.close()
+
+
+async def test_a_remote_path_without_runs_is_told_once_in_the_dashboard(
+    pool: RemotePool, remote_dir: Path, tmp_path: Path
+) -> None:
+    local_run = write_run(tmp_path / "dvclive", steps=4)
+    missing = at(remote_dir / "not-there")
+    settings = Settings(paths=(local_run,), remote=(str(missing),), watch=False)
+    app = WatchApp(settings, None, pool)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await poll(pilot)
+            app._tick()
+            await pilot.pause()
+        told = [note.message for note in app._notifications if note.title == "Remote path"]
+        assert len(told) == 1 and "does not exist" in told[0], told
+        assert [run.name for run in app.runs] == [local_run.name]
+
+
+def test_headless_alerts_tell_a_remote_problem_once(pool: RemotePool, remote_dir: Path) -> None:
+    missing = at(remote_dir / "not-there")
+    watcher = RunWatcher([], remote=[missing], pool=pool)
+    warnings: list[str] = []
+    monitor = HeadlessMonitor(watcher, AlertEngine([]), [], warn=warnings.append)
+    try:
+        for _ in range(3):
+            watcher.rediscover()
+            monitor.step()
+    finally:
+        watcher.close()
+    assert len(warnings) == 1 and "does not exist" in warnings[0], warnings

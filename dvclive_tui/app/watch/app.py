@@ -50,6 +50,7 @@ from dvclive_tui.charts.view import X_AXES
 from dvclive_tui.monitor.alerts import AlertTracker
 from dvclive_tui.monitor.fleet_view import Arrangement, FleetView
 from dvclive_tui.monitor.notify import TerminalNotifier, stdout_is_tty
+from dvclive_tui.monitor.remote_notes import ProblemNotes
 from dvclive_tui.monitor.rules import parse_rules
 from dvclive_tui.monitor.run_stats import StepRate, current_step, header_facts, steps_per_second
 from dvclive_tui.monitor.session import SessionStart
@@ -172,6 +173,7 @@ class WatchApp(App[None]):
         )
         self._sink = AlertSink(self, terminal)
         self._rates: dict[int, StepRate] = {}
+        self._remote_notes = ProblemNotes()
         self._speeds: dict[Path, float | None] = {}
         """Steps per second of each run, computed when it changes."""
         self._arrangement: Arrangement | None = None
@@ -438,6 +440,8 @@ class WatchApp(App[None]):
             return  # a tick while the App shuts down (its widgets are going)
         self.query_one(RunHeader).refresh()
         with self.watcher.lock:
+            for problem in self._remote_notes.news(self.watcher.remote_problems):
+                self.notify(problem, title="Remote path", severity="warning", markup=False)
             self.query_one(RunsTable).show(self.charted, self._colors())
             if self.fleet.reads_time():
                 self._arrange()
