@@ -11,9 +11,12 @@ inside a Git or DVC repository. Every ``DvcException`` is caught and logged as d
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import functools
 import logging
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -66,12 +69,38 @@ def get_dvc_repo() -> Any:
     from scmrepo.exceptions import SCMError as GitSCMError
 
     try:
-        return Repo()
+        repo = Repo()
     except (NotDvcRepoError, SCMError):
         try:
-            return Repo.init(Git().root_dir)
+            repo = Repo.init(Git().root_dir)
         except GitSCMError:
             return None
+    _close_at_exit(repo)
+    return repo
+
+
+_open_repos: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _close_at_exit(repo: Any) -> None:
+    """Close ``repo`` when the interpreter exits, unless it was collected before.
+
+    A Repo lives in reference cycles; a script that allocates little never runs the cyclic
+    collector, so the repo would be collected during interpreter teardown, when dulwich's
+    warnings about its open pack files can no longer be imported and Python prints
+    "Exception ignored in ... __del__" at the end of the training.
+    """
+    if not _open_repos:
+        atexit.unregister(_close_open_repos)  # registered once however many repos
+        atexit.register(_close_open_repos)
+    _open_repos.add(repo)
+
+
+def _close_open_repos() -> None:
+    for repo in list(_open_repos):
+        with contextlib.suppress(Exception):  # exiting anyway: nothing to report
+            repo.close()
+    _open_repos.clear()
 
 
 def get_exp_name(name: str | None, scm: Any, baseline_rev: str) -> str:

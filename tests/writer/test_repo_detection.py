@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import sys
 from pathlib import Path
 
 import dvclive
@@ -118,3 +119,26 @@ def test_git_has_commits_follows_branches_packed_refs_and_worktrees(tmp_path: Pa
     assert git_has_commits(str(tmp_path / "wt")) is True
     git("checkout", "-q", "--detach", cwd=repo)
     assert git_has_commits(str(repo)) is True
+
+
+@pytest.mark.parametrize("module", ["dvclive", "dvclive_writer"])
+def test_a_training_in_a_packed_git_repo_exits_without_noise(tmp_path: Path, module: str) -> None:
+    """The DVC repo that ``Live`` opens holds dulwich pack files; left to interpreter
+    teardown they print "Exception ignored in ... __del__" after the training's output."""
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "train.py").write_text(
+        f"from {module} import Live\n"
+        "with Live(report=None, save_dvc_exp=False) as live:\n"
+        "    for step in range(3):\n"
+        "        live.log_metric('loss', 1 / (step + 1))\n"
+        "        live.next_step()\n"
+    )
+    git("add", "train.py", cwd=tmp_path)
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init", cwd=tmp_path)
+    git("repack", "-a", "-d", "-q", cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "train.py"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Exception ignored" not in done.stderr, done.stderr
+    assert (tmp_path / "dvclive" / "metrics.json").is_file()
