@@ -10,32 +10,40 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from dvclive_writer import Live
+from tests.remote.sshd import ALIAS, SshTestHost
 
 CHROMIUM = Path("/usr/bin/chromium")
 METRIC = "zebra_loss"
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``dvclive-tui serve --port 0 watch RUN`` running; yields its URL and process."""
-    run = tmp_path / "dvclive"
+def write_run(run: Path) -> Path:
     with Live(str(run), save_dvc_exp=False) as live:
         for step in range(30):
             live.log_metric(METRIC, 1 / (step + 1))
             live.next_step()
+    return run
+
+
+@contextmanager
+def serving(
+    path: str, cwd: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``dvclive-tui serve --port 0 watch PATH`` running; yields its URL and process."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "dvclive_tui", "serve", "--port", "0", "watch", str(run)],
+        [sys.executable, "-m", "dvclive_tui", "serve", "--port", "0", "watch", path],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
-        cwd=tmp_path,
+        cwd=cwd,
+        env=env,
         start_new_session=True,
     )
     assert process.stdout is not None
@@ -51,13 +59,22 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         except OSError:
             assert time.monotonic() < deadline, "serve did not open its port"
             time.sleep(0.05)
-    yield found.group(1), process
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        yield found.group(1), process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """A local run served."""
+    with serving(str(write_run(tmp_path / "dvclive")), tmp_path) as found:
+        yield found
 
 
 def origin_of(url: str) -> str:
@@ -112,13 +129,10 @@ def test_children_of_a_served_app_cannot_touch_the_stream() -> None:
     assert result.stdout == "app:key:b''"
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
-def test_the_dashboard_in_headless_chromium(
-    served: tuple[str, subprocess.Popen[str]], tmp_path: Path
-) -> None:
+def drive_dashboard(url: str, screenshot: Path) -> None:
+    """Open ``url`` in headless Chromium: the run's metric is drawn, keys reach the app, and
+    quitting closes the page."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    url, process = served
     frames: list[str] = []
 
     def on_socket(websocket: object) -> None:
@@ -147,11 +161,10 @@ def test_the_dashboard_in_headless_chromium(
         page.wait_for_selector("body.-first-byte", timeout=60_000)
         assert shown(METRIC), "the run's metric never reached the page"
         page.wait_for_timeout(1000)
-        shot = tmp_path / "dashboard.png"
-        page.screenshot(path=str(shot))
+        page.screenshot(path=str(screenshot))
         from PIL import Image
 
-        colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20)
+        colours = Image.open(screenshot).convert("RGB").getcolors(maxcolors=1 << 20)
         assert colours is not None and len(colours) > 20  # drawn, not a blank page
 
         page.click("#terminal")
@@ -163,6 +176,41 @@ def test_the_dashboard_in_headless_chromium(
         page.keyboard.press("q")
         page.wait_for_selector("body.-closed", state="attached", timeout=30_000)
         browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
+def test_the_dashboard_in_headless_chromium(
+    served: tuple[str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    url, process = served
+    drive_dashboard(url, tmp_path / "dashboard.png")
     assert process.poll() is None  # the server keeps serving other tabs
     shutil.rmtree(tmp_path / "dvclive", ignore_errors=True)
     assert not os.path.exists(tmp_path / "dvclive")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
+def test_a_remote_run_served_in_headless_chromium(
+    ssh_host: SshTestHost, short_dir: Path, remote_dir: Path, tmp_path: Path
+) -> None:
+    """The served app reads a run over ssh: ssh's own streams never reach the page's."""
+    run = write_run(remote_dir / "dvclive")
+    runtime = short_dir / "rt"
+    runtime.mkdir(mode=0o700)
+    env = dict(os.environ)
+    env["DVCLIVE_TUI_SSH_COMMAND"] = f"ssh -F {ssh_host.config} -o ConnectTimeout=3"
+    env["XDG_RUNTIME_DIR"] = str(runtime)
+    try:
+        with serving(f"{ALIAS}:{run}", tmp_path, env) as (url, process):
+            drive_dashboard(url, tmp_path / "remote.png")
+            assert process.poll() is None
+    finally:
+        control = f"ControlPath={runtime}/dvclive-tui/%C"
+        subprocess.run(
+            [*ssh_host.ssh_command, "-o", control, "-O", "exit", ALIAS],
+            capture_output=True,
+            timeout=20,
+            check=False,
+        )
