@@ -442,7 +442,7 @@ class WatchApp(App[None]):
         with self.watcher.lock:
             for problem in self._remote_notes.news(self.watcher.remote_problems):
                 self.notify(problem, title="Remote path", severity="warning", markup=False)
-            self.query_one(RunsTable).show(self.charted, self._colors())
+            self.query_one(RunsTable).show_runs(self.charted, self._colors())
             if self.fleet.reads_time():
                 self._arrange()
             else:

@@ -44,7 +44,7 @@ class TablesPane(Vertical):
 
     def update(self, update: Update) -> None:
         """Refill both tables when params, summary or the filter changed."""
-        self.query_one(RunsTable).show(update.runs, update.colors)
+        self.query_one(RunsTable).show_runs(update.runs, update.colors)
         if not update.tables:
             return
         names = [run.name for run in update.runs]

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import DataTable
 
+from dvclive_tui.app.watch.widgets.keyed_table import KeyedTable
 from dvclive_tui.charts.marks import color_of
 from dvclive_tui.monitor.run_stats import current_step, elapsed, status_label, write_age
 from dvclive_tui.text import format_duration, sanitize
@@ -16,7 +16,7 @@ from dvclive_writer.read.model import Run
 COLUMNS = ("", "run", "status", "step", "elapsed", "wrote", "warnings")
 
 
-class RunsTable(DataTable[Text]):
+class RunsTable(KeyedTable):
     """Every watched run at a glance (the header describes only the first)."""
 
     DEFAULT_CSS = """
@@ -24,43 +24,31 @@ class RunsTable(DataTable[Text]):
     """
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, cursor_type="row")
         self._clock = clock
-        self._rows: list[tuple[str, str, str, str, str, str, int]] = []
 
-    def on_mount(self) -> None:
-        """Add the columns."""
-        for column in COLUMNS:
-            self.add_column(Text(column), key=column or "colour")
-
-    def show(self, runs: Sequence[Run], colors: Mapping[Path, int] | None = None) -> None:
-        """Refill the rows when anything shown changed (``colors``: each run's chart colour,
-        by path; a run without one takes its position)."""
+    def show_runs(self, runs: Sequence[Run], colors: Mapping[Path, int] | None = None) -> None:
+        """Show ``runs`` (``colors``: each run's chart colour, by path; a run without one
+        takes its position); only what changed is redrawn."""
         colors = colors or {}
         now = self._clock()
-        rows = [
-            (
+        rows = []
+        for index, run in enumerate(runs):
+            hex_color, mark = color_of(colors.get(run.path, index))
+            cells = (
                 sanitize(run.name),
                 status_label(run),
                 _text(current_step(run)),
                 format_duration(elapsed(run, now)) if run.started is not None else "",
                 f"{format_duration(write_age(run, now))} ago" if run.last_write else "",
                 str(len(run.warnings)) if run.warnings else "",
-                colors.get(run.path, index),
             )
-            for index, run in enumerate(runs)
-        ]
-        if rows == self._rows:
-            return
-        self._rows = rows
-        cursor = self.cursor_row
-        self.clear()
-        for index, (*cells, color) in enumerate(rows):
-            hex_color, mark = color_of(color)
             swatch = Text(mark or "●", style=hex_color)
-            self.add_row(swatch, *(Text(cell) for cell in cells), key=f"run-{index}")
-        if rows:
-            self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+            rows.append((f"run-{index}", [swatch, *(Text(cell) for cell in cells)]))
+        self.show(_HEADERS, rows)
+
+
+_HEADERS = [(column or "colour", Text(column)) for column in COLUMNS]
 
 
 def _text(value: object) -> str:
