@@ -90,12 +90,14 @@ class IncrementalDiscovery:
         root = self.root
         found: list[Path] = []
         seen: set[Path] = set()
-        root_run = is_dvclive_dir(root)
+        root_run = self._is_run(root)
         if root_run:
             found.append(root)
         self._walk(root, 0, found, seen, in_dvc=False, full=full, in_run=root_run)
         for stale in [path for path in self._folders if path not in seen]:
             del self._folders[stale]
+        if len(found) < 2:  # a root that is one run: nothing to order
+            return found
         return sorted(
             found,
             key=lambda path: (

@@ -129,7 +129,7 @@ one() {
   fi
   if [ "$K" != "$pk" ]; then
     set -- $pk
-    if [ "$pk" = - ] || [ "$4 $5" != "$I" ]; then  # a new file there: where does it lead?
+    if [ "$pk" = - ] || [ "$4 $5" != "$I" ] || [ -h "$f" ]; then  # new, or a link: where to?
       if ! ins "$f" "$an"; then
         printf 'E %s link to outside the run: not followed\n' "$i"
         eval "k$i=-"

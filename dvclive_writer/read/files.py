@@ -192,17 +192,19 @@ def real(path: str) -> str:
 
 
 class ResolvedFolder(str):
-    """A folder's path that carries its real path, resolved once for a batch of reads (the
-    anchor of every file of a run in one poll): one ``realpath`` a batch, not one a file."""
+    """A folder's path that carries its real path, resolved at most once for a batch of
+    reads (the anchor of every file of a run in one poll) and only when a read needs it (a
+    link, a file not seen before): an idle poll never resolves it."""
 
-    real: str
+    @functools.cached_property
+    def real(self) -> str:
+        """The folder's real path, resolved at the first use."""
+        return real(str(self))
 
     @classmethod
     def of(cls, folder: str) -> ResolvedFolder:
-        """``folder`` with its real path resolved now."""
-        resolved = cls(folder)
-        resolved.real = real(folder)
-        return resolved
+        """``folder`` as the anchor of one batch of reads."""
+        return cls(folder)
 
 
 def real_folder(folder: str) -> str:
@@ -255,6 +257,8 @@ def open_if_changed(
     if known is None or known.kind != "file":
         return open_checked(path, anchor)
     try:
+        if _same_file(os.lstat(path), known):  # one syscall for an idle file
+            return known
         fd = os.open(path, _KNOWN_FLAGS)
     except OSError:  # gone, a link now, no permission: the full path tells which
         return open_checked(path, anchor)
@@ -263,15 +267,20 @@ def open_if_changed(
     except OSError as error:
         os.close(fd)
         raise Unreadable(problem(error)) from None
-    if (
+    if _same_file(result, known):  # changed back between the two looks
+        os.close(fd)
+        return known
+    return fd, _checked_or_closed(fd, path, anchor, known)
+
+
+def _same_file(result: os.stat_result, known: FileStat) -> bool:
+    """Whether ``result`` is still the regular file ``known`` describes, unchanged."""
+    return (
         result.st_mtime_ns == known.mtime_ns
         and result.st_size == known.size
         and (result.st_dev, result.st_ino) == known.ident
         and st.S_ISREG(result.st_mode)
-    ):
-        os.close(fd)
-        return known
-    return fd, _checked_or_closed(fd, path, anchor, known)
+    )
 
 
 @contextmanager

@@ -6,8 +6,9 @@ Transport`: the reader says what it wants of every known file — metric histori
 byte offset (:mod:`~dvclive_writer.read.tracks`), documents re-read only when their stat
 changed (:mod:`~dvclive_writer.read.run_documents`), the status evidence
 (:mod:`~dvclive_writer.read.evidence`), the folders' mtimes — and applies the answers. The
-``plots/`` tree is listed again (:mod:`~dvclive_writer.read.scan`) at most once per
-:data:`RESCAN_SECONDS` or when a known folder's mtime changed; files found then, histories
+``plots/`` tree is listed again (:mod:`~dvclive_writer.read.scan`) when a known folder's
+mtime changed and at least every :data:`RESCAN_SECONDS` (an image written again in place
+leaves its folder's mtime as it was); files found then, histories
 that go on past one chunk and files that started over are read in follow-up batches of the
 same poll. It returns :class:`Changes` so views update incrementally. Nothing here raises
 on bad files: problems become :class:`FileWarning` entries in ``Run.warnings``.

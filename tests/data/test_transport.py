@@ -236,3 +236,42 @@ def test_any_transport_can_serve_the_reader(tmp_path: Path, make: Maker) -> None
     assert reader.run.name == "remote" and len(reader.run.metrics["loss"]) == 5
     stat = FileStat.of(os.stat(run / "plots" / "metrics" / "loss.tsv"))
     assert stat.kind == "file" and stat.size == len(_rows(5))
+
+
+@pytest.mark.parametrize(
+    "swap", ["link outside", "moved outside and linked", "fifo", "same size and time"]
+)
+def test_a_known_idle_file_swapped_is_never_taken_for_unchanged(
+    tmp_path: Path, make: Maker, swap: str
+) -> None:
+    """An idle file is checked with one look at its path; whatever takes its place (a link
+    out of the run, a FIFO, another file with the same size and mtime) is seen, and a link
+    or a FIFO is never followed or opened."""
+    run = tmp_path / "run"
+    run.mkdir()
+    path = run / "doc.json"
+    path.write_bytes(b"[1]\n")
+    transport = make()
+    first = read_one(transport, str(run), Want("doc.json", "whole"))
+    assert first.stat is not None and first.data == b"[1]\n"
+    replacement = run / "replacement"
+    if swap == "link outside":
+        (tmp_path / "secret.json").write_bytes(b"[2]\n")
+        replacement.symlink_to(tmp_path / "secret.json")
+    elif swap == "moved outside and linked":  # the link leads to the very file known
+        os.replace(path, tmp_path / "moved.json")
+        with (tmp_path / "moved.json").open("ab") as handle:
+            handle.write(b" ")
+        replacement.symlink_to(tmp_path / "moved.json")
+    elif swap == "fifo":
+        os.mkfifo(replacement)
+    else:
+        replacement.write_bytes(b"[3]\n")  # another inode with the old size and time
+        os.utime(replacement, ns=(first.stat.mtime_ns, first.stat.mtime_ns))
+    os.replace(replacement, path)
+    again = read_one(transport, str(run), Want("doc.json", "whole", known=first.stat))
+    assert not again.unchanged(first.stat)
+    if swap == "same size and time":
+        assert again.data == b"[3]\n"
+    else:
+        assert again.data == b"" and again.error is not None
