@@ -46,6 +46,13 @@ from dvclive_writer.read.transport import Got, TransportUnavailable, Want
 
 LISTING_INTERVAL_S = 1.0
 """A root is listed at most this often; in between its last listing is returned."""
+LISTED_ENTRIES_PER_S = 1000
+"""A root of more entries is listed less often (one second per this many entries, at most
+:data:`LISTING_MAX_INTERVAL_S`): a listing is sent whole whenever one entry changed (about
+70 bytes an entry), so a run that adds an image at every step over thousands of them would
+otherwise send its whole tree every second."""
+LISTING_MAX_INTERVAL_S = 10.0
+"""Longest time between two listings of a root (a new file is found within it)."""
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 """Pauses before the 1st, 2nd, ... reconnection attempt (the last one repeats)."""
 GATHER_S = 0.05
@@ -64,7 +71,7 @@ class RootRequest:
     root: str
     wants: Sequence[Want] = ()
     listing: bool = False
-    """Include the root's listing (a fresh one at most every :data:`LISTING_INTERVAL_S`)."""
+    """Include the root's listing (a fresh one at most every :func:`listing_interval`)."""
     discovery: bool = False
     """Include what discovery looks at under the root instead (always fresh; see
     :func:`~dvclive_tui.remote.script.seek_operands`)."""
@@ -323,7 +330,7 @@ class HostClient:
             if not request.listing:
                 continue
             last = self._listed.get(request.root)
-            if last is None or now - last[0] >= LISTING_INTERVAL_S:
+            if last is None or now - last[0] >= listing_interval(last[1]):
                 due.add(request.root)
         return due
 
@@ -486,6 +493,12 @@ class HostClient:
         self._force_listing.discard(root)
         self._listed[root] = (self._clock(), record.listing)
         return record.listing, None
+
+
+def listing_interval(listing: Listing) -> float:
+    """Seconds before a root whose last listing was ``listing`` is listed again."""
+    entries = len(listing.files) + len(listing.folders)
+    return min(LISTING_MAX_INTERVAL_S, max(LISTING_INTERVAL_S, entries / LISTED_ENTRIES_PER_S))
 
 
 def _up(rel: str) -> int:

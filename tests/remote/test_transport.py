@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
+
+import pytest
 
 from dvclive_tui.remote.transport import RemotePool
 from dvclive_writer.read.transport import Want
@@ -201,29 +204,56 @@ def test_listing(pool: RemotePool, remote_dir: Path) -> None:
 
 
 def test_listing_is_resent_only_when_entries_change(
-    pool: RemotePool, remote_dir: Path, monkeypatch: object
+    pool: RemotePool, remote_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dvclive_tui.remote import host as host_module
 
-    host_module.LISTING_INTERVAL_S = 0.0
-    try:
-        (remote_dir / "a.tsv").write_text("x\n")
-        transport = pool.transport(at(remote_dir))
-        session_bytes = []
-        first = transport.listing(str(remote_dir))
-        session = transport.client._session
-        assert session is not None
-        session_bytes.append(session.bytes_in)
-        with (remote_dir / "a.tsv").open("a") as handle:
-            handle.write("more\n")  # content changes do not change the listing's shape
-        same = transport.listing(str(remote_dir))
-        session_bytes.append(session.bytes_in)
-        (remote_dir / "b.tsv").write_text("y\n")
-        changed = transport.listing(str(remote_dir))
-        session_bytes.append(session.bytes_in)
-    finally:
-        host_module.LISTING_INTERVAL_S = 1.0
+    monkeypatch.setattr(host_module, "LISTING_INTERVAL_S", 0.0)
+    monkeypatch.setattr(host_module, "LISTED_ENTRIES_PER_S", 10**9)
+    (remote_dir / "a.tsv").write_text("x\n")
+    transport = pool.transport(at(remote_dir))
+    session_bytes = []
+    first = transport.listing(str(remote_dir))
+    session = transport.client._session
+    assert session is not None
+    session_bytes.append(session.bytes_in)
+    with (remote_dir / "a.tsv").open("a") as handle:
+        handle.write("more\n")  # content changes do not change the listing's shape
+    same = transport.listing(str(remote_dir))
+    session_bytes.append(session.bytes_in)
+    (remote_dir / "b.tsv").write_text("y\n")
+    changed = transport.listing(str(remote_dir))
+    session_bytes.append(session.bytes_in)
     assert same == first
     assert session_bytes[1] - session_bytes[0] < 30
     assert set(changed.files) == {"a.tsv", "b.tsv"}
     assert changed.files["a.tsv"].size == 7
+
+
+def test_a_large_tree_is_listed_less_often(
+    pool: RemotePool, remote_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing goes whole whenever one entry changed: a root of many entries (a run that
+    logs an image per step) is listed once per second per LISTED_ENTRIES_PER_S entries."""
+    from dvclive_tui.remote import host as host_module
+
+    monkeypatch.setattr(host_module, "LISTED_ENTRIES_PER_S", 300)  # 1,500 entries: 5 s
+    large, small = remote_dir / "large", remote_dir / "small"
+    for folder, count in ((large, 1500), (small, 2)):
+        folder.mkdir()
+        for index in range(count):
+            (folder / f"{index}.png").write_bytes(b"x")
+    transport = pool.transport(at(remote_dir))
+    assert len(transport.listing(str(large)).files) == 1500
+    large_listed = time.monotonic()
+    assert len(transport.listing(str(small)).files) == 2
+    small_listed = time.monotonic()
+    (large / "new.png").write_bytes(b"x")
+    (small / "new.png").write_bytes(b"x")
+    time.sleep(max(0.0, small_listed + 1.1 - time.monotonic()))
+    assert len(transport.listing(str(small)).files) == 3, "a small root: every second"
+    assert time.monotonic() < large_listed + 4.5
+    assert "new.png" not in transport.listing(str(large)).files, "listed again too soon"
+    time.sleep(max(0.0, large_listed + 5.1 - time.monotonic()))
+    assert "new.png" in transport.listing(str(large)).files
+    assert host_module.listing_interval(host_module.Listing()) == host_module.LISTING_INTERVAL_S
