@@ -80,6 +80,7 @@ def get_dvc_repo() -> Any:
 
 
 _open_repos: weakref.WeakSet[Any] = weakref.WeakSet()
+_close_registered = False
 
 
 def _close_at_exit(repo: Any) -> None:
@@ -90,9 +91,10 @@ def _close_at_exit(repo: Any) -> None:
     warnings about its open pack files can no longer be imported and Python prints
     "Exception ignored in ... __del__" at the end of the training.
     """
-    if not _open_repos:
-        atexit.unregister(_close_open_repos)  # registered once however many repos
+    global _close_registered
+    if not _close_registered:  # once: a later Live() never moves it before hooks added since
         atexit.register(_close_open_repos)
+        _close_registered = True
     _open_repos.add(repo)
 
 

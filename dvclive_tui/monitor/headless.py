@@ -81,19 +81,27 @@ class HeadlessMonitor:
         events: list[Event] = []
         self.hot_seconds = None
         started = time.monotonic()
+        sink_failure: list[BaseException] = []
 
         def hand_out_hot() -> None:
-            events.extend(self._hand_out())
+            try:
+                events.extend(self._hand_out())
+            except BaseException as error:  # a sink's (a closed pipe): raised after the poll
+                sink_failure.append(error)
             self.hot_seconds = time.monotonic() - started
 
         try:
             self.watcher.poll(hot_read=hand_out_hot)
         except Exception as error:  # a poll that fails is retried at the next tick
+            if sink_failure:
+                raise sink_failure[0] from None
             message = sanitize(f"{type(error).__name__}: {error}").splitlines()[0]
             if message != self._last_error:
                 self._warn(f"poll failed: {message}")
             self._last_error = message
             return events
+        if sink_failure:
+            raise sink_failure[0]
         self._last_error = None
         with self.watcher.lock:
             problems = self._remote_notes.news(self.watcher.remote_problems)

@@ -175,7 +175,7 @@ class RunWatcher:
         """Remote root -> why it could not be searched (or not wholly) at the last
         discovery; changed under :attr:`lock`."""
         self._searches: dict[RemoteLocation, Future[_Found]] = {}
-        self._searcher: ThreadPoolExecutor | None = None
+        self._closed = False
         self.fetch_cache: FetchCache | None = None
         """Local copies of remote runs' images, fetched when a view shows one."""
         self._mirrors: dict[Path, RunMirror] = {}
@@ -195,9 +195,7 @@ class RunWatcher:
 
     def close(self) -> None:
         """Delete the fetched copies of remote files (the pool is its owner's to close)."""
-        if self._searcher is not None:  # a search waiting on ssh ends with the pool
-            self._searcher.shutdown(wait=False, cancel_futures=True)
-            self._searcher = None
+        self._closed = True  # no new background search (one going on ends by itself)
         if self.fetch_cache is not None:
             self.fetch_cache.close()
             self.fetch_cache = None
@@ -422,7 +420,9 @@ class RunWatcher:
             assert pool is not None
             client = pool.host(root)
             found: _Found | None
-            if not client.failing:
+            if root in self._searches:  # a search on its own thread: its result once over
+                found = self._find_in_background(pool, root)
+            elif not client.failing:
                 found = _find_remote(pool, root)
             elif any(known is client for known in self._hosts.values()):
                 continue  # its runs' polls reconnect it (off the polling thread)
@@ -455,12 +455,22 @@ class RunWatcher:
 
     def _find_in_background(self, pool: RemotePool, root: RemoteLocation) -> _Found | None:
         """The result of the background search of ``root`` once it is over (a new search is
-        started when none runs); ``None`` while it goes on."""
+        started when none runs); ``None`` while it goes on.
+
+        Each search has a daemon thread: one waiting on ssh never holds up the program's
+        exit, and none starts once the watcher is closed.
+        """
         pending = self._searches.get(root)
         if pending is None:
-            if self._searcher is None:
-                self._searcher = ThreadPoolExecutor(1, "dvclive-tui-remote-discovery")
-            self._searches[root] = self._searcher.submit(_find_remote, pool, root)
+            if self._closed:
+                return None
+            pending = self._searches[root] = Future()
+            threading.Thread(
+                target=_search_into,
+                args=(pending, pool, root),
+                name="dvclive-tui-remote-discovery",
+                daemon=True,
+            ).start()
             return None
         if not pending.done():
             return None
@@ -471,6 +481,13 @@ class RunWatcher:
 _Found = tuple[list[RemoteLocation], list[str]] | HostUnavailable | RemoteRunsError
 """The run folders found under a remote root and the notes on a search cut short, or why
 the root could not be searched."""
+
+
+def _search_into(future: Future[_Found], pool: RemotePool, root: RemoteLocation) -> None:
+    try:
+        future.set_result(_find_remote(pool, root))
+    except Exception as error:  # told as the root's problem; searched again later
+        future.set_result(HostUnavailable(f"{type(error).__name__}: {error}"))
 
 
 def _find_remote(pool: RemotePool, root: RemoteLocation) -> _Found:

@@ -46,6 +46,8 @@ from dvclive_writer.read.transport import Got, TransportUnavailable, Want
 
 LISTING_INTERVAL_S = 1.0
 """A root is listed at most this often; in between its last listing is returned."""
+CLOSE_WAIT_S = 2.0
+"""Longest wait of :meth:`HostClient.close` for the request or connection in progress."""
 LISTED_ENTRIES_PER_S = 1000
 """A root of more entries is listed less often (one second per this many entries, at most
 :data:`LISTING_MAX_INTERVAL_S`): a listing is sent whole whenever one entry changed (about
@@ -264,13 +266,22 @@ class HostClient:
                 raise HostUnavailable(self.status or "reconnecting…") from None
 
     def close(self, *, stop_master: bool = False) -> None:
-        """End the session; ``stop_master`` also ends the shared connection now."""
-        with self._lock:
+        """End the session; ``stop_master`` also ends the shared connection now.
+
+        Waits at most :data:`CLOSE_WAIT_S` for a request or connection attempt that holds the
+        client (a host that does not answer keeps it for ssh's ConnectTimeout): quitting never
+        hangs on it, and a master it starts ends by itself after ``ControlPersist``.
+        """
+        if not self._lock.acquire(timeout=CLOSE_WAIT_S):
+            return
+        try:
             if self._session is not None:
                 self._session.close()
                 self._session = None
             if stop_master:
                 self.runner.stop_master()
+        finally:
+            self._lock.release()
 
     # -- connection -------------------------------------------------------------------
 

@@ -257,8 +257,11 @@ def open_if_changed(
     if known is None or known.kind != "file":
         return open_checked(path, anchor)
     try:
-        if _same_file(os.lstat(path), known):  # one syscall for an idle file
+        looked = os.lstat(path)
+        if _same_file(looked, known):  # one syscall for an idle file
             return known
+        if not st.S_ISREG(looked.st_mode):  # a link or a FIFO now: checked, never opened
+            return open_checked(path, anchor)
         fd = os.open(path, _KNOWN_FLAGS)
     except OSError:  # gone, a link now, no permission: the full path tells which
         return open_checked(path, anchor)

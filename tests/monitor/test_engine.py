@@ -219,3 +219,20 @@ def test_steps_start_early_by_what_reading_the_written_runs_takes(tmp_path: Path
 
     harness.monitor.run(0.25, Stop())
     assert len(waits) == 3
+
+
+def test_a_sink_failing_during_the_hot_hand_out_stops_the_step(tmp_path: Path) -> None:
+    """``watch --headless | head -1``: the closed pipe must reach the command (it exits),
+    not pass for a failed poll that the loop retries for ever."""
+    harness = Harness(tmp_path, [])
+    run = write_run(tmp_path / "a" / "dvclive", steps=5)
+    harness.step()
+
+    def closed_pipe(_event: Event) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    harness.monitor.sinks = [closed_pipe]
+    harness.append(run, "train/loss", [(5, math.nan)])
+    with pytest.raises(BrokenPipeError):
+        harness.step()
+    assert harness.warnings == []

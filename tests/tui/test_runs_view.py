@@ -325,3 +325,21 @@ async def test_a_longer_status_widens_its_column() -> None:
         grid.show(columns, [("a", [Text("runs/1"), Text("reconnecting…")])])
         await pilot.pause()
         assert grid.columns[ColumnKey("status")].content_width == len("reconnecting…")
+
+
+async def test_a_swatch_that_changes_colour_is_redrawn() -> None:
+    """Rows keyed by position keep their keys when two runs swap places: a swatch of the
+    same glyph in another colour must still be redrawn (rich's ``==`` ignores the style)."""
+
+    class OneTable(App[None]):
+        def compose(self) -> ComposeResult:
+            yield FleetTable()
+
+    columns = [("mark", Text("")), ("name", Text("run"))]
+    async with OneTable().run_test(size=(40, 6)) as pilot:
+        grid = pilot.app.query_one(FleetTable)
+        grid.show(columns, [("a", [Text("●", style="#ff0000"), Text("runs/1")])])
+        await pilot.pause()
+        grid.show(columns, [("a", [Text("●", style="#0000ff"), Text("runs/1")])])
+        await pilot.pause()
+        assert str(grid.get_cell("a", "mark").style) == "#0000ff"

@@ -77,7 +77,7 @@ class KeyedTable(DataTable[Text]):
         for index, (key, cells) in enumerate(rows):
             old = self._rows[index][1]
             for column, (before, after) in enumerate(zip(old, cells, strict=True)):
-                if before != after:  # a longer text ("reconnecting…") widens its column
+                if not _same(before, after):  # a longer text ("reconnecting…") widens it
                     self.update_cell(key, keys[column], after, update_width=True)
             self._rows[index] = (key, cells)
 
@@ -94,3 +94,9 @@ class KeyedTable(DataTable[Text]):
         else:
             column = min(column_index, len(columns) - 1)
         self.move_cursor(row=row, column=column, animate=False)
+
+
+def _same(before: Text, after: Text) -> bool:
+    """Whether two cells look the same (rich's ``==`` ignores the text's own style: a
+    colour swatch that changed colour would compare equal)."""
+    return before == after and before.style == after.style and before.justify == after.justify
