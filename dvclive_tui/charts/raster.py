@@ -491,7 +491,7 @@ def _chunk_spans(
     np.rint(rows, out=rows)
     firsts, lo, hi, lasts = rows.astype(np.int64)
     # The segment from a column's last row to the next column's first: its first half
-    # (t / n rounded half to even) stays in the column, the rest enters the next one.
+    # (t / n rounded half up, as the DDA rounds) stays in the column, the rest enters the next one.
     joined = used[:, 1:] & used[:, :-1]
     rise = np.where(joined, firsts[:, 1:] - lasts[:, :-1], 0)
     step = np.sign(rise)
