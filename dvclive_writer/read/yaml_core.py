@@ -1,8 +1,8 @@
 """The YAML 1.2 core schema's plain scalars as DVC (ruamel, ``typ="safe"``) resolves them.
 
 One home for the patterns and the number parsing shared by the full loader
-(:mod:`dvclive_writer.read.yaml12`) and compare's small reader
-(:mod:`dvclive_tui.experiments.simple_yaml`); no YAML library is imported here.
+(:mod:`dvclive_writer.read.yaml12`) and the dashboard's small reader of DVC's YAML files;
+no YAML library is imported here.
 """
 
 from __future__ import annotations

@@ -310,15 +310,18 @@ async def test_the_header_and_the_table_show_the_same_rate(workdir: Path) -> Non
         assert f"{str(cell).removesuffix('/s')} step/s" in header, (header, str(cell))
 
 
+class TableOnly(App[None]):
+    """A bare app around one runs-view table (its in-place updates, alone)."""
+
+    def compose(self) -> ComposeResult:
+        yield FleetTable()
+
+
 async def test_a_longer_status_widens_its_column() -> None:
     """A cell updated in place (``reconnecting…`` replacing ``running``) is never cut."""
 
-    class OneTable(App[None]):
-        def compose(self) -> ComposeResult:
-            yield FleetTable()
-
     columns = [("name", Text("run")), ("status", Text("status"))]
-    async with OneTable().run_test(size=(80, 10)) as pilot:
+    async with TableOnly().run_test(size=(80, 10)) as pilot:
         grid = pilot.app.query_one(FleetTable)
         grid.show(columns, [("a", [Text("runs/1"), Text("running")])])
         await pilot.pause()
@@ -331,12 +334,8 @@ async def test_a_swatch_that_changes_colour_is_redrawn() -> None:
     """Rows keyed by position keep their keys when two runs swap places: a swatch of the
     same glyph in another colour must still be redrawn (rich's ``==`` ignores the style)."""
 
-    class OneTable(App[None]):
-        def compose(self) -> ComposeResult:
-            yield FleetTable()
-
     columns = [("mark", Text("")), ("name", Text("run"))]
-    async with OneTable().run_test(size=(40, 6)) as pilot:
+    async with TableOnly().run_test(size=(40, 6)) as pilot:
         grid = pilot.app.query_one(FleetTable)
         grid.show(columns, [("a", [Text("●", style="#ff0000"), Text("runs/1")])])
         await pilot.pause()
